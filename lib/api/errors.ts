@@ -1,0 +1,92 @@
+/**
+ * One error type for every API route. Route handlers throw DeskbellApiError (or let a
+ * ZodError escape) and map whatever they caught with toErrorResponse, so every failure
+ * has the same body shape: { error: { code, message, details } }.
+ */
+import { ZodError } from 'zod';
+
+export const errorStatus = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable_entity: 422,
+  rate_limit_exceeded: 429,
+  internal_server_error: 500,
+  bad_gateway: 502,
+  service_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export type ErrorBody = {
+  error: { code: ErrorCode; message: string; details: unknown };
+};
+
+export class DeskbellApiError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, details: unknown = null) {
+    super(message);
+    this.name = 'DeskbellApiError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+}
+
+/** Zod issues become field paths a client can act on, e.g. "press.email". */
+export function describeZodError(error: ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+}
+
+export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof DeskbellApiError) {
+    return {
+      status: err.status,
+      body: { error: { code: err.code, message: err.message, details: err.details } },
+    };
+  }
+  if (err instanceof ZodError) {
+    return {
+      status: errorStatus.unprocessable_entity,
+      body: {
+        error: {
+          code: 'unprocessable_entity',
+          message: 'The request does not match the expected shape.',
+          details: describeZodError(err),
+        },
+      },
+    };
+  }
+  // Unknown failures never leak their message: it may carry internals or secrets.
+  return {
+    status: errorStatus.internal_server_error,
+    body: {
+      error: {
+        code: 'internal_server_error',
+        message: 'Something went wrong on our side. It has been logged.',
+        details: null,
+      },
+    },
+  };
+}
+
+export function toErrorResponse(err: unknown): Response {
+  const { status, body } = toErrorBody(err);
+  if (status >= 500 && !(err instanceof DeskbellApiError)) {
+    console.error('[api] unhandled error', err instanceof Error ? err.stack : err);
+  }
+  return Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
+}

@@ -1,0 +1,90 @@
+/**
+ * The only reader of process.env. Server values are parsed lazily (so `next build`
+ * does not need a configured install) and validated with zod; client values are the
+ * NEXT_PUBLIC_ ones that Next.js inlines into browser bundles.
+ */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const serverSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  CI: z
+    .string()
+    .optional()
+    .transform((v) => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'),
+  PORT: port.default(3000),
+  DESKBELL_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: optionalText,
+  DESKBELL_PUBLIC_URL: z.url().optional(),
+  DESKBELL_SECRET_KEY: optionalText,
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+
+  MANAGE_ENDPOINT: optionalText,
+  MANAGE_API_KEY: optionalText,
+  MANAGE_CLIENT_ID: optionalText,
+  MANAGE_API_VERSION: z
+    .string()
+    .regex(/^\d{4}\.\d{1,2}$/, 'MANAGE_API_VERSION looks like 2026.11')
+    .default('2026.11'),
+  MANAGE_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+  MANAGE_HEADERS_TIMEOUT_MS: positiveInt.default(15_000),
+  MANAGE_BODY_TIMEOUT_MS: positiveInt.default(30_000),
+  MANAGE_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
+  MANAGE_SETUP_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
+
+  SIM_HOST: z.string().min(1).default('127.0.0.1'),
+  SIM_PORT: port.default(8123),
+
+  CHROMIUM_PATH: optionalText,
+});
+
+export type ServerEnv = z.infer<typeof serverSchema>;
+
+let cachedServerEnv: ServerEnv | undefined;
+
+/** Parses the server environment once; a bad value stops start-up with every problem listed. */
+export function serverEnv(): ServerEnv {
+  if (typeof window !== 'undefined') {
+    throw new Error('serverEnv() was called in the browser; use clientEnv instead');
+  }
+  if (!cachedServerEnv) cachedServerEnv = parseServerEnv(process.env);
+  return cachedServerEnv;
+}
+
+export function parseServerEnv(source: Record<string, string | undefined>): ServerEnv {
+  const result = serverSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+const clientSchema = z.object({
+  NEXT_PUBLIC_APP_NAME: z.string().default('Deskbell'),
+});
+
+/** Values safe to ship to browsers. Each is referenced literally so Next.js can inline it. */
+export const clientEnv = clientSchema.parse({
+  NEXT_PUBLIC_APP_NAME: process.env.NEXT_PUBLIC_APP_NAME,
+});
+
+/**
+ * The environment handed to child processes this project starts (Next.js, the simulator,
+ * Prism, the rule sandbox later gets an EMPTY one instead). Overrides win; undefined unsets.
+ */
+export function environmentForChild(
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string> {
+  const merged: Record<string, string | undefined> = { ...process.env, ...overrides };
+  return Object.fromEntries(
+    Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}

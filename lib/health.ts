@@ -1,0 +1,93 @@
+import 'server-only';
+import { createManageClient, getSystemInfo, ManageError } from '@/lib/connectwise';
+import { loadManageConnectionFromEnv } from '@/lib/connectwise/connection';
+import { getDatabase, pingDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import { deskbellVersion } from '@/lib/version';
+
+export type ComponentHealth =
+  | { status: 'ok'; latencyMs: number; detail?: string }
+  | { status: 'not_configured'; detail: string }
+  | { status: 'error'; latencyMs?: number; code: string; detail: string };
+
+export type HealthReport = {
+  /** `degraded`: presses are still accepted and stored, tickets wait for Manage. */
+  status: 'ok' | 'degraded' | 'error';
+  version: string;
+  database: ComponentHealth;
+  manage: ComponentHealth;
+};
+
+// Load balancers may poll health every few seconds; Manage must not see that traffic.
+const MANAGE_CHECK_TTL_MS = 30_000;
+let manageCheck: { at: number; result: Promise<ComponentHealth> } | undefined;
+
+export type HealthSources = {
+  database: () => Promise<DeskbellDatabase>;
+  manageConnection: typeof loadManageConnectionFromEnv;
+  now: number;
+};
+
+const appSources = (): HealthSources => ({
+  database: getDatabase,
+  manageConnection: loadManageConnectionFromEnv,
+  now: Date.now(),
+});
+
+/** The app's health; tests pass their own sources and get an uncached Manage check. */
+export async function checkHealth(sources?: Partial<HealthSources>): Promise<HealthReport> {
+  const from = { ...appSources(), ...sources };
+  const manageResult = sources ? checkManage(from.manageConnection) : checkManageCached(from);
+  const [database, manage] = await Promise.all([checkDatabase(from.database), manageResult]);
+  const status =
+    database.status !== 'ok' ? 'error' : manage.status === 'error' ? 'degraded' : 'ok';
+  return { status, version: deskbellVersion, database, manage };
+}
+
+async function checkDatabase(open: HealthSources['database']): Promise<ComponentHealth> {
+  const started = performance.now();
+  try {
+    await pingDatabase(await open());
+    return { status: 'ok', latencyMs: elapsedSince(started), detail: 'sqlite' };
+  } catch (err) {
+    console.error('[health] database check failed', err);
+    return { status: 'error', code: 'database_unavailable', detail: 'The database did not answer.' };
+  }
+}
+
+function checkManageCached({ now, manageConnection }: HealthSources): Promise<ComponentHealth> {
+  if (!manageCheck || now - manageCheck.at > MANAGE_CHECK_TTL_MS) {
+    manageCheck = { at: now, result: checkManage(manageConnection) };
+  }
+  return manageCheck.result;
+}
+
+async function checkManage(load: HealthSources['manageConnection']): Promise<ComponentHealth> {
+  const connection = load();
+  if (!connection.configured) {
+    const detail =
+      'problem' in connection
+        ? connection.problem.message
+        : `Manage is not connected yet (missing ${connection.missing.join(', ')}).`;
+    return { status: 'not_configured', detail };
+  }
+  const client = createManageClient({
+    ...connection.options,
+    timeouts: { connectMs: 3_000, headersMs: 3_000, bodyMs: 3_000 },
+    retry: { maxRetries: 0 },
+  });
+  const started = performance.now();
+  try {
+    const info = await getSystemInfo(client);
+    return { status: 'ok', latencyMs: elapsedSince(started), detail: `Manage ${info.version}` };
+  } catch (err) {
+    const code = err instanceof ManageError ? err.code : 'unexpected';
+    const detail = err instanceof ManageError ? err.message : 'Manage check failed unexpectedly.';
+    return { status: 'error', latencyMs: elapsedSince(started), code, detail };
+  } finally {
+    await client.close();
+  }
+}
+
+function elapsedSince(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { settingsMigration } from './0001-settings';
+
+/**
+ * Migrations are listed here rather than read from a folder at run time, so they survive
+ * bundling by Next.js. Names sort in the order they run; never rename or edit a landed one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-settings': settingsMigration,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,129 @@
+/**
+ * Starts what a person needs to see Deskbell work without a real Manage: the Manage
+ * simulator (in this process) and the production Next.js server (a child process)
+ * wired to it. Used by `npm run demo` and by the end-to-end tests.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { environmentForChild } from '../../lib/env';
+import { startManageSim, type ManageSim } from '../../tools/manage-sim';
+
+export type StackOptions = {
+  appHost: string;
+  appPort: number;
+  simPort: number;
+  dataDir: string;
+  /** Remove dataDir first so the app starts on fresh data matching the fresh simulator. */
+  fresh: boolean;
+  quiet?: boolean;
+};
+
+export type RunningStack = {
+  appUrl: string;
+  sim: ManageSim;
+  manageEnv: { MANAGE_ENDPOINT: string; MANAGE_API_KEY: string; MANAGE_CLIENT_ID: string };
+  stop(): Promise<void>;
+};
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const sourceDirs = ['app', 'lib', 'components', 'public'];
+
+/** A production build is reused unless a source file changed after it was made. */
+export function ensureProductionBuild(): void {
+  const buildId = path.join(repoRoot, '.next', 'BUILD_ID');
+  if (fs.existsSync(buildId)) {
+    const builtAt = fs.statSync(buildId).mtimeMs;
+    const roots = [...sourceDirs.map((d) => path.join(repoRoot, d)), path.join(repoRoot, 'next.config.mjs')];
+    if (!roots.some((root) => newestMtime(root) > builtAt)) return;
+  }
+  console.log('[deskbell] building the app (next build) ...');
+  const result = spawnSync(path.join(repoRoot, 'node_modules/.bin/next'), ['build'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: environmentForChild({ NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' }),
+  });
+  if (result.status !== 0) throw new Error('next build failed; see the output above.');
+}
+
+function newestMtime(target: string): number {
+  if (!fs.existsSync(target)) return 0;
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+export async function startDeskbellStack(options: StackOptions): Promise<RunningStack> {
+  ensureProductionBuild();
+  if (options.fresh) fs.rmSync(options.dataDir, { recursive: true, force: true });
+  fs.mkdirSync(options.dataDir, { recursive: true });
+
+  const sim = await startManageSim({ port: options.simPort, seed: 'demo' });
+  const { companyId, publicKey, privateKey, clientId } = sim.credentials;
+  const manageEnv = {
+    MANAGE_ENDPOINT: `${sim.url}/v4_6_release`,
+    MANAGE_API_KEY: `${companyId}+${publicKey}:${privateKey}`,
+    MANAGE_CLIENT_ID: clientId,
+  };
+  const appUrl = `http://${options.appHost}:${options.appPort}`;
+
+  const app = spawn(
+    path.join(repoRoot, 'node_modules/.bin/next'),
+    ['start', '--hostname', options.appHost, '--port', String(options.appPort)],
+    {
+      cwd: repoRoot,
+      stdio: options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+      env: environmentForChild({
+        ...manageEnv,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        PORT: String(options.appPort),
+        DESKBELL_DATA_DIR: path.resolve(options.dataDir),
+        DESKBELL_PUBLIC_URL: appUrl,
+        DATABASE_URL: undefined,
+      }),
+    },
+  );
+
+  const stop = async () => {
+    await stopChild(app);
+    await sim.close();
+  };
+
+  try {
+    await waitForHealth(`${appUrl}/api/health`, app, 60_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { appUrl, sim, manageEnv, stop };
+}
+
+async function waitForHealth(url: string, app: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (app.exitCode !== null) throw new Error(`the app exited with code ${app.exitCode} during start-up`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the app did not become healthy at ${url} within ${timeoutMs / 1000} s`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * `npm test`: every check this project has, in one command, with one closing line that CI
+ * reads: `N passed, N failed`. Typecheck, lint and build count as one check each; the
+ * Vitest and Playwright suites count their tests. Every step runs even after a failure so
+ * one run shows everything that is broken.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { environmentForChild } from '../lib/env';
+import { ensureBrowser } from './ensure-browser';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const resultsDir = path.join(repoRoot, 'test-results');
+const bin = (name: string) => path.join(repoRoot, 'node_modules/.bin', name);
+
+type Tally = { passed: number; failed: number; skipped: number };
+const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+const summary: string[] = [];
+
+function run(command: string, args: string[], extraEnv: Record<string, string> = {}): number {
+  const result = spawnSync(command, args, {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: environmentForChild({ NEXT_TELEMETRY_DISABLED: '1', ...extraEnv }),
+  });
+  return result.status ?? 1;
+}
+
+function record(step: string, tally: Tally, seconds: number): void {
+  total.passed += tally.passed;
+  total.failed += tally.failed;
+  total.skipped += tally.skipped;
+  summary.push(
+    `${tally.failed ? 'FAIL' : 'ok  '} ${step.padEnd(12)} ${tally.passed} passed, ${tally.failed} failed` +
+      `${tally.skipped ? `, ${tally.skipped} skipped` : ''} (${seconds.toFixed(1)} s)`,
+  );
+}
+
+function step(name: string, body: () => Tally): void {
+  console.log(`\n=== ${name} ===`);
+  const started = performance.now();
+  let tally: Tally;
+  try {
+    tally = body();
+  } catch (err) {
+    console.error(`[test] ${name} could not run: ${err instanceof Error ? err.message : String(err)}`);
+    tally = { passed: 0, failed: 1, skipped: 0 };
+  }
+  record(name, tally, (performance.now() - started) / 1000);
+}
+
+const check = (status: number): Tally => (status === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 });
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+fs.rmSync(resultsDir, { recursive: true, force: true });
+fs.mkdirSync(resultsDir, { recursive: true });
+
+step('typecheck', () => check(run(bin('tsc'), ['--noEmit', '-p', '.'])));
+step('lint', () => check(run(bin('eslint'), ['--max-warnings=0', '.'])));
+
+step('vitest', () => {
+  const report = path.join(resultsDir, 'vitest.json');
+  const status = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  const json = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(report);
+  if (!json) return { passed: 0, failed: 1, skipped: 0 };
+  // A non-zero exit with no failing test (an import error, an unhandled rejection) still fails.
+  const failed = json.numFailedTests + (status !== 0 && json.numFailedTests === 0 ? 1 : 0);
+  return { passed: json.numPassedTests, failed, skipped: json.numPendingTests + json.numTodoTests };
+});
+
+step('build', () => check(run(bin('next'), ['build'], { NODE_ENV: 'production' })));
+
+step('e2e', () => {
+  ensureBrowser();
+  const status = run(bin('playwright'), ['test']);
+  const json = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(
+    path.join(resultsDir, 'playwright.json'),
+  );
+  if (!json) return { passed: 0, failed: 1, skipped: 0 };
+  const failed = json.stats.unexpected + (status !== 0 && json.stats.unexpected === 0 ? 1 : 0);
+  return { passed: json.stats.expected + json.stats.flaky, failed, skipped: json.stats.skipped };
+});
+
+console.log(`\n=== summary ===\n${summary.join('\n')}`);
+console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+process.exit(total.failed > 0 ? 1 : 0);

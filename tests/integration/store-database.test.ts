@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  migrateToLatest,
+  openDatabase,
+  pingDatabase,
+  resolveDatabaseLocation,
+  type DeskbellDatabase,
+} from '@/lib/store/database';
+
+const opened: DeskbellDatabase[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((db) => db.destroy()));
+});
+
+describe('resolveDatabaseLocation', () => {
+  it('defaults to a file in the data directory', () => {
+    expect(resolveDatabaseLocation(undefined, '/srv/deskbell')).toEqual({
+      dialect: 'sqlite',
+      file: '/srv/deskbell/deskbell.sqlite',
+    });
+  });
+
+  it('accepts file: and sqlite: URLs and :memory:', () => {
+    expect(resolveDatabaseLocation('file:/tmp/a.sqlite', '.')).toEqual({ dialect: 'sqlite', file: '/tmp/a.sqlite' });
+    expect(resolveDatabaseLocation('sqlite:///tmp/b.sqlite', '.')).toEqual({ dialect: 'sqlite', file: '/tmp/b.sqlite' });
+    expect(resolveDatabaseLocation(':memory:', '.')).toEqual({ dialect: 'sqlite', memory: true });
+  });
+
+  it('refuses PostgreSQL clearly until it is supported', () => {
+    expect(() => resolveDatabaseLocation('postgres://u@h/db', '.')).toThrowError(/PostgreSQL is not supported yet/);
+  });
+});
+
+describe('openDatabase + migrateToLatest', () => {
+  it('creates the file and its folder on first run, then migrates once', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deskbell-db-'));
+    const file = path.join(dir, 'nested', 'deskbell.sqlite');
+    const db = openDatabase({ dialect: 'sqlite', file });
+    opened.push(db);
+
+    expect(await migrateToLatest(db)).toEqual(['0001-settings']);
+    expect(fs.existsSync(file)).toBe(true);
+    expect(await migrateToLatest(db)).toEqual([]);
+    await pingDatabase(db);
+
+    await db.insertInto('settings').values({ key: 'k', value: '"v"', updated_at: new Date().toISOString() }).execute();
+    const row = await db.selectFrom('settings').selectAll().where('key', '=', 'k').executeTakeFirstOrThrow();
+    expect(row.value).toBe('"v"');
+  });
+
+  it('keeps data across reopening the same file', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'deskbell-db-')), 'd.sqlite');
+    const first = openDatabase({ dialect: 'sqlite', file });
+    await migrateToLatest(first);
+    await first.insertInto('settings').values({ key: 'a', value: '1', updated_at: 'now' }).execute();
+    await first.destroy();
+
+    const second = openDatabase({ dialect: 'sqlite', file });
+    opened.push(second);
+    expect(await migrateToLatest(second)).toEqual([]);
+    expect(await second.selectFrom('settings').select('value').where('key', '=', 'a').executeTakeFirst()).toEqual({ value: '1' });
+  });
+
+  it('fails loudly when the database file cannot be opened', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deskbell-db-'));
+    // A directory where the file should be: start-up must stop, not limp on.
+    expect(() => openDatabase({ dialect: 'sqlite', file: dir })).toThrow();
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { DeskbellApiError, toErrorResponse } from '@/lib/api/errors';
+
+describe('toErrorResponse', () => {
+  it('maps a DeskbellApiError to its status and the shared body shape', async () => {
+    const res = toErrorResponse(new DeskbellApiError('payload_too_large', 'Too big.', { limitBytes: 10 }));
+    expect(res.status).toBe(413);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({
+      error: { code: 'payload_too_large', message: 'Too big.', details: { limitBytes: 10 } },
+    });
+  });
+
+  it('maps a ZodError to 422 with field paths', async () => {
+    const parsed = z.object({ press: z.object({ email: z.email() }) }).safeParse({ press: { email: 'nope' } });
+    expect(parsed.success).toBe(false);
+    const res = toErrorResponse(parsed.error);
+    expect(res.status).toBe(422);
+    const body = await res.json();
+    expect(body.error.code).toBe('unprocessable_entity');
+    expect(body.error.details).toEqual([{ path: 'press.email', message: expect.any(String) }]);
+  });
+
+  it('hides the message of an unknown error behind a generic 500', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const res = toErrorResponse(new Error('connection string postgres://user:hunter2@db'));
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).not.toContain('hunter2');
+    expect(JSON.parse(text).error).toEqual({
+      code: 'internal_server_error',
+      message: expect.any(String),
+      details: null,
+    });
+    spy.mockRestore();
+  });
+});
