@@ -39,6 +39,14 @@ const serverSchema = z.object({
   MANAGE_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
   MANAGE_SETUP_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
 
+  PRESS_MAX_BODY_BYTES: positiveInt.default(25 * 1024 * 1024),
+  PRESS_MAX_FILE_BYTES: positiveInt.default(10 * 1024 * 1024),
+  PRESS_MAX_FILES: positiveInt.default(20),
+  PRESS_MAX_IMAGE_PIXELS: positiveInt.default(40_000_000),
+  PRESS_MAX_MESSAGE_CHARS: positiveInt.default(32_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  RETENTION_DAYS: positiveInt.default(90),
+
   SIM_HOST: z.string().min(1).default('127.0.0.1'),
   SIM_PORT: port.default(8123),
 

@@ -1,7 +1,8 @@
 /**
- * Table types for Kysely. Columns use portable types only (text, integer, real, blob)
- * so that the same queries run on SQLite and PostgreSQL.
+ * Table types for Kysely. Columns use portable types only (text, integer, blob) so that the
+ * same queries run on SQLite and PostgreSQL. Times are ISO-8601 UTC text.
  */
+import type { ColumnType } from 'kysely';
 
 export type SettingsTable = {
   key: string;
@@ -10,6 +11,88 @@ export type SettingsTable = {
   updated_at: string;
 };
 
+export type AgentTokensTable = {
+  id: string;
+  name: string;
+  /** SHA-256 of the token; the token itself is shown once and never stored. */
+  token_hash: string;
+  /** The first characters, so admins can tell tokens apart. */
+  token_prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+};
+
+export type PressStatus = 'queued' | 'processing' | 'ticket_created' | 'refused' | 'retrying' | 'dead';
+
+export type PressesTable = {
+  id: string;
+  agent_token_id: string;
+  idempotency_key: string | null;
+  /** SHA-256 of the request's meaningful content, to tell a retry from a different request. */
+  request_hash: string;
+  status: PressStatus;
+  /** The validated press JSON (schema v1). */
+  payload: string;
+  received_at: string;
+  updated_at: string;
+  attempt: ColumnType<number, number | undefined, number>;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  ticket_id: number | null;
+  ticket_number: string | null;
+  refused_message: string | null;
+  dead_reason: string | null;
+  /** JSON: step timings, Manage calls, submission errors. */
+  outcome: string | null;
+  files_removed_at: string | null;
+};
+
+export type PressFileKind = 'screenshot' | 'attachment';
+
+export type PressFilesTable = {
+  id: string;
+  press_id: string;
+  position: number;
+  kind: PressFileKind;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  captured_at: string | null;
+  monitor: number | null;
+  /** Null once retention removed the file; the row stays as the record that it existed. */
+  bytes: Uint8Array | null;
+  removed_at: string | null;
+  /** Set once uploaded, so a retried job never uploads the same file twice. */
+  manage_document_id: number | null;
+};
+
+export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
+
+export type JobsTable = {
+  id: string;
+  kind: string;
+  payload: string;
+  status: JobStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  max_attempts: number;
+  run_at: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  last_error: string | null;
+  dead_reason: string | null;
+  dedupe_key: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
 export type Database = {
   settings: SettingsTable;
+  agent_tokens: AgentTokensTable;
+  presses: PressesTable;
+  press_files: PressFilesTable;
+  jobs: JobsTable;
 };

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { settingsMigration } from './0001-settings';
+import { pressesAndJobsMigration } from './0002-presses-and-jobs';
 
 /**
  * Migrations are listed here rather than read from a folder at run time, so they survive
@@ -7,6 +8,7 @@ import { settingsMigration } from './0001-settings';
  */
 const migrations: Record<string, Migration> = {
   '0001-settings': settingsMigration,
+  '0002-presses-and-jobs': pressesAndJobsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,39 @@
+/**
+ * The durable job queue's contract. The SQL engine (sql-queue.ts) implements it over the
+ * app's database; a PostgreSQL engine with SKIP LOCKED can take over without callers changing.
+ */
+import type { Transaction } from 'kysely';
+import type { Database } from '@/lib/store/schema';
+
+export type JobRecord = {
+  id: string;
+  kind: string;
+  payload: unknown;
+  attempts: number;
+  maxAttempts: number;
+  runAt: string;
+  lastError: string | null;
+};
+
+export type EnqueueOptions = {
+  runAt?: Date;
+  maxAttempts?: number;
+  /** A second enqueue with the same key is ignored: one job per press, per callback... */
+  dedupeKey?: string;
+  /** Enqueue inside the caller's transaction, so the job exists only if the caller's rows do. */
+  transaction?: Transaction<Database>;
+};
+
+export type FailureOutcome = { kind: 'retry'; runAt: Date } | { kind: 'dead'; reason: string };
+
+export interface JobQueue {
+  enqueue(kind: string, payload: unknown, options?: EnqueueOptions): Promise<string>;
+  /** Leases up to `limit` due jobs to `owner`; a job whose lease expired (its worker died) is due again. */
+  claim(owner: string, kinds: readonly string[], limit: number, leaseMs: number): Promise<JobRecord[]>;
+  extendLease(jobId: string, owner: string, leaseMs: number): Promise<boolean>;
+  complete(jobId: string, owner: string): Promise<void>;
+  fail(jobId: string, owner: string, error: string, outcome: FailureOutcome): Promise<void>;
+  /** Puts a dead job back in line (admin "retry"). */
+  revive(jobId: string): Promise<boolean>;
+  counts(): Promise<Record<'pending' | 'running' | 'done' | 'dead', number>>;
+}
