@@ -47,6 +47,25 @@ const serverSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   RETENTION_DAYS: positiveInt.default(90),
 
+  // Ticket defaults and the unregistered catch-all, until the setup wizard stores them.
+  DESKBELL_DEFAULT_BOARD: z.string().trim().min(1).default('__default__'),
+  DESKBELL_DEFAULT_STATUS: z.string().trim().min(1).default('__default__'),
+  DESKBELL_DEFAULT_TYPE: z.string().trim().min(1).default('__default__'),
+  DESKBELL_DEFAULT_SUBTYPE: z.string().trim().min(1).default('__default__'),
+  DESKBELL_DEFAULT_ITEM: z.string().trim().min(1).default('__default__'),
+  DESKBELL_DEFAULT_TEAM: z.string().trim().min(1).default('__default__'),
+  DESKBELL_DEFAULT_PRIORITY: z.string().trim().min(1).default('__default__'),
+  DESKBELL_DEFAULT_SOURCE: z.string().trim().min(1).default('__default__'),
+  DESKBELL_DEFAULT_OWNER: z.string().trim().min(1).default('__default__'),
+  DESKBELL_DEFAULT_IMPACT: z.string().trim().min(1).default('__default__'),
+  DESKBELL_DEFAULT_SEVERITY: z.string().trim().min(1).default('__default__'),
+  DESKBELL_UNREGISTERED_EMAIL: z.email().default('unregistered@helpdeskbuttons.com'),
+  /** The choices the web press page offers, separated by `|` (labels may contain commas). */
+  DESKBELL_PRESS_SELECTIONS: z
+    .string()
+    .default("This is an emergency|I can't work at all|Printer or scanner|Email or Outlook|New user or password")
+    .transform((v) => v.split('|').map((s) => s.trim()).filter(Boolean)),
+
   SIM_HOST: z.string().min(1).default('127.0.0.1'),
   SIM_PORT: port.default(8123),
 
@@ -88,11 +107,10 @@ export const clientEnv = clientSchema.parse({
  * The environment handed to child processes this project starts (Next.js, the simulator,
  * Prism, the rule sandbox later gets an EMPTY one instead). Overrides win; undefined unsets.
  */
-export function environmentForChild(
-  overrides: Record<string, string | undefined> = {},
-): Record<string, string> {
+export function environmentForChild(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const merged: Record<string, string | undefined> = { ...process.env, ...overrides };
+  // The cast only satisfies Next's typing of NODE_ENV; the child gets exactly these entries.
   return Object.fromEntries(
     Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
+  ) as NodeJS.ProcessEnv;
 }

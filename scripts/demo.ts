@@ -4,7 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createAgentToken } from '../lib/auth/agent-tokens';
 import { serverEnv } from '../lib/env';
+import { migrateToLatest, openDatabase, resolveDatabaseLocation } from '../lib/store/database';
 import { startDeskbellStack } from './lib/start-stack';
 
 async function main(): Promise<void> {
@@ -18,10 +20,17 @@ async function main(): Promise<void> {
     fresh: true,
   });
 
+  // The app has migrated the fresh database; the demo's agent token goes into the same file.
+  const db = openDatabase(resolveDatabaseLocation(undefined, path.join(dataDir, 'demo')));
+  await migrateToLatest(db);
+  const { token: agentToken } = await createAgentToken(db, 'Demo agent');
+  await db.destroy();
+
   const { companyId, publicKey, privateKey, clientId } = stack.sim.credentials;
   const demoFile = path.join(dataDir, 'demo.json');
   const demo = {
     appUrl: stack.appUrl,
+    agentToken,
     manage: {
       site: stack.sim.url,
       endpoint: stack.manageEnv.MANAGE_ENDPOINT,
@@ -40,7 +49,10 @@ Deskbell demo is running.
   App:             ${stack.appUrl}
   Health:          ${stack.appUrl}/api/health
   Manage (sim):    ${stack.sim.baseUrl}
-  Demo details:    ${demoFile}  (simulator keys and clientId)
+  Demo details:    ${demoFile}  (agent token, simulator keys and clientId)
+
+Press the button:
+  npm run press -- --message "My printer is jammed again" --email alice@acme.example --screenshot <file.png>
 
 Press Ctrl+C to stop.`);
 

@@ -3,21 +3,18 @@
  * apt when running as root, and otherwise says exactly what to run.
  */
 import { execFileSync } from 'node:child_process';
+import { environmentForChild } from '../lib/env';
 import { findChromium } from './lib/chromium';
 
 function installWithApt(): void {
   console.log('[ensure-browser] Chromium not found; installing Debian chromium with apt-get ...');
-  const env = { ...sanitizedAptEnv(), DEBIAN_FRONTEND: 'noninteractive' };
+  const env = environmentForChild({ DEBIAN_FRONTEND: 'noninteractive' });
   execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
   execFileSync(
     'apt-get',
     ['install', '-y', '--no-install-recommends', 'chromium', 'fonts-liberation'],
     { stdio: 'inherit', env },
   );
-}
-
-function sanitizedAptEnv(): Record<string, string> {
-  return { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
 }
 
 export function ensureBrowser(): string {

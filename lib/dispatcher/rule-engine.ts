@@ -1,0 +1,77 @@
+/**
+ * The seam between the press pipeline and the MSP's dispatcher rules. The Python sandbox
+ * (issue 5) implements RuleEngine; until an admin saves rules, the pipeline uses no engine
+ * and the variables pass through unchanged, which is what the incumbent does with no rules.
+ */
+
+/** `__default__` leaves the field to Manage (the API member's service defaults). */
+export const MANAGE_DEFAULT = '__default__';
+
+/** Read/write variables, named as MSPs' existing rules name them. */
+export type WritableRuleVariables = {
+  priority: string | number;
+  state: string;
+  team: string;
+  type: string;
+  subtype: string;
+  item: string;
+  msg: string;
+  subject: string;
+  source: string;
+  impact: string | number;
+  urgency: string | number;
+  owner: string;
+  board: string;
+  append: string;
+  priv_append: string;
+  /** Unset by default; a rule that sets it refuses the press with this text. */
+  exception: string | null;
+};
+
+/** Read-only inputs rules can test. */
+export type ReadOnlyRuleVariables = {
+  selections: string;
+  name: string;
+  email: string;
+  ip: string;
+  mac: string;
+  hostname: string;
+  username: string;
+  os: string;
+  company: string;
+  registered: boolean;
+};
+
+export type RuleVariables = WritableRuleVariables & ReadOnlyRuleVariables;
+
+export type RuleError = { type: string; message: string; line: number | null };
+
+export type RuleRun = {
+  before: RuleVariables;
+  after: RuleVariables;
+  /** Set when a rule set `exception`: no ticket, the end user sees this text. */
+  refusal: string | null;
+  /** A crashing rule: the pipeline keeps the values from before the rules ran. */
+  error: RuleError | null;
+  output: string;
+  durationMs: number;
+};
+
+export interface RuleEngine {
+  evaluate(source: string, variables: RuleVariables): Promise<Omit<RuleRun, 'before'>>;
+}
+
+/** What the rules step does: run the engine when there are rules, else pass everything through. */
+export async function applyRules(
+  engine: RuleEngine | null,
+  source: string | null,
+  variables: RuleVariables,
+): Promise<RuleRun> {
+  if (!engine || !source || source.trim() === '') {
+    return { before: variables, after: variables, refusal: null, error: null, output: '', durationMs: 0 };
+  }
+  const result = await engine.evaluate(source, variables);
+  // A crash must not lose the ticket: fall back to the values from before the rules ran.
+  const after = result.error ? variables : result.after;
+  return { ...result, before: variables, after, refusal: result.error ? null : result.refusal };
+}

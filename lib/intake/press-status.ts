@@ -1,0 +1,193 @@
+import 'server-only';
+import { DeskbellApiError } from '@/lib/api/errors';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import type { Selectable } from 'kysely';
+import type { PressesTable } from '@/lib/store/schema';
+import { requireAgentToken, toAgentErrorResponse } from './read-press-request';
+
+/**
+ * What an agent may know about its press. Only the token that sent a press can read it;
+ * any other token gets the same 404 as an unknown id, so ids are never confirmed.
+ */
+
+type Times = { receivedAt: string; updatedAt: string };
+
+export type PressStatusView =
+  | ({ id: string; status: 'queued' } & Times)
+  | ({ id: string; status: 'processing' } & Times)
+  | ({ id: string; status: 'ticket_created'; ticketId: number | null; ticketNumber: string | null } & Times)
+  | ({ id: string; status: 'refused'; message: string } & Times)
+  | ({ id: string; status: 'retrying'; attempt: number; nextAt: string | null; lastError: string | null } & Times)
+  | ({ id: string; status: 'dead'; reason: string } & Times);
+
+type StatusRow = Pick<
+  Selectable<PressesTable>,
+  | 'id'
+  | 'status'
+  | 'received_at'
+  | 'updated_at'
+  | 'ticket_id'
+  | 'ticket_number'
+  | 'refused_message'
+  | 'attempt'
+  | 'next_attempt_at'
+  | 'last_error'
+  | 'dead_reason'
+>;
+
+const STATUS_COLUMNS = [
+  'id',
+  'status',
+  'received_at',
+  'updated_at',
+  'ticket_id',
+  'ticket_number',
+  'refused_message',
+  'attempt',
+  'next_attempt_at',
+  'last_error',
+  'dead_reason',
+] as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** States an agent has no reason to wait on: a long-poll returns them at once. */
+const SETTLED = new Set(['ticket_created', 'refused', 'dead']);
+export const MAX_WAIT_SECONDS = 30;
+const DEFAULT_POLL_MS = 150;
+
+export function toPressStatusView(row: StatusRow): PressStatusView {
+  const times = { receivedAt: row.received_at, updatedAt: row.updated_at };
+  switch (row.status) {
+    case 'queued':
+    case 'processing':
+      return { id: row.id, status: row.status, ...times };
+    case 'ticket_created':
+      return { id: row.id, status: row.status, ticketId: row.ticket_id, ticketNumber: row.ticket_number, ...times };
+    case 'refused':
+      return { id: row.id, status: row.status, message: row.refused_message ?? '', ...times };
+    case 'retrying':
+      return {
+        id: row.id,
+        status: row.status,
+        attempt: row.attempt,
+        nextAt: row.next_attempt_at,
+        lastError: row.last_error,
+        ...times,
+      };
+    case 'dead':
+      return { id: row.id, status: row.status, reason: row.dead_reason ?? '', ...times };
+  }
+}
+
+/** Undefined both for an unknown id and for a press another token sent. */
+export async function readPressStatus(
+  db: DeskbellDatabase,
+  agentTokenId: string,
+  pressId: string,
+): Promise<PressStatusView | undefined> {
+  if (!UUID.test(pressId)) return undefined;
+  const row = await db
+    .selectFrom('presses')
+    .select(STATUS_COLUMNS)
+    .where('id', '=', pressId.toLowerCase())
+    .where('agent_token_id', '=', agentTokenId)
+    .executeTakeFirst();
+  return row ? toPressStatusView(row) : undefined;
+}
+
+// In-process wake-ups for long-polls; polling remains the fallback (another process, or a
+// writer that does not call notifyPressStatusChanged).
+const waiters = new Map<string, Set<() => void>>();
+
+/** The pipeline calls this after changing a press's status, so long-polls answer at once. */
+export function notifyPressStatusChanged(pressId: string): void {
+  for (const wake of waiters.get(pressId) ?? []) wake();
+}
+
+function sleepUntilNudged(pressId: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    let set = waiters.get(pressId);
+    if (!set) {
+      set = new Set();
+      waiters.set(pressId, set);
+    }
+    const registered = set;
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      registered.delete(done);
+      if (registered.size === 0 && waiters.get(pressId) === registered) waiters.delete(pressId);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    registered.add(done);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function fingerprint(view: PressStatusView): string {
+  // A retry that fails again is news too, though the status stays "retrying".
+  return view.status === 'retrying' ? `${view.status}:${view.attempt}` : view.status;
+}
+
+export type WaitOptions = { waitMs: number; signal?: AbortSignal; pollMs?: number };
+
+/**
+ * Answers as soon as the status differs from the one seen at the start, or when waitMs
+ * passes, or when the client goes away (signal). Settled states answer at once.
+ */
+export async function waitForPressStatus(
+  db: DeskbellDatabase,
+  agentTokenId: string,
+  pressId: string,
+  options: WaitOptions,
+): Promise<PressStatusView | undefined> {
+  const first = await readPressStatus(db, agentTokenId, pressId);
+  if (!first || SETTLED.has(first.status) || options.waitMs <= 0) return first;
+  const start = fingerprint(first);
+  const deadline = Date.now() + options.waitMs;
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  let current: PressStatusView | undefined = first;
+  for (;;) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0 || options.signal?.aborted) return current;
+    await sleepUntilNudged(pressId.toLowerCase(), Math.min(pollMs, remaining), options.signal);
+    current = await readPressStatus(db, agentTokenId, pressId);
+    if (!current || fingerprint(current) !== start) return current;
+  }
+}
+
+/** `?wait=N`: absent means answer now; N seconds (decimals allowed) are capped at 30. */
+export function readWaitSeconds(url: string): number {
+  const raw = new URL(url).searchParams.get('wait');
+  if (raw === null || raw === '') return 0;
+  if (!/^\d{1,6}(\.\d{1,3})?$/.test(raw)) {
+    throw new DeskbellApiError(
+      'unprocessable_entity',
+      `query.wait: must be a number of seconds from 0 to ${MAX_WAIT_SECONDS} (got "${raw.slice(0, 20)}").`,
+      [{ path: 'query.wait', message: `must be a number of seconds from 0 to ${MAX_WAIT_SECONDS}` }],
+    );
+  }
+  return Math.min(Number(raw), MAX_WAIT_SECONDS);
+}
+
+export type ReadPressStatusDeps = { db: DeskbellDatabase; pollMs?: number };
+
+/** GET /api/v1/presses/{id}: token, then ?wait, then the (possibly long-polled) read. */
+export async function handleReadPressStatus(request: Request, pressId: string, deps: ReadPressStatusDeps): Promise<Response> {
+  try {
+    const token = await requireAgentToken(deps.db, request);
+    const waitSeconds = readWaitSeconds(request.url);
+    const view = await waitForPressStatus(deps.db, token.id, pressId, {
+      waitMs: waitSeconds * 1000,
+      signal: request.signal,
+      pollMs: deps.pollMs,
+    });
+    if (!view) {
+      throw new DeskbellApiError('not_found', 'No press with this id was sent with this agent token.', null);
+    }
+    return Response.json(view, { status: 200, headers: { 'cache-control': 'no-store' } });
+  } catch (err) {
+    return toAgentErrorResponse(err);
+  }
+}

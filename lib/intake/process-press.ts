@@ -1,0 +1,439 @@
+import 'server-only';
+import type { ManageCallRecord } from '@/lib/connectwise/client';
+import { findActiveConfigurationsByHostname, linkConfigurationToTicket } from '@/lib/connectwise/configurations';
+import { findContactsByEmail } from '@/lib/connectwise/contacts';
+import { listTicketDocuments, uploadTicketDocument } from '@/lib/connectwise/documents';
+import { isManageError, type ManageError } from '@/lib/connectwise/errors';
+import { createTicket, findTicketsByExternalXRef, type CreateTicketInput } from '@/lib/connectwise/tickets';
+import type { ManageConfiguration, ManageContact, ManageTicket } from '@/lib/connectwise/types';
+import { applyRules, type RuleEngine, type RuleRun, type RuleVariables } from '@/lib/dispatcher/rule-engine';
+import { PermanentJobError } from '@/lib/jobs/worker';
+import type { IntakeSettings } from '@/lib/settings/intake-settings';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import type { ManageContext } from './manage-context';
+import { withManageCallLog } from './manage-context';
+import { pressFactsFromPayload, type PressFacts } from './press-facts';
+import {
+  listPressFiles,
+  loadPress,
+  readPressFileBytes,
+  recordDocumentUpload,
+  updatePress,
+  type StoredPressFile,
+} from './press-records';
+import { resolveTicketFields, type ResolvedTicketFields } from './resolve-ticket-fields';
+import { formatDescription, formatInternalAnalysis, subjectFromMessage, summaryFromSubject } from './ticket-text';
+
+export type PressPipelineDeps = {
+  db: DeskbellDatabase;
+  manage: () => { ok: true; context: ManageContext } | { ok: false; reason: string };
+  loadSettings: (db: DeskbellDatabase) => Promise<IntakeSettings>;
+  rules: RuleEngine | null;
+  /** Where the report page lives: `${publicUrl}/presses/{id}`. */
+  publicUrl: string;
+  uploadConcurrency?: number;
+};
+
+export type PressOutcome = {
+  attempt: number;
+  steps: { name: string; ms: number }[];
+  calls: ManageCallRecord[];
+  submissionErrors: string[];
+  contact: { id: number; companyId: number; companyName: string | null; registered: boolean } | null;
+  ticket: { id: number; number: string; reused: boolean; boardName: string | null; statusName: string | null } | null;
+  fields: ResolvedTicketFields['used'] | null;
+  configuration: { id: number; name: string } | null;
+  configurationError?: string;
+  documents: { fileId: string; documentId: number }[];
+  fileErrors: { fileId: string; filename: string; message: string }[];
+  rules: Pick<RuleRun, 'refusal' | 'error' | 'output' | 'durationMs'> & { changed: string[] };
+};
+
+type Contact = NonNullable<PressOutcome['contact']> & { name: string | null };
+
+/** Thrown to refuse a press on purpose (a rule set `exception`); the job ends without retrying. */
+class PressRefused extends Error {}
+
+async function timed<T>(steps: PressOutcome['steps'], name: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await run();
+  } finally {
+    steps.push({ name, ms: Math.round((performance.now() - started) * 10) / 10 });
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` at once; every item is attempted. */
+async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+  });
+  await Promise.all(runners);
+  if (errors.length > 0) throw errors[0];
+}
+
+function contactFrom(found: ManageContact, registered: boolean): Contact {
+  if (found.companyId === null) throw new Error(`Manage contact ${found.id} has no company`);
+  return {
+    id: found.id,
+    companyId: found.companyId,
+    companyName: found.companyName,
+    registered,
+    name: `${found.firstName} ${found.lastName}`.trim() || null,
+  };
+}
+
+/** The contact by email; an unknown email goes to the unregistered catch-all contact. */
+export async function resolveContact(
+  context: ManageContext,
+  settings: IntakeSettings,
+  email: string | undefined,
+): Promise<Contact> {
+  if (email) {
+    const matches = (await findContactsByEmail(context.client, email)).filter((c) => c.companyId !== null);
+    const best = matches.find((c) => !c.inactive) ?? matches[0];
+    if (best) return contactFrom(best, true);
+  }
+  const catchAllEmail = settings.unregistered.email;
+  // The catch-all rarely changes: keep it with the setup tables so a press does not pay for it.
+  const catchAll = await context.cache.get(`unregistered/${catchAllEmail.toLowerCase()}`, async () => {
+    const found = await findContactsByEmail(context.client, catchAllEmail);
+    const preferred = settings.unregistered.contactId
+      ? found.find((c) => c.id === settings.unregistered.contactId)
+      : undefined;
+    const chosen = preferred ?? found.find((c) => !c.inactive && c.companyId !== null) ?? found[0];
+    if (!chosen) {
+      throw new Error(
+        `The unregistered catch-all contact (${catchAllEmail}) does not exist in Manage; create it (setup step "Unregistered users"), then retry the press`,
+      );
+    }
+    return chosen;
+  });
+  return contactFrom(catchAll, false);
+}
+
+export function ruleVariablesFor(facts: PressFacts, settings: IntakeSettings, contact: Contact): RuleVariables {
+  const d = settings.defaults;
+  return {
+    priority: d.priority,
+    state: d.status,
+    team: d.team,
+    type: d.type,
+    subtype: d.subtype,
+    item: d.item,
+    msg: facts.message,
+    subject: subjectFromMessage(facts.message),
+    source: d.source,
+    impact: d.impact,
+    urgency: d.severity,
+    owner: d.owner,
+    board: d.board,
+    append: facts.append.join('\n\n'),
+    priv_append: '',
+    exception: null,
+    selections: facts.selections.join('\n'),
+    name: facts.name ?? '',
+    email: facts.email ?? '',
+    ip: facts.host.localIp ?? '',
+    mac: facts.host.mac ?? '',
+    hostname: facts.host.hostname ?? '',
+    username: facts.host.username ?? '',
+    os: facts.host.os ?? '',
+    company: contact.companyName ?? '',
+    registered: contact.registered,
+  };
+}
+
+function changedVariables(run: RuleRun): string[] {
+  return (Object.keys(run.after) as (keyof RuleVariables)[]).filter((k) => run.after[k] !== run.before[k]);
+}
+
+function describeRuleError(run: RuleRun): string | null {
+  if (!run.error) return null;
+  const where = run.error.line ? ` (line ${run.error.line})` : '';
+  return `Dispatcher rules failed: ${run.error.type}: ${run.error.message}${where}; the ticket uses the values from before the rules ran`;
+}
+
+/** Finds the ticket an earlier attempt created, so a retry never makes a second one. */
+async function findEarlierTicket(context: ManageContext, pressId: string): Promise<ManageTicket | undefined> {
+  const found = await findTicketsByExternalXRef(context.client, pressId);
+  return found.sort((a, b) => a.id - b.id)[0];
+}
+
+async function createTicketOnce(
+  context: ManageContext,
+  pressId: string,
+  attempt: number,
+  input: CreateTicketInput,
+  submissionErrors: string[],
+): Promise<{ ticket: ManageTicket; reused: boolean }> {
+  if (attempt > 1) {
+    const earlier = await findEarlierTicket(context, pressId);
+    if (earlier) return { ticket: earlier, reused: true };
+  }
+  try {
+    return { ticket: await createTicket(context.client, input), reused: false };
+  } catch (err) {
+    // Manage refused the content (a field it will not take). Nothing was created, so one
+    // plain create is safe; the refusal goes to Submission Errors instead of losing the press.
+    if (!isManageError(err) || err.status !== 400) throw err;
+    const reason = err.fieldErrors.map((f) => f.message).join('; ') || err.message;
+    submissionErrors.push(`Manage refused the ticket fields (${reason}); created with Manage's defaults`);
+    const plain: CreateTicketInput = {
+      summary: input.summary,
+      company: input.company,
+      contactId: input.contactId,
+      contactName: input.contactName,
+      contactEmailAddress: input.contactEmailAddress,
+      externalXRef: input.externalXRef,
+      initialDescription: input.initialDescription,
+      initialInternalAnalysis: input.initialInternalAnalysis?.replace(
+        /\[Submission Errors\][\s\S]*$/,
+        ['[Submission Errors]', ...submissionErrors.map((e) => `- ${e}`)].join('\n'),
+      ),
+    };
+    if (!plain.initialInternalAnalysis?.includes('[Submission Errors]')) {
+      plain.initialInternalAnalysis = `${plain.initialInternalAnalysis ?? ''}\n\n[Submission Errors]\n${submissionErrors.map((e) => `- ${e}`).join('\n')}`.trim();
+    }
+    return { ticket: await createTicket(context.client, plain), reused: false };
+  }
+}
+
+function documentTitle(file: StoredPressFile): string {
+  if (file.kind === 'attachment') return file.filename;
+  const parts = [`Screenshot ${file.position + 1}`];
+  if (file.monitor !== null) parts.push(`monitor ${file.monitor}`);
+  if (file.capturedAt) parts.push(file.capturedAt);
+  return parts.join(' · ');
+}
+
+/**
+ * The press job: contact -> rules -> names -> ticket (exactly once) -> documents and
+ * configuration in parallel -> outcome. With warm caches its critical path is three Manage
+ * round trips: contact lookup, ticket create, then uploads and the configuration link.
+ */
+export async function processPress(deps: PressPipelineDeps, pressId: string, attempt: number): Promise<void> {
+  const press = await loadPress(deps.db, pressId);
+  if (!press) throw new PermanentJobError(`press ${pressId} no longer exists`);
+  if (press.status === 'ticket_created' || press.status === 'refused') return;
+
+  const manage = deps.manage();
+  if (!manage.ok) throw new Error(manage.reason);
+  const { context } = manage;
+
+  await updatePress(deps.db, pressId, { status: 'processing', attempt });
+  const facts = pressFactsFromPayload(press.payload);
+  const outcome: PressOutcome = {
+    attempt,
+    steps: [],
+    calls: [],
+    submissionErrors: [],
+    contact: null,
+    ticket: null,
+    fields: null,
+    configuration: null,
+    documents: [],
+    fileErrors: [],
+    rules: { refusal: null, error: null, output: '', durationMs: 0, changed: [] },
+  };
+
+  try {
+    await withManageCallLog(outcome.calls, async () => {
+      const settings = await deps.loadSettings(deps.db);
+      const [contact] = await timed(outcome.steps, 'contact', () =>
+        Promise.all([resolveContact(context, settings, facts.email), context.tables.warm()]),
+      );
+      outcome.contact = { id: contact.id, companyId: contact.companyId, companyName: contact.companyName, registered: contact.registered };
+
+      const run = await timed(outcome.steps, 'rules', () =>
+        applyRules(deps.rules, settings.rulesSource, ruleVariablesFor(facts, settings, contact)),
+      );
+      outcome.rules = { refusal: run.refusal, error: run.error, output: run.output, durationMs: run.durationMs, changed: changedVariables(run) };
+      const ruleError = describeRuleError(run);
+      if (ruleError) outcome.submissionErrors.push(ruleError);
+      if (run.refusal !== null) throw new PressRefused(run.refusal);
+
+      const v = run.after;
+      const { fields, submissionErrors } = await timed(outcome.steps, 'names', () =>
+        resolveTicketFields(
+          context.tables,
+          {
+            board: v.board,
+            state: v.state,
+            type: v.type,
+            subtype: v.subtype,
+            item: v.item,
+            team: v.team,
+            priority: v.priority,
+            source: v.source,
+            owner: v.owner,
+            impact: v.impact,
+            urgency: v.urgency,
+          },
+          settings.defaults,
+        ),
+      );
+      outcome.submissionErrors.push(...submissionErrors);
+      outcome.fields = fields.used;
+
+      const input: CreateTicketInput = {
+        summary: summaryFromSubject(v.subject, v.msg),
+        company: { id: contact.companyId },
+        contactId: contact.id,
+        // The catch-all contact is not the person who pressed: keep who they said they are.
+        ...(contact.registered ? {} : { contactName: facts.name, contactEmailAddress: facts.email }),
+        boardId: fields.boardId,
+        statusId: fields.statusId,
+        typeId: fields.typeId,
+        subTypeId: fields.subTypeId,
+        itemId: fields.itemId,
+        teamId: fields.teamId,
+        priorityId: fields.priorityId,
+        sourceId: fields.sourceId,
+        owner: fields.ownerId === undefined ? undefined : { id: fields.ownerId },
+        impact: fields.impact,
+        severity: fields.severity,
+        externalXRef: pressId,
+        initialDescription: formatDescription(v.msg, [v.append]),
+        initialInternalAnalysis: formatInternalAnalysis({
+          reportUrl: `${deps.publicUrl.replace(/\/$/, '')}/presses/${pressId}`,
+          host: facts.host,
+          registration: contact.registered ? undefined : facts.registration,
+          privAppend: [v.priv_append],
+          submissionErrors: outcome.submissionErrors,
+        }),
+      };
+
+      const hostname = facts.host.hostname;
+      const [{ ticket, reused }, configurations] = await timed(outcome.steps, 'ticket', () =>
+        Promise.all([
+          press.ticketId !== null
+            ? Promise.resolve({ ticket: { id: press.ticketId } as ManageTicket, reused: true })
+            : createTicketOnce(context, pressId, attempt, input, outcome.submissionErrors),
+          hostname
+            ? findActiveConfigurationsByHostname(context.client, contact.companyId, hostname)
+            : Promise.resolve([] as ManageConfiguration[]),
+        ]),
+      );
+      // Stored at once: from here on a retry continues with this ticket and never creates another.
+      await updatePress(deps.db, pressId, { ticket_id: ticket.id, ticket_number: String(ticket.id) });
+      outcome.ticket = {
+        id: ticket.id,
+        number: String(ticket.id),
+        reused,
+        boardName: ticket.boardName ?? null,
+        statusName: ticket.statusName ?? null,
+      };
+
+      const configuration = configurations[0];
+      const linkedBefore = press.previousOutcome?.configuration ?? null;
+      const files = await listPressFiles(deps.db, pressId);
+      await timed(outcome.steps, 'documents+configuration', () =>
+        Promise.all([
+          uploadPressFiles(deps, context, ticket.id, files, outcome, reused || attempt > 1),
+          linkedBefore
+            ? Promise.resolve(void (outcome.configuration = linkedBefore))
+            : configuration
+              ? linkConfiguration(context, ticket.id, configuration, outcome)
+              : Promise.resolve(),
+        ]),
+      );
+    });
+  } catch (err) {
+    if (err instanceof PressRefused) {
+      await updatePress(deps.db, pressId, {
+        status: 'refused',
+        refused_message: err.message,
+        outcome: JSON.stringify(outcome),
+        last_error: null,
+        next_attempt_at: null,
+      });
+      return;
+    }
+    await updatePress(deps.db, pressId, { outcome: JSON.stringify(outcome) });
+    throw err;
+  }
+
+  await updatePress(deps.db, pressId, {
+    status: 'ticket_created',
+    outcome: JSON.stringify(outcome),
+    last_error: null,
+    next_attempt_at: null,
+  });
+}
+
+/** True for a refusal Manage will repeat on every retry (content or permission, not load). */
+function isFinalRefusal(err: unknown): err is ManageError {
+  return isManageError(err) && err.status !== null && err.status >= 400 && err.status < 500 && err.status !== 429;
+}
+
+async function linkConfiguration(
+  context: ManageContext,
+  ticketId: number,
+  configuration: ManageConfiguration,
+  outcome: PressOutcome,
+): Promise<void> {
+  try {
+    await linkConfigurationToTicket(context.client, ticketId, configuration.id);
+    outcome.configuration = { id: configuration.id, name: configuration.name };
+  } catch (err) {
+    if (!isFinalRefusal(err)) throw err;
+    outcome.configurationError = `Configuration '${configuration.name}' could not be linked: ${err.message}`;
+  }
+}
+
+async function uploadPressFiles(
+  deps: PressPipelineDeps,
+  context: ManageContext,
+  ticketId: number,
+  files: StoredPressFile[],
+  outcome: PressOutcome,
+  mayExistAlready: boolean,
+): Promise<void> {
+  const pending = files.filter((f) => {
+    if (f.manageDocumentId !== null) outcome.documents.push({ fileId: f.id, documentId: f.manageDocumentId });
+    return f.manageDocumentId === null && !f.removed;
+  });
+  // An upload whose answer was lost may have landed: on a retry, match what the ticket
+  // already has (same title and size) before sending a file again.
+  const existing = mayExistAlready && pending.length > 0 ? await listTicketDocuments(context.client, ticketId) : [];
+  await forEachBounded(pending, deps.uploadConcurrency ?? 4, async (file) => {
+    const title = documentTitle(file);
+    const landed = existing.find((d) => d.title === title && d.size === file.size);
+    if (landed) {
+      await recordDocumentUpload(deps.db, file.id, landed.id);
+      outcome.documents.push({ fileId: file.id, documentId: landed.id });
+      return;
+    }
+    const bytes = await readPressFileBytes(deps.db, file.id);
+    if (!bytes) return;
+    try {
+      const document = await uploadTicketDocument(context.client, {
+        ticketId,
+        filename: file.filename,
+        contentType: file.contentType,
+        bytes,
+        title,
+        privateFlag: true,
+      });
+      await recordDocumentUpload(deps.db, file.id, document.id);
+      outcome.documents.push({ fileId: file.id, documentId: document.id });
+    } catch (err) {
+      // A file Manage will never take (type, size) is reported; anything else is retried.
+      if (isFinalRefusal(err)) {
+        outcome.fileErrors.push({ fileId: file.id, filename: file.filename, message: err.message });
+        return;
+      }
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,50 @@
+import 'server-only';
+import type { JobHandler } from '@/lib/jobs/worker';
+import type { JobQueue } from '@/lib/jobs/queue';
+import type { DeskbellDatabase } from '@/lib/store/database';
+
+export const RETENTION_JOB_KIND = 'retention.sweep';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Screenshots and attachments older than the retention period lose their bytes; the press
+ * and each file's row stay, marked as removed, so the record says what was there.
+ */
+export async function removeExpiredPressFiles(db: DeskbellDatabase, retentionDays: number, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
+  const nowIso = now.toISOString();
+  return db.transaction().execute(async (trx) => {
+    const expired = trx.selectFrom('presses').select('id').where('received_at', '<', cutoff);
+    const result = await trx
+      .updateTable('press_files')
+      .set({ bytes: null, removed_at: nowIso })
+      .where('removed_at', 'is', null)
+      .where('press_id', 'in', expired)
+      .executeTakeFirst();
+    await trx
+      .updateTable('presses')
+      .set({ files_removed_at: nowIso })
+      .where('received_at', '<', cutoff)
+      .where('files_removed_at', 'is', null)
+      .where('id', 'in', trx.selectFrom('press_files').select('press_id').where('removed_at', 'is not', null))
+      .execute();
+    return Number(result.numUpdatedRows);
+  });
+}
+
+/** One sweep per day, durable like every job: the key makes a restart schedule nothing twice. */
+export async function scheduleRetentionSweep(queue: JobQueue, now = new Date()): Promise<void> {
+  const next = new Date(now.getTime() + DAY_MS);
+  const day = next.toISOString().slice(0, 10);
+  await queue.enqueue(RETENTION_JOB_KIND, {}, { runAt: next, dedupeKey: `retention:${day}`, maxAttempts: 3 });
+}
+
+export function createRetentionJobHandler(db: DeskbellDatabase, queue: JobQueue, retentionDays: number): JobHandler {
+  return {
+    async run() {
+      const removed = await removeExpiredPressFiles(db, retentionDays);
+      if (removed > 0) console.log(`[retention] removed the files of presses older than ${retentionDays} days (${removed} files)`);
+      await scheduleRetentionSweep(queue);
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import 'server-only';
+import { z } from 'zod';
+import { MANAGE_DEFAULT } from '@/lib/dispatcher/rule-engine';
+import { serverEnv } from '@/lib/env';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { readSetting } from './settings-store';
+
+const fieldValue = z.string().trim().min(1).max(100);
+
+export const ticketDefaultsSchema = z.object({
+  board: fieldValue,
+  status: fieldValue,
+  type: fieldValue,
+  subtype: fieldValue,
+  item: fieldValue,
+  team: fieldValue,
+  priority: fieldValue,
+  source: fieldValue,
+  owner: fieldValue,
+  impact: fieldValue,
+  severity: fieldValue,
+});
+export type TicketDefaults = z.infer<typeof ticketDefaultsSchema>;
+
+export const unregisteredSchema = z.object({
+  email: z.email(),
+  /** Stored by the wizard once found or created; looked up by email until then. */
+  companyId: z.number().int().positive().optional(),
+  contactId: z.number().int().positive().optional(),
+});
+export type UnregisteredCatchAll = z.infer<typeof unregisteredSchema>;
+
+export const rulesSourceSchema = z.string().max(200_000);
+export const pressSelectionsSchema = z.array(z.string().trim().min(1).max(200)).max(50);
+
+export type IntakeSettings = {
+  defaults: TicketDefaults;
+  unregistered: UnregisteredCatchAll;
+  rulesSource: string | null;
+  /** The form choices the web press page offers. */
+  selections: string[];
+};
+
+export const SETTING_KEYS = {
+  ticketDefaults: 'intake.ticket_defaults',
+  unregistered: 'intake.unregistered',
+  rules: 'intake.rules',
+  selections: 'intake.selections',
+} as const;
+
+/** Until the setup wizard writes them, the environment seeds every intake setting. */
+export function intakeSettingsFromEnv(): IntakeSettings {
+  const env = serverEnv();
+  return {
+    defaults: {
+      board: env.DESKBELL_DEFAULT_BOARD,
+      status: env.DESKBELL_DEFAULT_STATUS,
+      type: env.DESKBELL_DEFAULT_TYPE,
+      subtype: env.DESKBELL_DEFAULT_SUBTYPE,
+      item: env.DESKBELL_DEFAULT_ITEM,
+      team: env.DESKBELL_DEFAULT_TEAM,
+      priority: env.DESKBELL_DEFAULT_PRIORITY,
+      source: env.DESKBELL_DEFAULT_SOURCE,
+      owner: env.DESKBELL_DEFAULT_OWNER,
+      impact: env.DESKBELL_DEFAULT_IMPACT,
+      severity: env.DESKBELL_DEFAULT_SEVERITY,
+    },
+    unregistered: { email: env.DESKBELL_UNREGISTERED_EMAIL },
+    rulesSource: null,
+    selections: env.DESKBELL_PRESS_SELECTIONS,
+  };
+}
+
+export async function loadIntakeSettings(db: DeskbellDatabase): Promise<IntakeSettings> {
+  const seeded = intakeSettingsFromEnv();
+  const [defaults, unregistered, rulesSource, selections] = await Promise.all([
+    readSetting(db, SETTING_KEYS.ticketDefaults, ticketDefaultsSchema),
+    readSetting(db, SETTING_KEYS.unregistered, unregisteredSchema),
+    readSetting(db, SETTING_KEYS.rules, rulesSourceSchema),
+    readSetting(db, SETTING_KEYS.selections, pressSelectionsSchema),
+  ]);
+  return {
+    defaults: defaults ?? seeded.defaults,
+    unregistered: unregistered ?? seeded.unregistered,
+    rulesSource: rulesSource ?? seeded.rulesSource,
+    selections: selections ?? seeded.selections,
+  };
+}
+
+export const isManageDefault = (value: string | number | null | undefined): boolean =>
+  value === undefined || value === null || value === '' || value === MANAGE_DEFAULT;

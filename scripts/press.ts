@@ -1,0 +1,142 @@
+/**
+ * The reference agent: `npm run press -- --message "Printer jammed" --email a@b.com --screenshot s.png`.
+ * Speaks the same API as a desktop agent and prints the ticket number (or the refusal).
+ * Server and token default to the running demo (./data/demo.json).
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { serverEnv } from '../lib/env';
+
+const usage = `usage: npm run press -- --message <text> [--email <address>] [--name <name>]
+       [--screenshot <file.png|jpg|webp>]... [--attachment <file>]... [--selection <label>]...
+       [--append <text>]... [--server <url>] [--token <agent token>] [--wait <seconds>]`;
+
+type Status = { id: string; status: string; ticketNumber?: string; message?: string; reason?: string; lastError?: string; attempt?: number };
+
+function demoDefaults(): { server?: string; token?: string } {
+  const file = path.resolve(serverEnv().DESKBELL_DATA_DIR, 'demo.json');
+  if (!fs.existsSync(file)) return {};
+  const demo = JSON.parse(fs.readFileSync(file, 'utf8')) as { appUrl?: string; agentToken?: string };
+  return { server: demo.appUrl, token: demo.agentToken };
+}
+
+function imageType(file: string): string {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.png') return 'image/png';
+  if (ext === '.jpg' || ext === '.jpeg') return 'image/jpeg';
+  if (ext === '.webp') return 'image/webp';
+  return 'application/octet-stream';
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      message: { type: 'string' },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      phone: { type: 'string' },
+      screenshot: { type: 'string', multiple: true, default: [] },
+      attachment: { type: 'string', multiple: true, default: [] },
+      selection: { type: 'string', multiple: true, default: [] },
+      append: { type: 'string', multiple: true, default: [] },
+      server: { type: 'string' },
+      token: { type: 'string' },
+      wait: { type: 'string', default: '60' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !values.message) {
+    console.error(usage);
+    return values.help ? 0 : 2;
+  }
+  const demo = demoDefaults();
+  const server = (values.server ?? demo.server ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+  const token = values.token ?? demo.token;
+  if (!token) {
+    console.error('No agent token: pass --token, or start `npm run demo` which writes one to ./data/demo.json.');
+    return 2;
+  }
+
+  const press = {
+    v: 1,
+    name: values.name,
+    email: values.email,
+    phone: values.phone,
+    message: values.message,
+    selections: values.selection,
+    append: values.append,
+    host: {
+      hostname: os.hostname(),
+      username: os.userInfo().username,
+      os: `${os.type()} ${os.release()}`,
+      agentVersion: 'deskbell-cli/0.1.0',
+    },
+    screenshots: values.screenshot.map((_, monitor) => ({ capturedAt: new Date().toISOString(), monitor })),
+  };
+  const form = new FormData();
+  form.append('press', new Blob([JSON.stringify(press)], { type: 'application/json' }));
+  for (const file of values.screenshot) {
+    form.append('screenshot', new Blob([fs.readFileSync(file)], { type: imageType(file) }), path.basename(file));
+  }
+  for (const file of values.attachment) {
+    form.append('attachment', new Blob([fs.readFileSync(file)]), path.basename(file));
+  }
+
+  // One key for this press: a retried send after a network error can never make two presses.
+  const idempotencyKey = randomUUID();
+  const headers = { authorization: `Bearer ${token}`, 'idempotency-key': idempotencyKey };
+  let accepted: Response | undefined;
+  for (let attempt = 1; attempt <= 3 && !accepted; attempt++) {
+    try {
+      accepted = await fetch(`${server}/api/v1/presses`, { method: 'POST', headers, body: form });
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+  const body = (await accepted!.json()) as Status & { error?: { message: string; details: unknown } };
+  if (!accepted!.ok) {
+    console.error(`Refused (${accepted!.status}): ${body.error?.message ?? 'unknown error'}`);
+    if (body.error?.details) console.error(JSON.stringify(body.error.details, null, 2));
+    return 1;
+  }
+  console.log(`Press ${body.id} accepted; waiting for the ticket ...`);
+
+  const deadline = Date.now() + Number(values.wait) * 1000;
+  let last = body.status;
+  while (Date.now() < deadline) {
+    const wait = Math.max(1, Math.min(25, Math.ceil((deadline - Date.now()) / 1000)));
+    const res = await fetch(`${server}/api/v1/presses/${body.id}?wait=${wait}`, { headers: { authorization: `Bearer ${token}` } });
+    const status = (await res.json()) as Status;
+    if (status.status !== last) {
+      last = status.status;
+      if (status.status === 'retrying') console.log(`Manage is not answering yet (attempt ${status.attempt}): ${status.lastError ?? ''}`);
+    }
+    if (status.status === 'ticket_created') {
+      console.log(`Ticket #${status.ticketNumber} created.`);
+      return 0;
+    }
+    if (status.status === 'refused') {
+      console.log(`Not sent: ${status.message}`);
+      return 3;
+    }
+    if (status.status === 'dead') {
+      console.error(`The press could not be turned into a ticket: ${status.reason}`);
+      return 4;
+    }
+  }
+  console.error(`No ticket yet after ${values.wait} s; the press is safe and still ${last}. Check ${server}/api/v1/presses/${body.id}`);
+  return 5;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`press failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,137 @@
+/**
+ * The press pipeline wired for tests: the real simulator over HTTP, a real SQLite database,
+ * the real queue and worker, and the real route logic (handleCreatePress). Only the clock
+ * knobs are turned down (short backoffs) so fault tests finish in seconds.
+ */
+import { createAgentToken } from '@/lib/auth/agent-tokens';
+import type { ManageClientOptions } from '@/lib/connectwise/client';
+import { handleCreatePress } from '@/lib/intake/accept-press';
+import { createManageContext, type ManageContext } from '@/lib/intake/manage-context';
+import { createPressJobHandler } from '@/lib/intake/press-job';
+import { handleReadPressStatus } from '@/lib/intake/press-status';
+import type { PressPipelineDeps } from '@/lib/intake/process-press';
+import { PRESS_JOB_KIND } from '@/lib/intake/accept-press';
+import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
+import { startJobWorker, type JobWorker } from '@/lib/jobs/worker';
+import type { RuleEngine } from '@/lib/dispatcher/rule-engine';
+import type { IntakeSettings, TicketDefaults } from '@/lib/settings/intake-settings';
+import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import { startManageSim, type ManageSim } from '@/tools/manage-sim';
+import { basePress, buildMultipart, buildPng, type FilePart, type PressFields } from './press-fixtures';
+
+export const demoDefaults: TicketDefaults = {
+  board: 'Help Desk',
+  status: 'New',
+  type: 'Incident',
+  subtype: '__default__',
+  item: '__default__',
+  team: 'Tier 1',
+  priority: 'Priority 3 - Normal Response',
+  source: 'Helpdesk Button',
+  owner: '__default__',
+  impact: '__default__',
+  severity: '__default__',
+};
+
+export type HarnessOptions = {
+  defaults?: Partial<TicketDefaults>;
+  rules?: { engine: RuleEngine; source: string };
+  client?: Partial<ManageClientOptions>;
+  maxAttempts?: number;
+};
+
+export type PipelineHarness = {
+  sim: ManageSim;
+  db: DeskbellDatabase;
+  token: string;
+  context: ManageContext;
+  worker: JobWorker;
+  press(fields?: PressFields, files?: FilePart[], headers?: Record<string, string>): Promise<{ status: number; body: { id: string } & Record<string, unknown> }>;
+  status(id: string, wait?: number): Promise<Record<string, unknown>>;
+  /** Waits until every job finished (or is dead). */
+  settle(timeoutMs?: number): Promise<void>;
+  ticketsFor(pressId: string): { id: number; [k: string]: unknown }[];
+  close(): Promise<void>;
+};
+
+export async function startPipelineHarness(options: HarnessOptions = {}): Promise<PipelineHarness> {
+  const sim = await startManageSim({ port: 0, seed: 'demo' });
+  const db = openDatabase({ dialect: 'sqlite', memory: true });
+  await migrateToLatest(db);
+  const queue = createSqlJobQueue(db);
+  const { token } = await createAgentToken(db, 'test agent');
+  const context = createManageContext(
+    {
+      baseUrl: sim.baseUrl,
+      ...sim.credentials,
+      timeouts: { connectMs: 1_000, headersMs: 1_500, bodyMs: 2_000 },
+      retry: { maxRetries: 2, baseDelayMs: 20, maxDelayMs: 300 },
+      ...options.client,
+    },
+    60_000,
+  );
+  const settings: IntakeSettings = {
+    defaults: { ...demoDefaults, ...options.defaults },
+    unregistered: { email: 'unregistered@helpdeskbuttons.com' },
+    rulesSource: options.rules?.source ?? null,
+    selections: [],
+  };
+  const deps: PressPipelineDeps = {
+    db,
+    manage: () => ({ ok: true, context }),
+    loadSettings: async () => settings,
+    rules: options.rules?.engine ?? null,
+    publicUrl: 'https://deskbell.test',
+  };
+  const worker = startJobWorker({
+    queue,
+    concurrency: 4,
+    pollMs: 20,
+    leaseMs: 10_000,
+    backoff: { baseMs: 50, maxMs: 400 },
+    handlers: { [PRESS_JOB_KIND]: createPressJobHandler(deps) },
+  });
+
+  return {
+    sim,
+    db,
+    token,
+    context,
+    worker,
+    async press(fields = basePress(), files = [], headers = {}) {
+      const request = new Request('http://deskbell.test/api/v1/presses', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, ...headers },
+        body: buildMultipart(fields, files),
+      });
+      const res = await handleCreatePress(request, { db, queue, publicUrl: null, onAccepted: () => worker.wake() });
+      return { status: res.status, body: (await res.json()) as { id: string } & Record<string, unknown> };
+    },
+    async status(id, wait) {
+      const url = `http://deskbell.test/api/v1/presses/${id}${wait ? `?wait=${wait}` : ''}`;
+      const res = await handleReadPressStatus(new Request(url, { headers: { authorization: `Bearer ${token}` } }), id, { db });
+      return (await res.json()) as Record<string, unknown>;
+    },
+    settle: (timeoutMs = 20_000) => worker.drain(timeoutMs),
+    ticketsFor: (pressId) =>
+      sim.store.tickets.list().filter((t) => (t as { externalXRef?: string }).externalXRef === pressId) as {
+        id: number;
+      }[],
+    async close() {
+      await worker.stop();
+      await context.client.close();
+      await db.destroy();
+      await sim.close();
+    },
+  };
+}
+
+export const screenshot = (shade: number, filename = `shot-${shade}.png`): FilePart => ({
+  name: 'screenshot',
+  bytes: buildPng({ width: 64, height: 40, shade }),
+  filename,
+  type: 'image/png',
+});
+
+export const shotsMeta = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({ capturedAt: `2026-11-28T10:00:0${i}Z`, monitor: i }));
