@@ -1,0 +1,44 @@
+/** Fixed values of the simulator that other code and tests rely on. */
+
+export type SimCredentials = { companyId: string; publicKey: string; privateKey: string; clientId: string };
+
+/** Demo API member keys (16 alphanumerics, like Manage's) and a registered clientId GUID. */
+export const DEMO_CREDENTIALS: SimCredentials = Object.freeze({
+  companyId: 'deskbell_demo',
+  publicKey: 'DemoPubKey000001',
+  privateKey: 'DemoPrivKey00001',
+  clientId: '5c0f3c2e-7d4b-4b8e-9a51-3f6d2c1b8e47',
+});
+
+/** Codebase segment of the URL, as a default on-premise Manage install uses. */
+export const CODEBASE = 'v4_6_release';
+export const API_PREFIX = `/${CODEBASE}/apis/3.0`;
+
+/** The model version the official OpenAPI document describes; also the Accept fallback. */
+export const DEFAULT_API_VERSION = '2026.11';
+export const SERVER_VERSION = `v${DEFAULT_API_VERSION}.108340`;
+export const VERSION_NUMBER = 'v4.6.108340';
+
+export const DEFAULT_PAGE_SIZE = 25;
+export const DEFAULT_PAGE_SIZE_MAX = 1000;
+export const REQUEST_LOG_LIMIT = 10_000;
+
+/** Bodies above these sizes are refused with 413 before parsing. */
+export const MAX_JSON_BODY_BYTES = 10 * 1024 * 1024;
+export const MAX_MULTIPART_BODY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Manage answers a missing or unregistered clientId with 401. The code and wording below
+ * are NOT verified against a live instance (ConnectWise does not publish them): keep them
+ * here, in one place, so they are easy to correct.
+ */
+export const CLIENT_ID_ERROR = {
+  code: 'InvalidClientId',
+  message:
+    'A clientId header is required. Register your integration at https://developer.connectwise.com/ClientID and send the clientId header on every request.',
+} as const;
+
+export const UNAUTHORIZED_MESSAGE = 'Authorization has been denied for this request.';
+
+/** Fixed instant for seeded records so demo data is identical on every start. */
+export const SEED_TIME = '2026-01-05T14:00:00Z';

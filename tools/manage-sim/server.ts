@@ -1,0 +1,494 @@
+/**
+ * The simulator's HTTP server (node:http, no framework): request pipeline, admin endpoints
+ * under /__sim/, /login/companyinfo, faults, request log, and startManageSim().
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { authenticate } from './auth';
+import {
+  API_PREFIX,
+  CODEBASE,
+  DEFAULT_API_VERSION,
+  DEFAULT_PAGE_SIZE_MAX,
+  DEMO_CREDENTIALS,
+  MAX_JSON_BODY_BYTES,
+  MAX_MULTIPART_BODY_BYTES,
+  REQUEST_LOG_LIMIT,
+  VERSION_NUMBER,
+  type SimCredentials,
+} from './constants';
+import type { MultipartBody, RouteRequest, RouteResult, SimContext } from './context';
+import { seedStore, type SeedName } from './demo-data';
+import { ManageApiError } from './errors';
+import { FaultEngine, faultRulesSchema, type FaultAction, type SimFaultRule } from './faults';
+import { createRefs } from './refs';
+import { RequestLog, redactHeaders, type SimRequestRecord } from './request-log';
+import { createRouter } from './router';
+import { SimCollection, clearStore, createEmptyStore, type SimStore } from './store';
+
+export type ManageSim = {
+  /** Origin, e.g. 'http://127.0.0.1:8123'. */
+  url: string;
+  /** `${url}/v4_6_release/apis/3.0` */
+  baseUrl: string;
+  /** What an admin types: '127.0.0.1:8123/v4_6_release' (no scheme). */
+  endpoint: string;
+  credentials: SimCredentials;
+  requests(): SimRequestRecord[];
+  clearRequests(): void;
+  setFaults(rules: SimFaultRule[]): void;
+  clearFaults(): void;
+  store: SimStore;
+  reset(seed?: SeedName): void;
+  close(): Promise<void>;
+};
+
+export type StartManageSimOptions = {
+  /** 0 = random free port (the default). */
+  port?: number;
+  /** Default '127.0.0.1'. A non-loopback host needs allowNonLoopback. */
+  host?: string;
+  seed?: SeedName;
+  credentials?: Partial<SimCredentials>;
+  pageSizeMax?: number;
+  /** The simulator speaks plain HTTP with demo keys: binding beyond loopback must be explicit. */
+  allowNonLoopback?: boolean;
+};
+
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
+const MULTIPART_TYPE = /^multipart\/form-data\b/i;
+const VERSION_IN_ACCEPT = /version=(\d{4}\.\d{1,2})\b/i;
+const LOGIN_COMPANY_INFO = /^\/login\/companyinfo\/([^/]+)\/?$/i;
+const SAFE_HOST = /^[A-Za-z0-9.\-:[\]]+$/;
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'localhost' || h === '::1' || h === '[::1]' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function parseMultipart(contentType: string, body: Buffer): Promise<MultipartBody> {
+  // Node's built-in fetch Request (undici) implements the multipart/form-data parser.
+  const form = await new Request('http://manage-sim.local/', {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    // A Buffer is a Uint8Array, which undici accepts; the DOM typing only lacks the Buffer overload.
+    body: body as unknown as BodyInit,
+  }).formData();
+  const parsed: MultipartBody = { fields: {}, files: [] };
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') {
+      parsed.fields[name] = value;
+    } else {
+      parsed.files.push({
+        field: name,
+        filename: value.name,
+        contentType: value.type,
+        bytes: Buffer.from(await value.arrayBuffer()),
+      });
+    }
+  }
+  return parsed;
+}
+
+function queryRecord(query: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of query) out[key] = value;
+  return out;
+}
+
+const resetBodySchema = z.object({ seed: z.enum(['demo', 'empty']).optional() }).strict();
+
+export async function startManageSim(options: StartManageSimOptions = {}): Promise<ManageSim> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host) && options.allowNonLoopback !== true) {
+    throw new Error(`Refusing to bind the Manage simulator to non-loopback host '${host}' (pass allowNonLoopback: true)`);
+  }
+  const pageSizeMax = options.pageSizeMax ?? DEFAULT_PAGE_SIZE_MAX;
+  if (!Number.isInteger(pageSizeMax) || pageSizeMax < 1) throw new Error('pageSizeMax must be a positive integer');
+  const credentials: SimCredentials = { ...DEMO_CREDENTIALS, ...options.credentials };
+
+  const store = createEmptyStore();
+  const faults = new FaultEngine();
+  const log = new RequestLog(REQUEST_LOG_LIMIT);
+  const matchRoute = createRouter();
+  const sockets = new Set<Socket>();
+  const shutdown = new AbortController();
+  let ctx: SimContext | null = null;
+
+  const server = createServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      // Only reachable on a bug in the pipeline itself: never leave the client hanging.
+      console.error('[manage-sim] unhandled error', error);
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: 'ConnectWiseApi', message: 'An error has occurred.' }));
+      }
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  function send(
+    res: ServerResponse,
+    record: SimRequestRecord,
+    result: RouteResult,
+    contentType: string,
+  ): void {
+    record.status = result.status;
+    if (res.destroyed) return;
+    const headers: Record<string, string> = {
+      'api-current-version': DEFAULT_API_VERSION,
+      'x-cw-request-id': randomUUID(),
+      ...result.headers,
+    };
+    if ('bytes' in result) {
+      headers['content-type'] = result.contentType;
+      headers['content-length'] = String(result.bytes.length);
+      res.writeHead(result.status, headers);
+      res.end(result.bytes);
+      return;
+    }
+    if (result.status === 204 || result.body === undefined) {
+      res.writeHead(result.status, headers);
+      res.end();
+      return;
+    }
+    const payload = Buffer.from(JSON.stringify(result.body));
+    headers['content-type'] = contentType;
+    headers['content-length'] = String(payload.length);
+    res.writeHead(result.status, headers);
+    res.end(payload);
+  }
+
+  function errorResult(error: ManageApiError): RouteResult {
+    return { status: error.status, body: error.toBody(), headers: error.headers };
+  }
+
+  function resetSocket(req: IncomingMessage): void {
+    req.socket.resetAndDestroy();
+  }
+
+  function faultResult(action: Extract<FaultAction, { kind: 'status' }>): RouteResult {
+    const headers: Record<string, string> = {};
+    if (action.retryAfterSeconds !== null) headers['retry-after'] = String(action.retryAfterSeconds);
+    if (action.status === 429) {
+      return {
+        status: 429,
+        headers,
+        body: { code: 'TooManyRequests', message: 'Too many requests. Please retry after the Retry-After interval.' },
+      };
+    }
+    if (action.status === 500) {
+      return { status: 500, headers, body: { code: 'ConnectWiseApi', message: 'An error has occurred.' } };
+    }
+    // 502-504 come from the proxy in front of Manage, as an HTML page rather than JSON.
+    const reason = { 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' }[action.status] ?? 'Error';
+    return {
+      status: action.status,
+      headers,
+      bytes: Buffer.from(`<html><head><title>${action.status} ${reason}</title></head><body><h1>${action.status} ${reason}</h1></body></html>`),
+      contentType: 'text/html; charset=utf-8',
+    };
+  }
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const pathname = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
+    const method = (req.method ?? 'GET').toUpperCase();
+    const lowerPath = pathname.toLowerCase();
+    const apiPrefix = API_PREFIX.toLowerCase();
+    const area =
+      lowerPath === apiPrefix || lowerPath.startsWith(`${apiPrefix}/`)
+        ? 'api'
+        : lowerPath.startsWith('/login/')
+          ? 'login'
+          : lowerPath.startsWith('/__sim/')
+            ? 'admin'
+            : 'other';
+    const path = area === 'api' ? pathname.slice(API_PREFIX.length) || '/' : pathname;
+    const contentType = headerOf(req, 'content-type') ?? null;
+    const accept = headerOf(req, 'accept') ?? '';
+    const version = VERSION_IN_ACCEPT.exec(accept)?.[1] ?? DEFAULT_API_VERSION;
+    const manageType = `application/vnd.connectwise.com+json; version=${version}; charset=utf-8`;
+
+    const record = log.add({
+      at: new Date().toISOString(),
+      method,
+      path,
+      query: queryRecord(query),
+      headers: redactHeaders(req.headers),
+      contentType,
+      body: null,
+      status: 0,
+      fault: null,
+    });
+
+    let raw: Buffer = Buffer.alloc(0);
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      const limit = contentType && MULTIPART_TYPE.test(contentType) ? MAX_MULTIPART_BODY_BYTES : MAX_JSON_BODY_BYTES;
+      try {
+        raw = await readBody(req, limit);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          send(res, record, errorResult(new ManageApiError(413, 'RequestEntityTooLarge', 'The request body is too large.')), manageType);
+          res.once('finish', () => req.socket.destroy());
+          return;
+        }
+        return; // the client went away while sending
+      }
+    }
+
+    let json: unknown = null;
+    let jsonError = false;
+    let multipart: MultipartBody | null = null;
+    // Admin endpoints take JSON whatever the content type says (curl -d sends form type).
+    if (raw.length > 0 && ((contentType && JSON_TYPE.test(contentType)) || area === 'admin')) {
+      try {
+        json = JSON.parse(raw.toString('utf8'));
+      } catch {
+        jsonError = true;
+      }
+      record.body = jsonError ? null : json;
+    } else if (raw.length > 0 && contentType && MULTIPART_TYPE.test(contentType)) {
+      try {
+        multipart = await parseMultipart(contentType, raw);
+        record.body = {
+          fields: multipart.fields,
+          files: multipart.files.map((f) => ({ field: f.field, filename: f.filename, contentType: f.contentType, size: f.bytes.length })),
+        };
+      } catch {
+        multipart = null;
+      }
+    }
+
+    if (area === 'admin') {
+      send(res, record, handleAdmin(method, lowerPath, json, jsonError), 'application/json; charset=utf-8');
+      return;
+    }
+
+    const plan = area === 'api' || area === 'login' ? faults.plan(method, path) : null;
+    if (plan?.label) record.fault = plan.label;
+    if (plan && plan.latencyMs > 0) {
+      try {
+        await sleep(plan.latencyMs, undefined, { signal: shutdown.signal });
+      } catch {
+        return; // the simulator is closing
+      }
+    }
+    const action = plan?.action ?? null;
+    if (action?.kind === 'reset') {
+      resetSocket(req);
+      return;
+    }
+    if (action?.kind === 'hang') return; // never answer; close() or the client ends the socket
+    if (action?.kind === 'status') {
+      send(res, record, faultResult(action), manageType);
+      return;
+    }
+
+    let result: RouteResult;
+    if (area === 'login') {
+      result = handleLogin(pathname);
+    } else if (area === 'api') {
+      result = await handleApi(req, method, path, query, json, jsonError, multipart, contentType);
+    } else {
+      result = errorResult(new ManageApiError(404, 'NotFound', `No resource at ${pathname}`));
+    }
+    if (action?.kind === 'commit-then-timeout') {
+      // The write happened; the answer is lost, like a Manage timeout after commit.
+      record.status = 0;
+      return;
+    }
+    send(res, record, result, area === 'login' ? 'application/json; charset=utf-8' : manageType);
+  }
+
+  function handleLogin(pathname: string): RouteResult {
+    const match = LOGIN_COMPANY_INFO.exec(pathname);
+    let companyId = '';
+    try {
+      companyId = decodeURIComponent(match?.[1] ?? '');
+    } catch {
+      companyId = '';
+    }
+    if (!match || companyId.toLowerCase() !== credentials.companyId.toLowerCase()) {
+      // Unverified: what Manage answers for an unknown company id.
+      return errorResult(new ManageApiError(404, 'NotFound', 'Company not found'));
+    }
+    return {
+      status: 200,
+      body: {
+        CompanyName: store.settings.companyName,
+        Codebase: `${CODEBASE}/`,
+        VersionCode: `v${DEFAULT_API_VERSION}`,
+        VersionNumber: VERSION_NUMBER,
+        CompanyID: credentials.companyId,
+        IsCloud: false,
+      },
+    };
+  }
+
+  async function handleApi(
+    req: IncomingMessage,
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    json: unknown,
+    jsonError: boolean,
+    multipart: MultipartBody | null,
+    contentType: string | null,
+  ): Promise<RouteResult> {
+    if (!ctx) throw new Error('simulator not started');
+    try {
+      const member = authenticate(ctx, req.headers);
+      const match = matchRoute(method, path);
+      if (match.kind === 'not-found') throw new ManageApiError(404, 'NotFound', `No resource at ${path}`);
+      if (match.kind === 'method-not-allowed') {
+        throw new ManageApiError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`, [], {
+          allow: match.allowed.join(', '),
+        });
+      }
+      const route = match.route;
+      if (route.body === 'json') {
+        if (!contentType || !JSON_TYPE.test(contentType)) {
+          throw new ManageApiError(415, 'UnsupportedMediaType', `The request entity's media type '${contentType ?? ''}' is not supported for this resource.`);
+        }
+        if (jsonError) throw new ManageApiError(400, 'InvalidObject', 'The request body is not valid JSON.');
+      }
+      if (route.body === 'multipart') {
+        if (!contentType || !MULTIPART_TYPE.test(contentType)) {
+          throw new ManageApiError(415, 'UnsupportedMediaType', `The request entity's media type '${contentType ?? ''}' is not supported for this resource; send multipart/form-data.`);
+        }
+        if (!multipart) throw new ManageApiError(400, 'InvalidObject', 'The multipart/form-data body could not be parsed.');
+      }
+      const hostHeader = headerOf(req, 'host');
+      const routeRequest: RouteRequest = {
+        method,
+        path,
+        params: match.params,
+        query,
+        headers: req.headers,
+        body: route.body === 'json' ? json : null,
+        multipart: route.body === 'multipart' ? multipart : null,
+        member,
+        origin: hostHeader && SAFE_HOST.test(hostHeader) ? `http://${hostHeader}` : url,
+        forwardOnly: (headerOf(req, 'pagination-type') ?? '').toLowerCase() === 'forward-only',
+      };
+      return await route.handler(ctx, routeRequest);
+    } catch (error) {
+      if (error instanceof ManageApiError) return errorResult(error);
+      console.error('[manage-sim] handler error', error);
+      return errorResult(new ManageApiError(500, 'ConnectWiseApi', 'An error has occurred.'));
+    }
+  }
+
+  function counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, value] of Object.entries(store)) if (value instanceof SimCollection) out[name] = value.size;
+    return out;
+  }
+
+  function handleAdmin(method: string, lowerPath: string, json: unknown, jsonError: boolean): RouteResult {
+    const route = `${method} ${lowerPath.replace(/\/$/, '')}`;
+    const invalid = (message: string) => ({ status: 400, body: { code: 'InvalidObject', message } });
+    switch (route) {
+      case 'GET /__sim/requests':
+        return { status: 200, body: log.list() };
+      case 'DELETE /__sim/requests':
+        log.clear();
+        return { status: 204 };
+      case 'GET /__sim/faults':
+        return { status: 200, body: faults.describe() };
+      case 'PUT /__sim/faults': {
+        if (jsonError) return invalid('The body is not valid JSON.');
+        const parsed = faultRulesSchema.safeParse(json);
+        if (!parsed.success) return invalid(`Invalid fault rules: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        faults.set(parsed.data as SimFaultRule[]);
+        return { status: 200, body: faults.describe() };
+      }
+      case 'DELETE /__sim/faults':
+        faults.clear();
+        return { status: 204 };
+      case 'POST /__sim/reset': {
+        if (jsonError) return invalid('The body is not valid JSON.');
+        const parsed = resetBodySchema.safeParse(json ?? {});
+        if (!parsed.success) return invalid("Body must be {} or {\"seed\": \"demo\" | \"empty\"}.");
+        reset(parsed.data.seed ?? 'demo');
+        return { status: 200, body: counts() };
+      }
+      case 'GET /__sim/state':
+        return { status: 200, body: counts() };
+      default:
+        return { status: 404, body: { code: 'NotFound', message: `No simulator admin endpoint ${route}` } };
+    }
+  }
+
+  function reset(seed: SeedName = options.seed ?? 'demo'): void {
+    if (!ctx) throw new Error('simulator not started');
+    clearStore(store);
+    seedStore(ctx, seed);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${hostForUrl}:${address.port}`;
+  const baseUrl = `${url}${API_PREFIX}`;
+  ctx = { store, refs: createRefs(baseUrl), baseUrl, credentials, pageSizeMax };
+  reset(options.seed ?? 'demo');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    baseUrl,
+    endpoint: `${hostForUrl}:${address.port}/${CODEBASE}`,
+    credentials,
+    requests: () => log.list(),
+    clearRequests: () => log.clear(),
+    setFaults: (rules) => faults.set(rules),
+    clearFaults: () => faults.clear(),
+    store,
+    reset,
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        shutdown.abort();
+        server.close(() => resolve());
+        // Hung requests and keep-alive connections would otherwise hold close() open.
+        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
