@@ -1,0 +1,22 @@
+import 'server-only';
+
+export * from './boards';
+export * from './callbacks';
+export * from './client';
+export * from './companies';
+export * from './conditions';
+export * from './configurations';
+export * from './connection';
+export * from './contacts';
+export * from './credentials';
+export * from './documents';
+export * from './errors';
+export * from './hosted-setups';
+export * from './hosts';
+export * from './members';
+export * from './notes';
+export * from './service-tables';
+export * from './setup-cache';
+export * from './system';
+export * from './tickets';
+export type * from './types';
