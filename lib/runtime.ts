@@ -24,6 +24,10 @@ export function startRuntime(): Promise<Runtime> {
     const env = serverEnv();
     const db = await getDatabase();
     const queue = createSqlJobQueue(db);
+    // SQLite means one Deskbell process: whatever is still "running" was cut off by a crash
+    // or a kill, and must resume now rather than after its lease runs out.
+    const released = await queue.releaseOrphanedLeases();
+    if (released > 0) console.log(`[jobs] resuming ${released} job(s) interrupted by the previous shutdown`);
     const worker = startJobWorker({
       queue,
       concurrency: env.WORKER_CONCURRENCY,

@@ -33,6 +33,12 @@ export interface JobQueue {
   extendLease(jobId: string, owner: string, leaseMs: number): Promise<boolean>;
   complete(jobId: string, owner: string): Promise<void>;
   fail(jobId: string, owner: string, error: string, outcome: FailureOutcome): Promise<void>;
+  /**
+   * Hands jobs still marked running back to the queue at once. Only for a single-process
+   * deployment (SQLite) at start-up, where such jobs belonged to a process that died; with
+   * several instances, expiring leases do this job instead.
+   */
+  releaseOrphanedLeases(): Promise<number>;
   /** Puts a dead job back in line (admin "retry"). */
   revive(jobId: string): Promise<boolean>;
   counts(): Promise<Record<'pending' | 'running' | 'done' | 'dead', number>>;

@@ -120,6 +120,16 @@ export function createSqlJobQueue(db: Kysely<Database>, clock: () => Date = () =
       await db.updateTable('jobs').set(update).where('id', '=', jobId).where('lease_owner', '=', owner).execute();
     },
 
+    async releaseOrphanedLeases() {
+      const now = clock().toISOString();
+      const result = await db
+        .updateTable('jobs')
+        .set({ status: 'pending', lease_owner: null, lease_expires_at: null, run_at: now, updated_at: now })
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
     async revive(jobId) {
       const now = clock().toISOString();
       const result = await db

@@ -72,6 +72,16 @@ describe('SQL job queue', () => {
     expect((await queue.counts()).done).toBe(1);
   });
 
+  it('hands jobs a dead process left running back to the queue at start-up', async () => {
+    const queue = createSqlJobQueue(db);
+    const id = await queue.enqueue('press', {});
+    await queue.claim('killed-process', ['press'], 1, 60_000);
+    expect(await queue.claim('new-process', ['press'], 1, 60_000)).toEqual([]);
+    expect(await queue.releaseOrphanedLeases()).toBe(1);
+    const [job] = await queue.claim('new-process', ['press'], 1, 60_000);
+    expect(job).toMatchObject({ id, attempts: 2 });
+  });
+
   it('revives a dead job', async () => {
     const queue = createSqlJobQueue(db);
     const id = await queue.enqueue('press', {}, { maxAttempts: 1 });
