@@ -51,8 +51,10 @@ Deskbell demo is running.
   Manage (sim):    ${stack.sim.baseUrl}
   Demo details:    ${demoFile}  (agent token, simulator keys and clientId)
 
-Press the button:
-  npm run press -- --message "My printer is jammed again" --email alice@acme.example --screenshot <file.png>
+Press the button from a terminal (a known contact on a known computer):
+  npm run press -- --message "My printer is jammed again" --email dana.whitfield@acme-mfg.example --hostname ACME-PC-01 --screenshot <file.png>
+or from a browser:
+  ${stack.appUrl}/press#token=${agentToken}
 
 Press Ctrl+C to stop.`);
 

@@ -12,7 +12,7 @@ import { serverEnv } from '../lib/env';
 
 const usage = `usage: npm run press -- --message <text> [--email <address>] [--name <name>]
        [--screenshot <file.png|jpg|webp>]... [--attachment <file>]... [--selection <label>]...
-       [--append <text>]... [--server <url>] [--token <agent token>] [--wait <seconds>]`;
+       [--append <text>]... [--hostname <name>] [--server <url>] [--token <agent token>] [--wait <seconds>]`;
 
 type Status = { id: string; status: string; ticketNumber?: string; message?: string; reason?: string; lastError?: string; attempt?: number };
 
@@ -39,6 +39,7 @@ async function main(): Promise<number> {
       email: { type: 'string' },
       name: { type: 'string' },
       phone: { type: 'string' },
+      hostname: { type: 'string' },
       screenshot: { type: 'string', multiple: true, default: [] },
       attachment: { type: 'string', multiple: true, default: [] },
       selection: { type: 'string', multiple: true, default: [] },
@@ -70,7 +71,7 @@ async function main(): Promise<number> {
     selections: values.selection,
     append: values.append,
     host: {
-      hostname: os.hostname(),
+      hostname: values.hostname ?? os.hostname(),
       username: os.userInfo().username,
       os: `${os.type()} ${os.release()}`,
       agentVersion: 'deskbell-cli/0.1.0',
