@@ -125,3 +125,41 @@ describe('a press becomes a complete Manage ticket', () => {
     expect(Date.now() - started).toBeLessThan(8_000);
   });
 });
+
+describe('the rules step inside the pipeline', () => {
+  it('routes by what the rules set: board by name, with its board-scoped status', async () => {
+    const { scriptedRuleEngine } = await import('../support/scripted-rule-engine');
+    h = await startPipelineHarness({
+      rules: { source: "if 'emergency' in selections: board = 'Alerts'", engine: scriptedRuleEngine((v) => (v.selections.includes('emergency') ? { board: 'Alerts', state: 'In Progress', team: 'NOC', priority: 0 } : {})) },
+    });
+    const { body } = await h.press(basePress({ email: 'dana.whitfield@acme-mfg.example' }));
+    await h.settle();
+    const [ticket] = h.ticketsFor(body.id) as unknown as { board: { name: string }; status: { id: number; name: string }; team: { name: string }; priority: { name: string } }[];
+    expect(ticket!.board.name).toBe('Alerts');
+    expect(ticket!.status.name).toBe('In Progress');
+    expect(ticket!.status.id).toBe(14);
+    expect(ticket!.team.name).toBe('NOC');
+    expect(ticket!.priority.name).toBe('Priority 1 - Emergency Response');
+  });
+
+  it('a rule that sets exception refuses the press: no ticket, and the agent sees the text', async () => {
+    const { scriptedRuleEngine } = await import('../support/scripted-rule-engine');
+    h = await startPipelineHarness({ rules: { source: "exception = 'Call us'", engine: scriptedRuleEngine(() => ({ exception: 'Please call 555-0100 for outages.' })) } });
+    const { body } = await h.press(basePress({ email: 'dana.whitfield@acme-mfg.example' }));
+    await h.settle();
+    expect(await h.status(body.id)).toMatchObject({ status: 'refused', message: 'Please call 555-0100 for outages.' });
+    expect(h.ticketsFor(body.id)).toHaveLength(0);
+  });
+
+  it('a crashing rule still files the ticket with the values from before, and reports the error', async () => {
+    const { scriptedRuleEngine } = await import('../support/scripted-rule-engine');
+    h = await startPipelineHarness({ rules: { source: 'x = 1 / 0', engine: scriptedRuleEngine(() => ({ crash: { type: 'ZeroDivisionError', message: 'division by zero', line: 1 } })) } });
+    const { body } = await h.press(basePress({ email: 'dana.whitfield@acme-mfg.example' }));
+    await h.settle();
+    const [ticket] = h.ticketsFor(body.id) as unknown as { id: number; board: { name: string } }[];
+    expect(ticket!.board.name).toBe('Help Desk');
+    expect(notesOf(h, ticket!.id)).toContain(
+      '[Submission Errors]\n- Dispatcher rules failed: ZeroDivisionError: division by zero (line 1); the ticket uses the values from before the rules ran',
+    );
+  });
+});
