@@ -6,7 +6,7 @@ import type { JobQueue } from '@/lib/jobs/queue';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { pressLimitsFromEnv, type PressLimits } from './limits';
-import { toPressStatusView, type PressStatusView } from './press-status';
+import { toPressStatusView, type PressStatusView, STATUS_COLUMNS } from './press-status';
 import {
   readIdempotencyKey,
   readPressRequest,
@@ -89,20 +89,7 @@ function isUniqueViolation(err: unknown): boolean {
 async function findByIdempotencyKey(db: DeskbellDatabase, agentTokenId: string, key: string) {
   return db
     .selectFrom('presses')
-    .select([
-      'id',
-      'status',
-      'received_at',
-      'updated_at',
-      'ticket_id',
-      'ticket_number',
-      'refused_message',
-      'attempt',
-      'next_attempt_at',
-      'last_error',
-      'dead_reason',
-      'request_hash',
-    ])
+    .select([...STATUS_COLUMNS, 'request_hash'])
     .where('agent_token_id', '=', agentTokenId)
     .where('idempotency_key', '=', key)
     .executeTakeFirst();

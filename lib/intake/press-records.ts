@@ -2,7 +2,8 @@ import 'server-only';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { PressOutcome } from './process-press';
 import { notifyPressStatusChanged } from './press-status';
-import type { PressStatus } from '@/lib/store/schema';
+import type { Updateable } from 'kysely';
+import type { PressesTable, PressStatus } from '@/lib/store/schema';
 
 /** Reads and state changes of stored presses, for the pipeline and the status endpoint. */
 
@@ -79,17 +80,7 @@ export async function recordDocumentUpload(db: DeskbellDatabase, fileId: string,
   await db.updateTable('press_files').set({ manage_document_id: documentId }).where('id', '=', fileId).execute();
 }
 
-type PressUpdate = Partial<{
-  status: PressStatus;
-  attempt: number;
-  next_attempt_at: string | null;
-  last_error: string | null;
-  ticket_id: number | null;
-  ticket_number: string | null;
-  refused_message: string | null;
-  dead_reason: string | null;
-  outcome: string | null;
-}>;
+type PressUpdate = Omit<Updateable<PressesTable>, 'id' | 'updated_at'>;
 
 export async function updatePress(db: DeskbellDatabase, pressId: string, update: PressUpdate): Promise<void> {
   await db

@@ -35,7 +35,8 @@ type StatusRow = Pick<
   | 'dead_reason'
 >;
 
-const STATUS_COLUMNS = [
+/** The columns a status view is built from. */
+export const STATUS_COLUMNS = [
   'id',
   'status',
   'received_at',
