@@ -1,17 +1,25 @@
 /**
  * `npm run bench`: measures (no pass/fail) the Manage adapter against the simulator running
- * in a child process, writes bench-results/report.{md,json} and prints the Markdown report.
+ * in a child process, the accept path over HTTP, and press-to-ticket time against a slow
+ * Manage; writes bench-results/report.{md,json} and prints the Markdown report.
  *
- * Options: --calls=N (default 2000) --warmup=N (default 200) --presses=N (default 20).
+ * Options (defaults in brackets):
+ * - adapter and setup cache: --calls=N [2000] --warmup=N [200] --presses=N [20]
+ * - accept: --accept-presses=N [400] --accept-warmup=N [32] --accept-clients=N [16]
+ *   --accept-single=N [40] (the single-client reference run)
+ * - press-to-ticket: --ticket-presses=N [10] --ticket-cold=N [3] --latency-ms=N [150]
+ *   --rtt-samples=N [11]
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serverEnv } from '@/lib/env';
+import { benchAccept, type AcceptResult } from './accept.bench';
 import { benchAdapterOverhead, type AdapterOverheadResult } from './adapter-overhead.bench';
+import { benchPressToTicket, type PressGroupResult, type PressTiming, type PressToTicketResult } from './press-to-ticket.bench';
 import { benchSetupCache, type SetupCacheResult } from './setup-cache.bench';
 import { startSimChild } from './sim-child';
-import { formatMs } from './stats';
+import { formatMs, percentile } from './stats';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const outDir = path.join(repoRoot, 'bench-results');
@@ -26,10 +34,13 @@ function readIntArg(name: string, fallback: number): number {
 
 type Report = {
   date: string;
+  command: string;
   machine: { cpuModel: string; cores: number; totalMemGiB: number; platform: string; node: string };
   setup: { simulator: string; apiVersion: string };
   adapterOverhead: AdapterOverheadResult;
   setupCache: SetupCacheResult;
+  accept: AcceptResult;
+  pressToTicket: PressToTicketResult;
 };
 
 function signedMs(ms: number): string {
@@ -49,6 +60,7 @@ function renderMarkdown(r: Report): string {
     '# Deskbell benchmark report',
     '',
     `- Date: ${r.date}`,
+    `- Command: \`${r.command}\``,
     `- Machine: ${r.machine.cpuModel}, ${r.machine.cores} cores, ${r.machine.totalMemGiB} GiB, ${r.machine.platform}, Node ${r.machine.node}`,
     `- Simulator: ${r.setup.simulator}; API version ${r.setup.apiVersion}`,
     '',
@@ -80,6 +92,115 @@ function renderMarkdown(r: Report): string {
     '',
     'Calls per press are counted in the simulator\u2019s request log, not by the client.',
     '',
+    renderAccept(r.accept),
+    renderPressToTicket(r.pressToTicket),
+  ].join('\n');
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1e6).toFixed(1);
+}
+
+function renderAccept(a: AcceptResult): string {
+  const l = a.latency;
+  const shot = a.screenshot.bytes[0] ?? 0;
+  return [
+    `## 3. Accept latency and throughput (\`POST /api/v1/presses\`, ${a.screenshotsPerPress} x ${(shot / 1024).toFixed(0)} KiB screenshots, ${a.clients} concurrent clients, ${a.presses} presses after ${a.warmup} warm-up presses)`,
+    '',
+    `- Server: ${a.serverSetup}.`,
+    `- Production Next.js server: ${a.nextServer}.`,
+    `- Job worker: ${a.worker}.`,
+    `- Database: ${a.database}.`,
+    `- Each press: multipart body of ${megabytes(a.requestBytesPerPress)} MB: the press JSON (known contact, hostname ACME-PC-01) and ${a.screenshotsPerPress} PNGs of ${a.screenshot.width}x${a.screenshot.height} random grey pixels (${shot} bytes each, incompressible, unique bytes per press), plus an Idempotency-Key as the reference agent sends.`,
+    '',
+    '| measure | value | what it is |',
+    '|---|---:|---|',
+    `| accept latency p50 | ${formatMs(l.medianMs)} ms | half the presses had their complete 202 within this time, measured from sending the request |`,
+    `| accept latency p90 | ${formatMs(l.p90Ms)} ms | 90% of the presses had their 202 within this time |`,
+    `| accept latency p99 | ${formatMs(l.p99Ms)} ms | 99% of the presses had their 202 within this time |`,
+    `| accept latency min / max | ${formatMs(l.minMs)} / ${formatMs(l.maxMs)} ms | fastest and slowest single accept |`,
+    `| server time p50 / p99 | ${formatMs(a.server.latency.medianMs)} / ${formatMs(a.server.latency.p99Ms)} ms | from the server parsing a request\u2019s headers to its 202 being flushed, measured in the server; the rest of the accept latency is waiting in the socket for the server\u2019s event loop |`,
+    `| server event-loop delay p50 / max | ${formatMs(a.server.eventLoopDelayMs.p50)} / ${formatMs(a.server.eventLoopDelayMs.max)} ms | how long the server\u2019s event loop ran without turning to timers and sockets (monitorEventLoopDelay): work for many presses runs back to back as promise continuations |`,
+    `| single client p50 / p99 | ${formatMs(a.singleClient.latency.medianMs)} / ${formatMs(a.singleClient.latency.p99Ms)} ms | the same accept with ONE client (${a.singleClient.presses} presses, ${a.singleClient.latency.callsPerSecond.toFixed(1)} presses/s): the cost of one accept without queueing |`,
+    `| throughput | ${a.pressesPerSecond.toFixed(1)} presses/s | presses answered 202 per second of wall time (${formatMs(a.wallMs)} ms for ${a.presses}), all clients together |`,
+    `| bytes accepted | ${megabytes(a.requestBytesPerSecond)} MB/s | request body bytes per second that ended in a 202 |`,
+    `| screenshot bytes stored | ${megabytes(a.screenshotBytesPerSecond)} MB/s | screenshot bytes per second committed to the database |`,
+    '',
+    `With ${a.clients} clients each sending its next press after the last 202, latency is about clients / throughput (${formatMs((a.clients / a.pressesPerSecond) * 1000)} ms): ` +
+      'the percentiles mostly show queueing behind the other clients\u2019 presses, the throughput shows the cost of one accept.',
+    '',
+    `Checked in the database afterwards (warm-up and single-client presses included): ${a.stored.presses} presses, ${a.stored.files} files (${megabytes(a.stored.fileBytes)} MB), ` +
+      `${a.stored.jobsPending} jobs pending and ${a.stored.jobsOther} claimed by anything; database files ${megabytes(a.stored.databaseBytes)} MB.`,
+    '',
+  ].join('\n');
+}
+
+function range(values: number[]): string {
+  return `${formatMs(Math.min(...values))}..${formatMs(Math.max(...values))}`;
+}
+
+function counts(values: number[]): string {
+  const distinct = [...new Set(values)].sort((a, b) => a - b);
+  return distinct.length === 1 ? `${distinct[0]} (every press)` : distinct.map((v) => `${v} (x${values.filter((x) => x === v).length})`).join(', ');
+}
+
+/** The press whose press-to-ticket time is the group's median, to print its critical path. */
+function medianPress(g: PressGroupResult): PressTiming {
+  const sorted = [...g.presses].sort((a, b) => a.pressToTicketMs - b.pressToTicketMs);
+  return sorted[Math.ceil(sorted.length / 2) - 1]!;
+}
+
+function renderCriticalPath(label: string, g: PressGroupResult): string[] {
+  const p = medianPress(g);
+  const lines = [
+    `${label} critical path of the median press (${formatMs(p.pressToTicketMs)} ms; times from its 202):`,
+    '',
+    ...p.criticalPath.map((c, i) => `${i + 1}. \`${c.call}\` -> ${c.status ?? 'no answer'}, ${formatMs(c.startMs)}..${formatMs(c.endMs)} ms`),
+    '',
+  ];
+  if (g.chains.length > 1) {
+    lines.push(`The chain differed between presses: ${g.chains.map((c) => `${c.presses} x [${c.chain.join(' -> ')}]`).join('; ')}.`, '');
+  }
+  return lines;
+}
+
+function renderPressToTicket(t: PressToTicketResult): string {
+  const { cold, warm } = t;
+  const steps = [...new Set([...Object.keys(cold.medianStepMs), ...Object.keys(warm.medianStepMs)])];
+  const firstCall = (g: PressGroupResult) => formatMs(percentile([...g.presses.map((p) => p.firstCallAtMs)].sort((a, b) => a - b), 50));
+  const simAgrees = [...cold.presses, ...warm.presses].every((p) => p.simulatorRequests === p.calls);
+  const complete = (g: PressGroupResult) =>
+    `${g.presses.filter((p) => p.documents === t.screenshotsPerPress).length}/${g.presses.length} with ${t.screenshotsPerPress} documents, ` +
+    `${g.presses.filter((p) => p.configurationLinked).length}/${g.presses.length} with the configuration linked`;
+  const warmTrips = Math.max(...warm.criticalPathRoundTrips);
+  return [
+    `## 4. Press-to-ticket with ${t.latencyMs} ms of Manage latency (${cold.presses.length} cold presses, ${warm.presses.length} warm presses, one at a time)`,
+    '',
+    `- Setup: ${t.setup}.`,
+    `- Each press: ${t.email} (a known contact) on host ${t.hostname} (an active configuration of that company), ${t.screenshotsPerPress} screenshots of ${t.screenshotBytes} bytes, so the contact, ticket, documents and configuration steps all run.`,
+    '- Cold: a new Manage context per press (empty setup-table cache, unregistered contact not cached, new connection pool). Warm: the context the last cold press filled, within the cache TTL.',
+    '',
+    '| measure | cold cache | warm cache | what it is |',
+    '|---|---:|---:|---|',
+    `| press-to-ticket, median | ${formatMs(cold.medianPressToTicketMs)} ms | ${formatMs(warm.medianPressToTicketMs)} ms | from the accept\u2019s 202 to the press\u2019s status reading ticket_created |`,
+    `| press-to-ticket, min..max | ${range(cold.presses.map((p) => p.pressToTicketMs))} ms | ${range(warm.presses.map((p) => p.pressToTicketMs))} ms | spread over the presses |`,
+    `| RTT | ${formatMs(t.rttMedianMs)} ms | ${formatMs(t.rttMedianMs)} ms | median of ${t.rttSamples} single \`GET /system/info\` through the same client under the same latency (${formatMs(t.rttMinMs)}..${formatMs(t.rttMaxMs)} ms) |`,
+    `| press-to-ticket / RTT | ${cold.ratioToRtt.toFixed(2)} | ${warm.ratioToRtt.toFixed(2)} | how many round trips\u2019 worth of time a press takes |`,
+    `| sequential round trips on the critical path | ${counts(cold.criticalPathRoundTrips)} | ${counts(warm.criticalPathRoundTrips)} | longest chain of Manage calls in which each starts after the previous one ended |`,
+    `| Manage calls per press | ${counts(cold.callsPerPress)} | ${counts(warm.callsPerPress)} | every call the client made, retries included |`,
+    `| first Manage call after the 202, median | ${firstCall(cold)} ms | ${firstCall(warm)} ms | job pick-up, loading the press and settings |`,
+    ...steps.map(
+      (name) =>
+        `| step \`${name}\`, median | ${cold.medianStepMs[name] === undefined ? '-' : `${formatMs(cold.medianStepMs[name])} ms`} | ${warm.medianStepMs[name] === undefined ? '-' : `${formatMs(warm.medianStepMs[name])} ms`} | from the press\u2019s stored outcome |`,
+    ),
+    '',
+    `Target: 3 sequential round trips with a warm cache; measured: ${warmTrips}.` +
+      (warmTrips > 3 ? ' More than the target: the calls on the warm critical path are listed below, in order.' : ''),
+    `Presses complete: cold ${complete(cold)}; warm ${complete(warm)}. ` +
+      `Simulator request log ${simAgrees ? 'agrees with' : 'DIFFERS from'} the client\u2019s call count for every press.`,
+    '',
+    ...renderCriticalPath('Warm', warm),
+    ...renderCriticalPath('Cold', cold),
   ].join('\n');
 }
 
@@ -87,6 +208,16 @@ async function main(): Promise<void> {
   const calls = readIntArg('calls', 2000);
   const warmup = readIntArg('warmup', 200);
   const presses = readIntArg('presses', 20);
+  const acceptOptions = {
+    presses: readIntArg('accept-presses', 400),
+    warmup: readIntArg('accept-warmup', 32),
+    clients: readIntArg('accept-clients', 16),
+    singlePresses: readIntArg('accept-single', 40),
+  };
+  const ticketPresses = readIntArg('ticket-presses', 10);
+  const ticketCold = readIntArg('ticket-cold', 3);
+  const latencyMs = readIntArg('latency-ms', 150);
+  const rttSamples = readIntArg('rtt-samples', 11);
   const env = serverEnv();
   const apiVersion = env.MANAGE_API_VERSION;
 
@@ -95,9 +226,21 @@ async function main(): Promise<void> {
   try {
     const adapterOverhead = await benchAdapterOverhead(sim, { calls, warmup, apiVersion });
     const setupCache = await benchSetupCache(sim, { presses, apiVersion, ttlSeconds: env.MANAGE_SETUP_CACHE_TTL_SECONDS });
+    const pressToTicket = await benchPressToTicket(sim, {
+      presses: ticketPresses,
+      coldPresses: ticketCold,
+      latencyMs,
+      rttSamples,
+      apiVersion,
+      ttlSeconds: env.MANAGE_SETUP_CACHE_TTL_SECONDS,
+    });
+    // The simulator is idle from here; stop it so the accept run has the machine to itself.
+    await sim.stop();
+    const accept = await benchAccept(acceptOptions);
     const cpus = os.cpus();
     report = {
       date: new Date().toISOString(),
+      command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
       machine: {
         cpuModel: cpus[0]?.model.trim() ?? 'unknown',
         cores: cpus.length,
@@ -108,6 +251,8 @@ async function main(): Promise<void> {
       setup: { simulator: `child process (pid ${sim.pid}) on ${sim.url}, demo seed; client in the benchmark process`, apiVersion },
       adapterOverhead,
       setupCache,
+      accept,
+      pressToTicket,
     };
   } finally {
     await sim.stop();
