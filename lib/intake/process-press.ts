@@ -365,6 +365,7 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
 
   await updatePress(deps.db, pressId, {
     status: 'ticket_created',
+    ticket_created_at: new Date().toISOString(),
     outcome: JSON.stringify(outcome),
     last_error: null,
     next_attempt_at: null,

@@ -46,6 +46,7 @@ export type PressesTable = {
   /** JSON: step timings, Manage calls, submission errors. */
   outcome: string | null;
   files_removed_at: string | null;
+  ticket_created_at: string | null;
 };
 
 export type PressFileKind = 'screenshot' | 'attachment';
@@ -89,10 +90,44 @@ export type JobsTable = {
   updated_at: string;
 };
 
+export type AdminUsersTable = {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  name: string | null;
+  /** scrypt, self-describing (`scrypt$N$r$p$salt$hash`); null for OIDC-only users. */
+  password_hash: string | null;
+  created_at: string;
+  last_login_at: string | null;
+  disabled_at: string | null;
+};
+
+export type LoginThrottleTable = {
+  /** What is throttled: `email:<address>` or `ip:<address>`. */
+  key: string;
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
+};
+
+export type AuditLogTable = {
+  id: string;
+  at: string;
+  /** The admin's email, or `cli`, `system`, `setup-code`. */
+  actor: string;
+  action: string;
+  target: string | null;
+  /** JSON without secrets. */
+  details: string | null;
+};
+
 export type Database = {
   settings: SettingsTable;
   agent_tokens: AgentTokensTable;
   presses: PressesTable;
   press_files: PressFilesTable;
   jobs: JobsTable;
+  admin_users: AdminUsersTable;
+  login_throttle: LoginThrottleTable;
+  audit_log: AuditLogTable;
 };

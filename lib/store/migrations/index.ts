@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { settingsMigration } from './0001-settings';
 import { pressesAndJobsMigration } from './0002-presses-and-jobs';
+import { adminMigration } from './0003-admin';
 
 /**
  * Migrations are listed here rather than read from a folder at run time, so they survive
@@ -9,6 +10,7 @@ import { pressesAndJobsMigration } from './0002-presses-and-jobs';
 const migrations: Record<string, Migration> = {
   '0001-settings': settingsMigration,
   '0002-presses-and-jobs': pressesAndJobsMigration,
+  '0003-admin': adminMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
