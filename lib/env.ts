@@ -13,17 +13,55 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+const flag = z
+  .string()
+  .optional()
+  .transform((v) => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false');
+const emailDomains = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
+      .filter(Boolean),
+  );
+
 const serverSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  CI: z
-    .string()
-    .optional()
-    .transform((v) => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'),
+  CI: flag,
+  /** Demo mode (`npm run demo`, e2e): generates the secret key into the data directory. */
+  DESKBELL_DEMO: flag,
   PORT: port.default(3000),
   DESKBELL_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalText,
   DESKBELL_PUBLIC_URL: z.url().optional(),
+  /** 32 bytes as base64 or hex; encrypts stored secrets and, unless NEXTAUTH_SECRET is set, signs admin sessions. */
   DESKBELL_SECRET_KEY: optionalText,
+
+  // Admin sign-in. next-auth reads NEXTAUTH_URL itself; it defaults to DESKBELL_PUBLIC_URL.
+  NEXTAUTH_URL: z.url().optional(),
+  NEXTAUTH_SECRET: optionalText.pipe(z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters').optional()),
+  /** Optional OpenID Connect sign-in (e.g. Microsoft Entra ID): issuer or discovery URL, client id and secret. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_WELL_KNOWN: z.url().optional(),
+  OIDC_CLIENT_ID: optionalText,
+  OIDC_CLIENT_SECRET: optionalText,
+  OIDC_DISPLAY_NAME: z.string().trim().min(1).default('Microsoft Entra ID'),
+  /** Comma-separated email domains whose users may sign in through OIDC without being added first. */
+  OIDC_ALLOWED_DOMAINS: emailDomains,
+  /** How many reverse proxies in front of Deskbell append to X-Forwarded-For (0: none is trusted). */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (!v || v.toLowerCase() === 'false' ? '0' : v.toLowerCase() === 'true' ? '1' : v))
+    .pipe(z.string().regex(/^\d{1,2}$/, 'TRUST_PROXY is the number of proxies in front of Deskbell (0 to 10), or true/false'))
+    .transform(Number)
+    .pipe(z.number().int().max(10, 'TRUST_PROXY is at most 10')),
+  LOGIN_MAX_FAILURES: positiveInt.default(5),
+  LOGIN_WINDOW_MINUTES: positiveInt.default(15),
+  LOGIN_LOCK_MINUTES: positiveInt.default(15),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 
   MANAGE_ENDPOINT: optionalText,
@@ -102,6 +140,14 @@ const clientSchema = z.object({
 export const clientEnv = clientSchema.parse({
   NEXT_PUBLIC_APP_NAME: process.env.NEXT_PUBLIC_APP_NAME,
 });
+
+/**
+ * next-auth reads NEXTAUTH_URL from process.env on every request and falls back to
+ * http://localhost:3000 without it; installs set one URL (DESKBELL_PUBLIC_URL), so mirror it.
+ */
+export function applyNextAuthUrl(env: ServerEnv = serverEnv()): void {
+  if (!process.env.NEXTAUTH_URL && env.DESKBELL_PUBLIC_URL) process.env.NEXTAUTH_URL = env.DESKBELL_PUBLIC_URL;
+}
 
 /**
  * The environment handed to child processes this project starts (Next.js, the simulator,

@@ -1,6 +1,7 @@
 import 'server-only';
 import { createManageClient, getSystemInfo, ManageError } from '@/lib/connectwise';
-import { loadManageConnectionFromEnv } from '@/lib/connectwise/connection';
+import type { ManageConnectionState } from '@/lib/connectwise/connection';
+import { loadManageConnection } from '@/lib/settings/manage-connection';
 import { getDatabase, pingDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { deskbellVersion } from '@/lib/version';
 
@@ -23,13 +24,13 @@ let manageCheck: { at: number; result: Promise<ComponentHealth> } | undefined;
 
 export type HealthSources = {
   database: () => Promise<DeskbellDatabase>;
-  manageConnection: typeof loadManageConnectionFromEnv;
+  manageConnection: () => ManageConnectionState | Promise<ManageConnectionState>;
   now: number;
 };
 
 const appSources = (): HealthSources => ({
   database: getDatabase,
-  manageConnection: loadManageConnectionFromEnv,
+  manageConnection: async () => loadManageConnection(await getDatabase()),
   now: Date.now(),
 });
 
@@ -62,7 +63,13 @@ function checkManageCached({ now, manageConnection }: HealthSources): Promise<Co
 }
 
 async function checkManage(load: HealthSources['manageConnection']): Promise<ComponentHealth> {
-  const connection = load();
+  let connection: ManageConnectionState;
+  try {
+    connection = await load();
+  } catch (err) {
+    console.error('[health] reading the Manage connection failed', err instanceof Error ? err.message : err);
+    return { status: 'error', code: 'settings_unreadable', detail: 'The saved Manage connection could not be read.' };
+  }
   if (!connection.configured) {
     const detail =
       'problem' in connection

@@ -1,6 +1,10 @@
 import 'server-only';
-import { serverEnv } from '@/lib/env';
+import { serverEnv, type ServerEnv } from '@/lib/env';
+import { describeAuthConfigProblem } from '@/lib/auth/auth-options';
+import { pruneLoginThrottle, throttlePolicyFromEnv } from '@/lib/auth/login-throttle';
+import { issueSetupCode } from '@/lib/auth/setup-code';
 import { getAppManageContext } from '@/lib/intake/manage-context';
+import { findSecretKey } from '@/lib/secrets/secret-box';
 import { PRESS_JOB_KIND, setPressAcceptedListener } from '@/lib/intake/accept-press';
 import { createPressJobHandler } from '@/lib/intake/press-job';
 import { createRetentionJobHandler, RETENTION_JOB_KIND } from '@/lib/intake/retention';
@@ -8,7 +12,7 @@ import type { JobQueue } from '@/lib/jobs/queue';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { startJobWorker, type JobWorker } from '@/lib/jobs/worker';
 import { loadIntakeSettings } from '@/lib/settings/intake-settings';
-import { getDatabase } from '@/lib/store/database';
+import { getDatabase, type DeskbellDatabase } from '@/lib/store/database';
 
 export type Runtime = { queue: JobQueue; worker: JobWorker };
 
@@ -22,7 +26,10 @@ export function startRuntime(): Promise<Runtime> {
   const holder = globalThis as Holder;
   holder[key] ??= (async () => {
     const env = serverEnv();
+    // A malformed DESKBELL_SECRET_KEY stops start-up here, not at the first saved secret.
+    findSecretKey(env);
     const db = await getDatabase();
+    await announceAdminSetup(db, env);
     const queue = createSqlJobQueue(db);
     // SQLite means one Deskbell process: whatever is still "running" was cut off by a crash
     // or a kill, and must resume now rather than after its lease runs out.
@@ -34,7 +41,7 @@ export function startRuntime(): Promise<Runtime> {
       handlers: {
         [PRESS_JOB_KIND]: createPressJobHandler({
           db,
-          manage: () => getAppManageContext(),
+          manage: () => getAppManageContext(db),
           loadSettings: loadIntakeSettings,
           rules: null,
           publicUrl: env.DESKBELL_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`,
@@ -49,6 +56,24 @@ export function startRuntime(): Promise<Runtime> {
     return { queue, worker };
   })();
   return holder[key];
+}
+
+/**
+ * First run has no default password: while no admin exists, each start prints a new
+ * one-time setup code (only its hash is stored) for the "Create the first admin" form.
+ */
+async function announceAdminSetup(db: DeskbellDatabase, env: ServerEnv): Promise<void> {
+  await pruneLoginThrottle(db, new Date(), throttlePolicyFromEnv(env));
+  const problem = describeAuthConfigProblem(env);
+  if (problem) console.warn(`[deskbell] ${problem}`);
+  if (!env.DESKBELL_PUBLIC_URL && !env.NEXTAUTH_URL) {
+    console.warn('[deskbell] Set DESKBELL_PUBLIC_URL to the address admins open (e.g. https://deskbell.example.com): sign-in redirects need it.');
+  }
+  const code = await issueSetupCode(db);
+  if (!code) return;
+  const publicUrl = env.DESKBELL_PUBLIC_URL ?? env.NEXTAUTH_URL ?? `http://127.0.0.1:${env.PORT}`;
+  console.log(`[deskbell] First run: open ${publicUrl.replace(/\/+$/, '')}/login and enter the setup code ${code}`);
+  console.log('[deskbell] (or create an admin from a shell: npm run admin -- create --email you@example.com)');
 }
 
 /** Tells the worker new work is waiting; a no-op before the runtime has started. */

@@ -1,11 +1,14 @@
 import 'server-only';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createManageClient, type ManageCallRecord, type ManageClient, type ManageClientOptions } from '@/lib/connectwise/client';
-import { loadManageConnectionFromEnv, type ManageConnectionState } from '@/lib/connectwise/connection';
+import type { ManageConnectionState } from '@/lib/connectwise/connection';
 import { createSetupCache, createSetupTables, type SetupCache, type SetupTables } from '@/lib/connectwise/setup-cache';
 import { serverEnv } from '@/lib/env';
+import { loadManageConnection } from '@/lib/settings/manage-connection';
+import { getDatabase, type DeskbellDatabase } from '@/lib/store/database';
 
 export type ManageContext = { client: ManageClient; cache: SetupCache; tables: SetupTables };
+export type ManageAvailability = { ok: true; context: ManageContext } | { ok: false; reason: string };
 
 // Every Manage call made inside withManageCallLog lands in that call's list, even with many
 // presses in flight on one shared client (and one shared connection pool).
@@ -32,21 +35,26 @@ let shared: { key: string; context: ManageContext } | undefined;
 /**
  * The app's Manage context: one client (one connection pool) and one setup-table cache,
  * rebuilt when the connection settings change so a new key takes effect on the next press.
+ * The settings are read from the database each call (saved connection first, MANAGE_* env
+ * as the pre-seed); tests pass their own `load`.
  */
-export function getAppManageContext(
-  load: () => ManageConnectionState = loadManageConnectionFromEnv,
-): { ok: true; context: ManageContext } | { ok: false; reason: string } {
-  const state = load();
+export async function getAppManageContext(
+  db?: DeskbellDatabase,
+  load: (db: DeskbellDatabase) => Promise<ManageConnectionState> = loadManageConnection,
+): Promise<ManageAvailability> {
+  const state = await load(db ?? (await getDatabase()));
   if (!state.configured) {
     return {
       ok: false,
       reason: 'problem' in state ? state.problem.message : `Manage is not connected (missing ${state.missing.join(', ')})`,
     };
   }
+  // Compared after the await, in one synchronous step: concurrent presses cannot build two clients.
   const key = JSON.stringify(state.options);
   if (shared?.key !== key) {
     const previous = shared?.context;
     shared = { key, context: createManageContext(state.options, serverEnv().MANAGE_SETUP_CACHE_TTL_SECONDS * 1000) };
+    // In-flight presses finish on the old client: close() lets their requests complete.
     void previous?.client.close();
   }
   return { ok: true, context: shared.context };

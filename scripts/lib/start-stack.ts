@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
 import { environmentForChild } from '../../lib/env';
 import { startManageSim, type ManageSim } from '../../tools/manage-sim';
 
@@ -21,6 +22,8 @@ export type StackOptions = {
 
 export type RunningStack = {
   appUrl: string;
+  /** The one-time code the app printed for creating the first admin; null once an admin exists. */
+  setupCode: string | null;
   sim: ManageSim;
   manageEnv: { MANAGE_ENDPOINT: string; MANAGE_API_KEY: string; MANAGE_CLIENT_ID: string };
   stop(): Promise<void>;
@@ -74,9 +77,14 @@ export async function startDeskbellStack(options: StackOptions): Promise<Running
     ['start', '--hostname', options.appHost, '--port', String(options.appPort)],
     {
       cwd: repoRoot,
-      stdio: options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+      // stdout is read for the setup code line, and passed on unless quiet.
+      stdio: ['ignore', 'pipe', 'inherit'],
       env: environmentForChild({
         ...manageEnv,
+        // Demo mode: the secret key that seals stored Manage secrets and signs admin sessions
+        // is generated into the data directory.
+        DESKBELL_DEMO: '1',
+        NEXTAUTH_URL: appUrl,
         NODE_ENV: 'production',
         NEXT_TELEMETRY_DISABLED: '1',
         PORT: String(options.appPort),
@@ -87,6 +95,15 @@ export async function startDeskbellStack(options: StackOptions): Promise<Running
     },
   );
 
+  const printed: { setupCode: string | null } = { setupCode: null };
+  if (app.stdout) {
+    readline.createInterface({ input: app.stdout }).on('line', (line) => {
+      const match = SETUP_CODE_LINE.exec(line);
+      if (match?.[1]) printed.setupCode = match[1];
+      if (!options.quiet) console.log(line);
+    });
+  }
+
   const stop = async () => {
     await stopChild(app);
     await sim.close();
@@ -94,12 +111,17 @@ export async function startDeskbellStack(options: StackOptions): Promise<Running
 
   try {
     await waitForHealth(`${appUrl}/api/health`, app, 60_000);
+    // The code is printed before the server answers; the pipe may deliver the line a moment later.
+    const deadline = Date.now() + (options.fresh ? 5_000 : 500);
+    while (printed.setupCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   } catch (err) {
     await stop();
     throw err;
   }
-  return { appUrl, sim, manageEnv, stop };
+  return { appUrl, setupCode: printed.setupCode, sim, manageEnv, stop };
 }
+
+const SETUP_CODE_LINE = /enter the setup code ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})\b/;
 
 async function waitForHealth(url: string, app: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

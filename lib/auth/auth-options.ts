@@ -1,0 +1,259 @@
+import 'server-only';
+import { hkdfSync } from 'node:crypto';
+import type { NextAuthOptions } from 'next-auth';
+import type { JWT } from 'next-auth/jwt';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import type { OAuthConfig } from 'next-auth/providers/oauth';
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/audit-log';
+import { applyNextAuthUrl, serverEnv, type ServerEnv } from '@/lib/env';
+import { findSecretKey } from '@/lib/secrets/secret-box';
+import { getDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import {
+  createAdminUser,
+  findActiveAdminById,
+  findAdminByEmail,
+  normalizeEmail,
+  recordAdminLogin,
+  verifyAdminPassword,
+  type AdminUser,
+} from './admin-users';
+import {
+  checkLoginThrottle,
+  clearLoginThrottle,
+  clientIpFromHeaders,
+  minutesUntil,
+  recordLoginFailure,
+  throttleKeys,
+  throttlePolicyFromEnv,
+  type ThrottlePolicy,
+} from './login-throttle';
+
+export type AdminSession = { userId: string; email: string; name: string | null };
+
+declare module 'next-auth' {
+  interface Session {
+    admin?: AdminSession;
+  }
+}
+
+export const OIDC_PROVIDER_ID = 'oidc';
+/** The error code the sign-in form turns into "Too many attempts, try again in N minutes". */
+export const TOO_MANY_ATTEMPTS = 'TooManyAttempts';
+const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+
+/** next-auth's JWT secret: NEXTAUTH_SECRET when set, else derived from DESKBELL_SECRET_KEY. Never a default. */
+export function deriveAuthSecret(env: ServerEnv, findKey: (env: ServerEnv) => Buffer | null = findSecretKey): string {
+  if (env.NEXTAUTH_SECRET) return env.NEXTAUTH_SECRET;
+  const key = findKey(env);
+  if (!key) {
+    throw new Error(
+      'Admin sign-in needs a secret: set DESKBELL_SECRET_KEY (32 random bytes, e.g. `openssl rand -base64 32`) or NEXTAUTH_SECRET, then restart Deskbell.',
+    );
+  }
+  // A separate derived key: the session signer never holds the key that encrypts stored secrets.
+  return Buffer.from(hkdfSync('sha256', key, 'deskbell', 'nextauth-session-v1', 32)).toString('base64url');
+}
+
+/** What stops admin sign-in from working, in words for the login page; null when it works. */
+export function describeAuthConfigProblem(env: ServerEnv = serverEnv()): string | null {
+  try {
+    deriveAuthSecret(env);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : 'Admin sign-in is not configured.';
+  }
+}
+
+export type OidcSettings = { displayName: string; wellKnown: string; clientId: string; clientSecret: string; allowedDomains: string[] };
+
+/** OIDC is on when a discovery URL (or issuer), client id and secret are all set. */
+export function readOidcSettings(env: ServerEnv): OidcSettings | null {
+  const wellKnown =
+    env.OIDC_WELL_KNOWN ?? (env.OIDC_ISSUER ? `${env.OIDC_ISSUER.replace(/\/+$/, '')}/.well-known/openid-configuration` : undefined);
+  if (!wellKnown || !env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET) return null;
+  return {
+    displayName: env.OIDC_DISPLAY_NAME,
+    wellKnown,
+    clientId: env.OIDC_CLIENT_ID,
+    clientSecret: env.OIDC_CLIENT_SECRET,
+    allowedDomains: env.OIDC_ALLOWED_DOMAINS,
+  };
+}
+
+type OidcProfile = { sub: string; email?: string; preferred_username?: string; upn?: string; name?: string };
+
+export function buildOidcProvider(settings: OidcSettings): OAuthConfig<OidcProfile> {
+  return {
+    id: OIDC_PROVIDER_ID,
+    name: settings.displayName,
+    type: 'oauth',
+    wellKnown: settings.wellKnown,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    authorization: { params: { scope: 'openid email profile' } },
+    idToken: true,
+    checks: ['pkce', 'state'],
+    profile: (profile) => ({
+      id: profile.sub,
+      // Entra ID often omits `email`; its sign-in name is the address people use.
+      email: profileEmail(profile),
+      name: profile.name ?? null,
+    }),
+  };
+}
+
+function profileEmail(profile: OidcProfile): string | null {
+  const candidate = profile.email ?? profile.preferred_username ?? profile.upn;
+  return candidate && z.email().safeParse(candidate.trim()).success ? normalizeEmail(candidate) : null;
+}
+
+export type OidcDecision = { allowed: true; user: AdminUser } | { allowed: false; reason: 'no_email' | 'not_an_admin' | 'disabled' };
+
+/**
+ * Only known admins sign in through OIDC, plus people of an allowed domain, who become
+ * OIDC-only admins (no password) at their first sign-in. A disabled admin stays out.
+ */
+export async function decideOidcSignIn(
+  db: DeskbellDatabase,
+  profile: { email: string | null; name: string | null },
+  allowedDomains: string[],
+): Promise<OidcDecision> {
+  if (!profile.email) return { allowed: false, reason: 'no_email' };
+  const existing = await findAdminByEmail(db, profile.email);
+  if (existing) return existing.disabledAt ? { allowed: false, reason: 'disabled' } : { allowed: true, user: existing };
+  const domain = profile.email.split('@')[1] ?? '';
+  if (!allowedDomains.includes(domain)) return { allowed: false, reason: 'not_an_admin' };
+  const user = await createAdminUser(db, { email: profile.email, name: profile.name, password: null }, `oidc:${profile.email}`);
+  return { allowed: true, user };
+}
+
+export type PasswordSignIn =
+  | { ok: true; user: AdminUser }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'locked'; retryAfterMinutes: number };
+
+/**
+ * The credentials check behind the sign-in form: throttle first (a locked key is refused
+ * without looking at the password, so a lock does not let an attacker confirm a guess),
+ * then the password; every outcome is counted and audited without the password.
+ */
+export async function signInWithPassword(
+  db: DeskbellDatabase,
+  input: { email: string; password: string; clientIp: string | null },
+  options: { policy: ThrottlePolicy; now?: () => Date },
+): Promise<PasswordSignIn> {
+  const now = options.now ?? (() => new Date());
+  const email = normalizeEmail(input.email).slice(0, 254);
+  const keys = throttleKeys(email, input.clientIp);
+  const throttle = await checkLoginThrottle(db, keys, now());
+  if (throttle.locked) return { ok: false, reason: 'locked', retryAfterMinutes: minutesUntil(throttle.retryAfterMs) };
+
+  const user = await verifyAdminPassword(db, email, input.password);
+  if (user) {
+    await clearLoginThrottle(db, keys.filter((k) => k.startsWith('email:')));
+    return { ok: true, user };
+  }
+  const failures = await recordLoginFailure(db, keys, now(), options.policy);
+  await recordAudit(db, {
+    actor: 'anonymous',
+    action: 'admin.signin.failed',
+    target: email,
+    details: { failures, locked: failures >= options.policy.maxFailures, clientIp: input.clientIp },
+  });
+  return { ok: false, reason: 'invalid' };
+}
+
+const credentialsSchema = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
+
+/** Called for every session read: a disabled or deleted admin's token stops working here. */
+export async function refreshAdminToken(db: DeskbellDatabase, token: JWT): Promise<JWT> {
+  const user = token.sub ? await findActiveAdminById(db, token.sub) : null;
+  if (!user) throw new Error('AdminSessionEnded');
+  return { ...token, email: user.email, name: user.name };
+}
+
+export function toAdminSession(token: JWT): AdminSession | null {
+  if (!token.sub || !token.email) return null;
+  return { userId: token.sub, email: token.email, name: token.name ?? null };
+}
+
+export function buildAuthOptions(env: ServerEnv, openDb: () => Promise<DeskbellDatabase> = getDatabase): NextAuthOptions {
+  const oidc = readOidcSettings(env);
+  const policy = throttlePolicyFromEnv(env);
+  const publicUrl = env.NEXTAUTH_URL ?? env.DESKBELL_PUBLIC_URL ?? '';
+
+  const credentials = CredentialsProvider({
+    id: 'credentials',
+    name: 'Email and password',
+    credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+    async authorize(raw, req) {
+      const parsed = credentialsSchema.safeParse(raw);
+      if (!parsed.success) return null;
+      const db = await openDb();
+      const result = await signInWithPassword(
+        db,
+        { ...parsed.data, clientIp: clientIpFromHeaders(req.headers ?? {}, env.TRUST_PROXY) },
+        { policy },
+      );
+      if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name };
+      // next-auth passes a thrown message to the form as its error code.
+      if (result.reason === 'locked') throw new Error(`${TOO_MANY_ATTEMPTS}:${result.retryAfterMinutes}`);
+      return null;
+    },
+  });
+
+  return {
+    secret: deriveAuthSecret(env),
+    debug: false,
+    useSecureCookies: publicUrl.startsWith('https://'),
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: '/login', error: '/login' },
+    providers: oidc ? [credentials, buildOidcProvider(oidc)] : [credentials],
+    callbacks: {
+      async signIn({ user, account }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        const db = await openDb();
+        const decision = await decideOidcSignIn(db, { email: user.email ?? null, name: user.name ?? null }, oidc?.allowedDomains ?? []);
+        if (!decision.allowed) {
+          await recordAudit(db, { actor: 'anonymous', action: 'admin.signin.denied', target: user.email ?? undefined, details: { provider: OIDC_PROVIDER_ID, reason: decision.reason } });
+        }
+        return decision.allowed;
+      },
+      async jwt({ token, user, account }) {
+        const db = await openDb();
+        if (!user) return refreshAdminToken(db, token);
+        // First call after a sign-in: the session is keyed to the admin row, whatever the provider's user id.
+        const admin = account?.provider === OIDC_PROVIDER_ID ? await findAdminByEmail(db, user.email ?? '') : await findActiveAdminById(db, user.id);
+        if (!admin || admin.disabledAt) throw new Error('AdminSessionEnded');
+        await recordAdminLogin(db, admin.id);
+        await recordAudit(db, { actor: admin.email, action: 'admin.signin', target: admin.email, details: { provider: account?.provider ?? 'credentials' } });
+        return { ...token, sub: admin.id, email: admin.email, name: admin.name };
+      },
+      session({ session, token }) {
+        return { ...session, admin: toAdminSession(token) ?? undefined };
+      },
+    },
+    // next-auth's own logger prints whole error objects; these lines carry the code and message only.
+    logger: {
+      error: (code, metadata) => {
+        const error = metadata instanceof Error ? metadata : metadata.error;
+        console.error(`[auth] ${code}${error instanceof Error ? `: ${error.message}` : ''}`);
+      },
+      warn: (code) => console.warn(`[auth] ${code}`),
+      debug: () => undefined,
+    },
+  };
+}
+
+let cached: NextAuthOptions | undefined;
+
+/** Built on first use, not at import: `next build` loads the route without any secret. */
+export function getAuthOptions(): NextAuthOptions {
+  if (!cached) {
+    const env = serverEnv();
+    applyNextAuthUrl(env);
+    cached = buildAuthOptions(env);
+  }
+  return cached;
+}
