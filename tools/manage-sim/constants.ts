@@ -40,5 +40,16 @@ export const CLIENT_ID_ERROR = {
 
 export const UNAUTHORIZED_MESSAGE = 'Authorization has been denied for this request.';
 
+/**
+ * Manage's answer when the API member's security role lacks the permission a call needs
+ * (403). The code and wording are NOT verified against a live instance (ConnectWise does not
+ * publish them; clients only report "403 Forbidden"): keep them here, in one place. The body
+ * does not name the missing permission, which is why the setup wizard probes each one.
+ */
+export const FORBIDDEN_ERROR = {
+  code: 'Forbidden',
+  message: 'You do not have permission to perform this action. Please contact your administrator to update your security role.',
+} as const;
+
 /** Fixed instant for seeded records so demo data is identical on every start. */
 export const SEED_TIME = '2026-01-05T14:00:00Z';

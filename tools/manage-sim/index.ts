@@ -5,6 +5,7 @@
 export { DEMO_CREDENTIALS, type SimCredentials } from './constants';
 export { startManageSim, isLoopbackHost, type ManageSim, type StartManageSimOptions } from './server';
 export type { SimFaultRule, SimMatch } from './faults';
+export { SIM_PERMISSIONS, type SimPermission, type SimPermissionName, type SimPermissionSettings } from './permissions';
 export type { SimRequestRecord } from './request-log';
 export { SimCollection, type SimStore } from './store';
 export { API_MEMBER_IDENTIFIER, DEMO_MEMBER_SESSION, type SeedName } from './demo-data';

@@ -24,6 +24,7 @@ import type { MultipartBody, RouteRequest, RouteResult, SimContext } from './con
 import { seedStore, type SeedName } from './demo-data';
 import { ManageApiError } from './errors';
 import { FaultEngine, faultRulesSchema, type FaultAction, type SimFaultRule } from './faults';
+import { PermissionTable, permissionSettingsSchema, type SimPermissionSettings } from './permissions';
 import { createRefs } from './refs';
 import { RequestLog, redactHeaders, type SimRequestRecord } from './request-log';
 import { createRouter } from './router';
@@ -41,6 +42,11 @@ export type ManageSim = {
   clearRequests(): void;
   setFaults(rules: SimFaultRule[]): void;
   clearFaults(): void;
+  /** Denies security-role permissions until cleared (reset() keeps them, like faults). */
+  setPermissions(settings: SimPermissionSettings): void;
+  /** Grants every permission again. */
+  clearPermissions(): void;
+  permissions(): SimPermissionSettings;
   store: SimStore;
   reset(seed?: SeedName): void;
   close(): Promise<void>;
@@ -131,6 +137,7 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
 
   const store = createEmptyStore();
   const faults = new FaultEngine();
+  const permissions = new PermissionTable();
   const log = new RequestLog(REQUEST_LOG_LIMIT);
   const matchRoute = createRouter();
   const sockets = new Set<Socket>();
@@ -374,6 +381,7 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
         });
       }
       const route = match.route;
+      permissions.check(method, route.path);
       if (route.body === 'json') {
         if (!contentType || !JSON_TYPE.test(contentType)) {
           throw new ManageApiError(415, 'UnsupportedMediaType', `The request entity's media type '${contentType ?? ''}' is not supported for this resource.`);
@@ -434,6 +442,18 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
       case 'DELETE /__sim/faults':
         faults.clear();
         return { status: 204 };
+      case 'GET /__sim/permissions':
+        return { status: 200, body: permissions.describe() };
+      case 'PUT /__sim/permissions': {
+        if (jsonError) return invalid('The body is not valid JSON.');
+        const parsed = permissionSettingsSchema.safeParse(json);
+        if (!parsed.success) return invalid(`Invalid permissions: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        permissions.set(parsed.data as SimPermissionSettings);
+        return { status: 200, body: permissions.describe() };
+      }
+      case 'DELETE /__sim/permissions':
+        permissions.clear();
+        return { status: 204 };
       case 'POST /__sim/reset': {
         if (jsonError) return invalid('The body is not valid JSON.');
         const parsed = resetBodySchema.safeParse(json ?? {});
@@ -478,6 +498,9 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
     clearRequests: () => log.clear(),
     setFaults: (rules) => faults.set(rules),
     clearFaults: () => faults.clear(),
+    setPermissions: (settings) => permissions.set(settings),
+    clearPermissions: () => permissions.clear(),
+    permissions: () => permissions.describe(),
     store,
     reset,
     close: () => {

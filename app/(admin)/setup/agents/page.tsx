@@ -1,0 +1,32 @@
+import { AgentsStep } from '@/components/setup/agents-step';
+import { SetupFrame } from '@/components/setup/setup-frame';
+import { requireAdminPage } from '@/lib/auth/admin-session';
+import { listAgentTokensForAdmin } from '@/lib/setup/agents';
+import { deskbellPublicUrl } from '@/lib/setup/ticket-defaults';
+import { loadWizardStatus } from '@/lib/setup/wizard-status';
+import { getDatabase } from '@/lib/store/database';
+
+export const dynamic = 'force-dynamic';
+export const metadata = { title: 'Setup: Agents' };
+
+export default async function AgentsPage() {
+  await requireAdminPage('/setup/agents');
+  const db = await getDatabase();
+  const [status, tokens] = await Promise.all([loadWizardStatus(db), listAgentTokensForAdmin(db)]);
+  const publicUrl = deskbellPublicUrl();
+  return (
+    <SetupFrame
+      status={status}
+      current="agents"
+      title="Agents"
+      intro={
+        <p>
+          An agent token lets a help button send presses: the web press page, or the CLI agent (
+          <code>npm run press -- --server {publicUrl} --token &lt;token&gt; --message &hellip;</code>). Tokens are stored hashed and shown once.
+        </p>
+      }
+    >
+      <AgentsStep tokens={tokens} publicUrl={publicUrl} />
+    </SetupFrame>
+  );
+}

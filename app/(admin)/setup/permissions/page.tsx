@@ -1,0 +1,29 @@
+import { PermissionsStep } from '@/components/setup/permissions-step';
+import { SetupFrame } from '@/components/setup/setup-frame';
+import { requireAdminPage } from '@/lib/auth/admin-session';
+import { loadWizardStatus } from '@/lib/setup/wizard-status';
+import { getDatabase } from '@/lib/store/database';
+
+export const dynamic = 'force-dynamic';
+export const metadata = { title: 'Setup: Permissions' };
+
+export default async function PermissionsPage() {
+  await requireAdminPage('/setup/permissions');
+  const status = await loadWizardStatus(await getDatabase());
+  const last = status.checks.permissions;
+  return (
+    <SetupFrame
+      status={status}
+      current="permissions"
+      title="Permissions"
+      intro={
+        <p>
+          Deskbell checks each permission its API member needs, one request per permission, without creating or changing anything: reads fetch one
+          record; writes send requests Manage refuses for their content (a 400 means the permission exists, a 403 means it does not).
+        </p>
+      }
+    >
+      <PermissionsStep connected={status.connection !== null} initial={last?.probes ? { at: last.at, probes: last.probes } : null} />
+    </SetupFrame>
+  );
+}

@@ -1,0 +1,45 @@
+'use client';
+
+/**
+ * The setup pages' one way to call /api/admin/setup: JSON in, JSON out, and every error
+ * turned into a sentence plus per-field messages (zod paths like "address.line1").
+ */
+
+export type SetupApiResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; status: number; message: string; fieldErrors: Record<string, string> };
+
+type ErrorBody = { error?: { code?: string; message?: string; details?: unknown } };
+
+export async function callSetupApi<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<SetupApiResult<T>> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
+  } catch {
+    return { ok: false, status: 0, message: 'Deskbell could not be reached. Check your connection and try again.', fieldErrors: {} };
+  }
+  let json: unknown = null;
+  try {
+    json = await res.json();
+  } catch {
+    json = null;
+  }
+  if (res.ok) return { ok: true, data: json as T };
+  const error = (json as ErrorBody | null)?.error;
+  const fieldErrors: Record<string, string> = {};
+  if (Array.isArray(error?.details)) {
+    for (const d of error.details as { path?: unknown; message?: unknown }[]) {
+      if (typeof d.path === 'string' && typeof d.message === 'string' && !(d.path in fieldErrors)) fieldErrors[d.path] = d.message;
+    }
+  }
+  const message =
+    res.status === 401
+      ? 'Your session has ended. Sign in again, then retry.'
+      : (error?.message ?? `Deskbell answered ${res.status}.`);
+  return { ok: false, status: res.status, message, fieldErrors };
+}

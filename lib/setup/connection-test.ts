@@ -1,0 +1,235 @@
+import 'server-only';
+import { Agent, request } from 'undici';
+import { z } from 'zod';
+import { DeskbellApiError } from '@/lib/api/errors';
+import { createManageClient } from '@/lib/connectwise/client';
+import { parseClientId, parseManageApiKey, parseManageEndpoint, type ManageEndpoint } from '@/lib/connectwise/credentials';
+import { isManageError } from '@/lib/connectwise/errors';
+import { getSystemInfo } from '@/lib/connectwise/system';
+import { serverEnv } from '@/lib/env';
+import { SecretKeyMissingError } from '@/lib/secrets/secret-box';
+import {
+  describeManageConnection,
+  loadManageConnection,
+  saveManageConnection,
+  type StoredManageConnection,
+} from '@/lib/settings/manage-connection';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import {
+  classifyCompanyInfoAnswer,
+  classifyManageApiError,
+  classifyTransportError,
+  type ConnectionProblem,
+} from './connection-errors';
+import { recordSetupCheck, type SetupCheck } from './setup-checks';
+
+export type ConnectionInput = { endpoint: string; apiKey: string; clientId: string };
+
+export type ConnectionTestResult =
+  | {
+      ok: true;
+      companyName: string | null;
+      companyId: string;
+      publicKey: string;
+      /** Manage's version from GET /system/info, e.g. v2026.11.108340. */
+      version: string;
+      isCloud: boolean;
+      apiUrl: string;
+      /** Things that worked but deserve a word (e.g. companyinfo not answering). */
+      notes: string[];
+    }
+  | { ok: false; problem: ConnectionProblem };
+
+export type ConnectionTestOptions = { connectMs?: number; answerMs?: number };
+
+const companyInfoSchema = z.object({
+  CompanyName: z.string().nullish(),
+  Codebase: z.string().regex(/^[A-Za-z0-9_.-]+\/?$/),
+});
+
+type CompanyInfoAnswer =
+  | { kind: 'found'; companyName: string | null; codebase: string }
+  | { kind: 'unknown-company' }
+  | { kind: 'problem'; problem: ConnectionProblem };
+
+/**
+ * Asks Manage's login service about the company. Done here rather than through the adapter
+ * because the wizard needs the raw socket error code to tell DNS from TLS from a refusal.
+ */
+async function askCompanyInfo(endpoint: ManageEndpoint, companyId: string, options: Required<ConnectionTestOptions>): Promise<CompanyInfoAnswer> {
+  const dispatcher = new Agent({ connect: { timeout: options.connectMs }, headersTimeout: options.answerMs, bodyTimeout: options.answerMs });
+  try {
+    let status: number;
+    let text: string;
+    try {
+      const res = await request(`${endpoint.scheme}://${endpoint.uiHost}/login/companyinfo/${encodeURIComponent(companyId)}`, {
+        method: 'GET',
+        dispatcher,
+        headers: { accept: 'application/json' },
+      });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (error) {
+      return { kind: 'problem', problem: classifyTransportError(error, endpoint.uiHost) };
+    }
+    if (status === 404) return { kind: 'unknown-company' };
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const parsed = companyInfoSchema.safeParse(json);
+    if (status !== 200 || !parsed.success) return { kind: 'problem', problem: classifyCompanyInfoAnswer(status, endpoint.uiHost) };
+    const codebase = parsed.data.Codebase.endsWith('/') ? parsed.data.Codebase : `${parsed.data.Codebase}/`;
+    return { kind: 'found', companyName: parsed.data.CompanyName ?? null, codebase };
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+function inputProblem(problem: { field: 'endpoint' | 'apiKey' | 'clientId'; message: string }): ConnectionTestResult {
+  return {
+    ok: false,
+    problem: {
+      kind: 'input',
+      field: problem.field,
+      title: { endpoint: 'Check the endpoint', apiKey: 'Check the API key', clientId: 'Check the clientId' }[problem.field],
+      message: problem.message,
+      fix: problem.message,
+    },
+  };
+}
+
+/**
+ * Tests what an admin typed, live: the login service (company name, codebase), then an
+ * authenticated GET /system/info (version). Nothing is stored. Every failure says which
+ * field is wrong and how to fix it in Manage's own words.
+ */
+export async function testManageConnection(input: ConnectionInput, options: ConnectionTestOptions = {}): Promise<ConnectionTestResult> {
+  const endpoint = parseManageEndpoint(input.endpoint);
+  if (!endpoint.ok) return inputProblem(endpoint.problem);
+  const key = parseManageApiKey(input.apiKey);
+  if (!key.ok) return inputProblem(key.problem);
+  const clientId = parseClientId(input.clientId);
+  if (!clientId.ok) return inputProblem(clientId.problem);
+  const timing = { connectMs: options.connectMs ?? 5_000, answerMs: options.answerMs ?? 10_000 };
+
+  const info = await askCompanyInfo(endpoint.value, key.value.companyId, timing);
+  if (info.kind === 'problem') return { ok: false, problem: info.problem };
+  const codebase = info.kind === 'found' ? info.codebase : endpoint.value.codebase;
+  const apiUrl = `${endpoint.value.scheme}://${endpoint.value.host}/${codebase}apis/3.0`;
+
+  const client = createManageClient({
+    baseUrl: apiUrl,
+    companyId: key.value.companyId,
+    publicKey: key.value.publicKey,
+    privateKey: key.value.privateKey,
+    clientId: clientId.value,
+    apiVersion: serverEnv().MANAGE_API_VERSION,
+    timeouts: { connectMs: timing.connectMs, headersMs: timing.answerMs, bodyMs: timing.answerMs },
+    retry: { maxRetries: 0 },
+  });
+  try {
+    const system = await getSystemInfo(client);
+    const notes: string[] = [];
+    if (info.kind === 'unknown-company') {
+      notes.push(
+        `Manage's login service did not know company "${key.value.companyId}" (404), but the API accepted the keys; the codebase you typed (${codebase}) is used.`,
+      );
+    }
+    return {
+      ok: true,
+      companyName: info.kind === 'found' ? info.companyName : null,
+      companyId: key.value.companyId,
+      publicKey: key.value.publicKey,
+      version: system.version,
+      isCloud: system.isCloud || endpoint.value.isCloud,
+      apiUrl,
+      notes,
+    };
+  } catch (error) {
+    if (!isManageError(error)) throw error;
+    return {
+      ok: false,
+      problem: classifyManageApiError(error, {
+        companyId: key.value.companyId,
+        publicKey: key.value.publicKey,
+        isCloud: endpoint.value.isCloud,
+        companyKnown: info.kind === 'found',
+        apiUrl,
+      }),
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+/** The form: an empty API key or clientId keeps the stored one (the browser never has it). */
+export type ConnectionForm = { endpoint: string; apiKey?: string; clientId?: string };
+
+async function completeWithStored(db: DeskbellDatabase, form: ConnectionForm): Promise<ConnectionInput> {
+  const apiKey = form.apiKey?.trim() ?? '';
+  const clientId = form.clientId?.trim() ?? '';
+  if (apiKey !== '' && clientId !== '') return { endpoint: form.endpoint, apiKey: form.apiKey ?? '', clientId };
+  const state = await loadManageConnection(db);
+  const stored = state.configured ? state.options : null;
+  const missing: { path: string; message: string }[] = [];
+  if (apiKey === '' && !stored) missing.push({ path: 'apiKey', message: 'Enter the API key: Companyid+publickey:privatekey.' });
+  if (clientId === '' && !stored) missing.push({ path: 'clientId', message: 'Enter the clientId (a GUID from developer.connectwise.com).' });
+  if (missing.length > 0 || !stored) {
+    throw new DeskbellApiError('unprocessable_entity', 'Some connection fields are empty and nothing is stored yet.', missing);
+  }
+  return {
+    endpoint: form.endpoint,
+    apiKey: apiKey !== '' ? (form.apiKey ?? '') : `${stored.companyId}+${stored.publicKey}:${stored.privateKey}`,
+    clientId: clientId !== '' ? clientId : stored.clientId,
+  };
+}
+
+function summarize(result: ConnectionTestResult): Omit<SetupCheck, 'at'> {
+  if (result.ok) {
+    const who = result.companyName ? `${result.companyName} (${result.companyId})` : result.companyId;
+    return { ok: true, summary: `Connected to ${who}, Manage ${result.version}.` };
+  }
+  return { ok: false, summary: `${result.problem.title}: ${result.problem.message}` };
+}
+
+/** Tests the form (stored secrets fill empty fields) and records the result as the step's last check. */
+export async function checkManageConnection(db: DeskbellDatabase, form: ConnectionForm): Promise<ConnectionTestResult> {
+  const result = await testManageConnection(await completeWithStored(db, form));
+  await recordSetupCheck(db, 'connection', summarize(result));
+  return result;
+}
+
+export type SaveConnectionResult = {
+  saved: boolean;
+  result: ConnectionTestResult;
+  connection: StoredManageConnection | null;
+};
+
+/**
+ * Saves (encrypted, audited by saveManageConnection) only after a successful test, or when
+ * the admin explicitly chose "save anyway". Malformed values are never saved.
+ */
+export async function saveTestedManageConnection(
+  db: DeskbellDatabase,
+  form: ConnectionForm & { saveAnyway?: boolean },
+  actor: string,
+): Promise<SaveConnectionResult> {
+  const input = await completeWithStored(db, form);
+  const result = await testManageConnection(input);
+  await recordSetupCheck(db, 'connection', summarize(result));
+  const malformed = !result.ok && result.problem.kind === 'input';
+  if (malformed || (!result.ok && form.saveAnyway !== true)) {
+    return { saved: false, result, connection: await describeManageConnection(db) };
+  }
+  try {
+    await saveManageConnection(db, input, actor);
+  } catch (error) {
+    // Its message says how to set DESKBELL_SECRET_KEY; it holds no secret.
+    if (error instanceof SecretKeyMissingError) throw new DeskbellApiError('conflict', error.message);
+    throw error;
+  }
+  return { saved: true, result, connection: await describeManageConnection(db) };
+}

@@ -1,0 +1,103 @@
+import 'server-only';
+import { listAgentTokens } from '@/lib/auth/agent-tokens';
+import { SETTING_KEYS, ticketDefaultsSchema } from '@/lib/settings/intake-settings';
+import { loadIntakeSettings } from '@/lib/settings/intake-settings';
+import { describeManageConnection, type StoredManageConnection } from '@/lib/settings/manage-connection';
+import { readSetting } from '@/lib/settings/settings-store';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { readSetupCheck, type SetupCheck } from './setup-checks';
+
+/**
+ * The step indicator's state, from what is stored and the last live check of each step.
+ * Reads the database only: rendering a setup page never waits for Manage.
+ */
+
+export type WizardStepId = 'connection' | 'permissions' | 'unregistered' | 'defaults' | 'later' | 'agents';
+export type WizardStepState = 'done' | 'failing' | 'todo' | 'later';
+
+export type WizardStep = {
+  id: WizardStepId;
+  number: number;
+  title: string;
+  href: string;
+  state: WizardStepState;
+  /** One line: what the last check found, or what is still to do. */
+  detail: string;
+};
+
+export type WizardStatus = {
+  steps: WizardStep[];
+  connection: StoredManageConnection | null;
+  checks: { connection?: SetupCheck; permissions?: SetupCheck; unregistered?: SetupCheck };
+};
+
+export const WIZARD_STEPS: readonly Pick<WizardStep, 'id' | 'number' | 'title' | 'href'>[] = [
+  { id: 'connection', number: 1, title: 'Connection', href: '/setup/connection' },
+  { id: 'permissions', number: 2, title: 'Permissions', href: '/setup/permissions' },
+  { id: 'unregistered', number: 3, title: 'Unregistered users', href: '/setup/unregistered' },
+  { id: 'defaults', number: 4, title: 'Defaults', href: '/setup/defaults' },
+  { id: 'later', number: 5, title: 'Rules, Callback, Pod', href: '/setup/later' },
+  { id: 'agents', number: 6, title: 'Agents', href: '/setup/agents' },
+];
+
+function fromCheck(check: SetupCheck | undefined, todo: string): Pick<WizardStep, 'state' | 'detail'> {
+  if (!check) return { state: 'todo', detail: todo };
+  return { state: check.ok ? 'done' : 'failing', detail: check.summary };
+}
+
+/** Pure: the states, given what was read. A later step's check is only trusted once a connection is stored. */
+export function computeWizardSteps(input: {
+  connection: StoredManageConnection | null;
+  checks: WizardStatus['checks'];
+  unregisteredIdsStored: boolean;
+  defaultsSaved: boolean;
+  activeTokens: number;
+}): WizardStep[] {
+  const { connection, checks } = input;
+  const states: Record<WizardStepId, Pick<WizardStep, 'state' | 'detail'>> = {
+    connection: !connection
+      ? checks.connection && !checks.connection.ok
+        ? { state: 'failing', detail: checks.connection.summary }
+        : { state: 'todo', detail: 'Enter the endpoint, API key and clientId, test them, then save.' }
+      : checks.connection
+        ? fromCheck(checks.connection, '')
+        : { state: 'todo', detail: `Stored for company ${connection.companyId}; test it to confirm it works.` },
+    permissions: connection ? fromCheck(checks.permissions, 'Check the API member\u2019s security role.') : { state: 'todo', detail: 'Needs a connection first.' },
+    unregistered: !connection
+      ? { state: 'todo', detail: 'Needs a connection first.' }
+      : input.unregisteredIdsStored && (checks.unregistered?.ok ?? true)
+        ? { state: 'done', detail: checks.unregistered?.summary ?? 'The catch-all company and contact are stored.' }
+        : fromCheck(checks.unregistered, 'Find or create the catch-all company and contact.'),
+    defaults: input.defaultsSaved ? { state: 'done', detail: 'Ticket defaults are saved.' } : { state: 'todo', detail: 'Choose the board, status, type and the rest.' },
+    later: { state: 'later', detail: 'Dispatcher rules, the callback and the pod arrive in later releases.' },
+    agents:
+      input.activeTokens > 0
+        ? { state: 'done', detail: `${input.activeTokens} active agent token(s).` }
+        : { state: 'todo', detail: 'Create a token for the press page or the CLI agent.' },
+  };
+  return WIZARD_STEPS.map((step) => ({ ...step, ...states[step.id] }));
+}
+
+export async function loadWizardStatus(db: DeskbellDatabase): Promise<WizardStatus> {
+  const [connection, connectionCheck, permissions, unregisteredCheck, settings, savedDefaults, tokens] = await Promise.all([
+    describeManageConnection(db),
+    readSetupCheck(db, 'connection'),
+    readSetupCheck(db, 'permissions'),
+    readSetupCheck(db, 'unregistered'),
+    loadIntakeSettings(db),
+    readSetting(db, SETTING_KEYS.ticketDefaults, ticketDefaultsSchema),
+    listAgentTokens(db),
+  ]);
+  const checks = { connection: connectionCheck, permissions, unregistered: unregisteredCheck };
+  return {
+    connection,
+    checks,
+    steps: computeWizardSteps({
+      connection,
+      checks,
+      unregisteredIdsStored: settings.unregistered.companyId !== undefined && settings.unregistered.contactId !== undefined,
+      defaultsSaved: savedDefaults !== undefined,
+      activeTokens: tokens.filter((t) => !t.revokedAt).length,
+    }),
+  };
+}
