@@ -1,0 +1,77 @@
+import type { Metadata } from 'next';
+import { PressChart } from '@/components/presses/press-chart';
+import { PressDashboard } from '@/components/presses/press-dashboard';
+import { PressFilters } from '@/components/presses/press-filters';
+import { DeskbellApiError } from '@/lib/api/errors';
+import { requireAdminPage } from '@/lib/auth/admin-session';
+import {
+  listPressesForDashboard,
+  readPressListQuery,
+  searchParamsToObject,
+  toFilterQuery,
+  type PressListQuery,
+} from '@/lib/presses/list-presses';
+import { loadPressStats } from '@/lib/presses/press-stats';
+import type { PressListPage } from '@/lib/presses/types';
+import { getDatabase } from '@/lib/store/database';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Presses' };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function PressesPage({ searchParams }: Props) {
+  const read = readPressListQuery(searchParamsToObject(await searchParams));
+  const signedInQuery = toFilterQuery(read.query);
+  await requireAdminPage(signedInQuery ? `/presses?${signedInQuery}` : '/presses');
+  const problems = read.problems;
+  let query: PressListQuery = read.query;
+
+  const db = await getDatabase();
+  let page: PressListPage;
+  try {
+    page = await listPressesForDashboard(db, query);
+  } catch (err) {
+    if (!(err instanceof DeskbellApiError)) throw err;
+    // A stale or edited cursor: show the newest presses with the same filters instead.
+    problems.push(err.message);
+    query = { ...query, cursor: undefined };
+    page = await listPressesForDashboard(db, query);
+  }
+  const stats = await loadPressStats(db);
+  const filterQuery = toFilterQuery(query);
+
+  return (
+    <main className="space-y-6">
+      <header>
+        <h1 className="text-2xl font-bold tracking-tight">Presses</h1>
+        <p className="mt-1 text-sm text-slate-600">Every press, its ticket in Manage, and how long the ticket took.</p>
+      </header>
+
+      <section aria-labelledby="press-chart-heading" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <h2 id="press-chart-heading" className="mb-2 text-base font-semibold">
+          Last 30 days
+        </h2>
+        <PressChart days={stats.days} medianMsToTicket={stats.medianMsToTicket} />
+      </section>
+
+      <section aria-labelledby="press-list-heading" className="space-y-4">
+        <h2 id="press-list-heading" className="sr-only">
+          Press list
+        </h2>
+        <PressFilters values={query} />
+        {problems.length > 0 ? (
+          <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
+            These filters were not understood and were left out: {problems.join('; ')}
+          </div>
+        ) : null}
+        <PressDashboard
+          key={`${filterQuery}|${query.cursor ?? ''}`}
+          initialPage={page}
+          filterQuery={filterQuery}
+          cursor={query.cursor ?? null}
+        />
+      </section>
+    </main>
+  );
+}

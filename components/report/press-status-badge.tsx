@@ -1,0 +1,31 @@
+import type { PressStatus } from '@/lib/presses/types';
+
+const styles: Record<PressStatus, string> = {
+  queued: 'bg-slate-100 text-slate-700 ring-slate-500/20',
+  processing: 'bg-sky-100 text-sky-800 ring-sky-600/20',
+  retrying: 'bg-amber-100 text-amber-800 ring-amber-600/20',
+  ticket_created: 'bg-emerald-100 text-emerald-800 ring-emerald-600/20',
+  refused: 'bg-slate-200 text-slate-800 ring-slate-600/20',
+  dead: 'bg-red-100 text-red-800 ring-red-600/20',
+};
+
+export const pressStatusLabels: Record<PressStatus, string> = {
+  queued: 'Queued',
+  processing: 'Processing',
+  retrying: 'Retrying',
+  ticket_created: 'Ticket created',
+  refused: 'Refused',
+  dead: 'Gave up',
+};
+
+export function PressStatusBadge({ status }: { status: PressStatus }) {
+  return (
+    <span
+      data-status={status}
+      data-testid="press-status"
+      className={`inline-flex items-center whitespace-nowrap rounded-full px-2.5 py-0.5 text-xs font-medium ring-1 ring-inset ${styles[status]}`}
+    >
+      {pressStatusLabels[status]}
+    </span>
+  );
+}

@@ -1,0 +1,53 @@
+import type { ReactNode } from 'react';
+import type { PressStatus, RetryInfo } from '@/lib/presses/types';
+import { formatTime } from './format';
+import { PressStatusBadge } from './press-status-badge';
+
+export type PressStatusPanelProps = {
+  status: PressStatus;
+  retry: RetryInfo;
+  refusedMessage: string | null;
+  /** Actions for this status, e.g. the admin's Retry button on a dead press. */
+  actions?: ReactNode;
+};
+
+/** The press's state with what the queue knows: attempts, the next try, the last error. */
+export function PressStatusPanel({ status, retry, refusedMessage, actions }: PressStatusPanelProps) {
+  return (
+    <div className="space-y-2 text-sm" data-testid="press-status-panel">
+      <div className="flex flex-wrap items-center gap-3">
+        <PressStatusBadge status={status} />
+        <span className="text-slate-600">
+          {retry.attempt === 0 ? 'Not tried yet' : `${retry.attempt} ${retry.attempt === 1 ? 'attempt' : 'attempts'}`}
+        </span>
+        {actions}
+      </div>
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1">
+        {status === 'retrying' ? (
+          <>
+            <dt className="text-slate-500">Next attempt</dt>
+            <dd className="m-0">{formatTime(retry.nextAttemptAt)}</dd>
+          </>
+        ) : null}
+        {retry.lastError && status !== 'ticket_created' ? (
+          <>
+            <dt className="text-slate-500">Last error</dt>
+            <dd className="m-0 whitespace-pre-wrap break-words text-red-800">{retry.lastError}</dd>
+          </>
+        ) : null}
+        {status === 'dead' && retry.deadReason ? (
+          <>
+            <dt className="text-slate-500">Gave up because</dt>
+            <dd className="m-0 whitespace-pre-wrap break-words text-red-800">{retry.deadReason}</dd>
+          </>
+        ) : null}
+        {status === 'refused' ? (
+          <>
+            <dt className="text-slate-500">Refused with</dt>
+            <dd className="m-0 whitespace-pre-wrap break-words">{refusedMessage || '(no message)'}</dd>
+          </>
+        ) : null}
+      </dl>
+    </div>
+  );
+}

@@ -1,0 +1,188 @@
+import 'server-only';
+import { z } from 'zod';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import type { Selectable } from 'kysely';
+import type { PressesTable } from '@/lib/store/schema';
+import { hasRuleTrace, msBetween, readOutcome, readPayload } from './stored-press';
+import { loadTicketLinker, type TicketLinker } from './ticket-links';
+import type { PressReport, TimelineEvent } from './types';
+
+export const pressIdSchema = z.uuid({ error: 'is not a press id' }).transform((v) => v.toLowerCase());
+
+/** Where a press file's bytes are served; the pod passes its own (token-scoped) builder. */
+export type FileUrlBuilder = (pressId: string, fileId: string) => string;
+
+export const adminFileUrl: FileUrlBuilder = (pressId, fileId) =>
+  `/api/admin/presses/${encodeURIComponent(pressId)}/files/${encodeURIComponent(fileId)}`;
+
+type PressRow = Omit<Selectable<PressesTable>, 'agent_token_id' | 'idempotency_key' | 'request_hash'>;
+
+/**
+ * What happened, from the columns we keep. Only the latest state has its own time
+ * (updated_at); earlier attempts are counted, not stamped.
+ */
+export function buildPressTimeline(row: PressRow): TimelineEvent[] {
+  const events: TimelineEvent[] = [{ kind: 'received', at: row.received_at, label: 'Press received' }];
+  const attempts = row.attempt === 1 ? '1 attempt' : `${row.attempt} attempts`;
+  switch (row.status) {
+    case 'queued':
+      if (row.attempt > 0) events.push({ kind: 'processing', at: row.updated_at, label: 'Queued again for a retry', detail: `after ${attempts}` });
+      break;
+    case 'processing':
+      events.push({ kind: 'processing', at: row.updated_at, label: `Processing, attempt ${Math.max(1, row.attempt)}` });
+      break;
+    case 'retrying':
+      events.push({
+        kind: 'retrying',
+        at: row.updated_at,
+        label: `Attempt ${row.attempt} failed; retrying${row.next_attempt_at ? ` at ${row.next_attempt_at}` : ''}`,
+        detail: row.last_error ?? undefined,
+      });
+      break;
+    case 'ticket_created':
+      events.push({
+        kind: 'ticket_created',
+        at: row.ticket_created_at ?? row.updated_at,
+        label: `Ticket #${row.ticket_number ?? row.ticket_id ?? '?'} created`,
+        detail: row.attempt > 1 ? `after ${attempts}` : undefined,
+      });
+      break;
+    case 'refused':
+      events.push({ kind: 'refused', at: row.updated_at, label: 'Refused by a dispatcher rule', detail: row.refused_message ?? undefined });
+      break;
+    case 'dead':
+      events.push({ kind: 'dead', at: row.updated_at, label: `Gave up after ${attempts}`, detail: row.dead_reason ?? row.last_error ?? undefined });
+      break;
+  }
+  if (row.files_removed_at) {
+    events.push({ kind: 'files_removed', at: row.files_removed_at, label: 'Screenshots and attachments removed by retention' });
+  }
+  return events.sort((a, b) => (a.at ?? '').localeCompare(b.at ?? ''));
+}
+
+export type PressReportOptions = { fileUrl?: FileUrlBuilder; linkTicket?: TicketLinker };
+
+/** One press for the report page: two queries (the press, its files' metadata), never file bytes. */
+export async function loadPressReport(
+  db: DeskbellDatabase,
+  pressId: string,
+  options: PressReportOptions = {},
+): Promise<PressReport | null> {
+  const id = pressIdSchema.safeParse(pressId);
+  if (!id.success) return null;
+  const [row, files] = await Promise.all([
+    db
+      .selectFrom('presses')
+      .select([
+        'id',
+        'status',
+        'payload',
+        'received_at',
+        'updated_at',
+        'attempt',
+        'next_attempt_at',
+        'last_error',
+        'ticket_id',
+        'ticket_number',
+        'refused_message',
+        'dead_reason',
+        'outcome',
+        'files_removed_at',
+        'ticket_created_at',
+      ])
+      .where('id', '=', id.data)
+      .executeTakeFirst(),
+    db
+      .selectFrom('press_files')
+      .select(['id', 'position', 'kind', 'filename', 'content_type', 'size', 'width', 'height', 'captured_at', 'monitor', 'removed_at'])
+      .where('press_id', '=', id.data)
+      .orderBy('position')
+      .execute(),
+  ]);
+  if (!row) return null;
+
+  const fileUrl = options.fileUrl ?? adminFileUrl;
+  const linkTicket = options.linkTicket ?? (() => null);
+  const payload = readPayload(row.payload);
+  const outcome = readOutcome(row.outcome);
+  const ticketId = row.ticket_id ?? outcome?.ticket?.id ?? null;
+
+  return {
+    id: row.id,
+    status: row.status,
+    receivedAt: row.received_at,
+    updatedAt: row.updated_at,
+    ticketCreatedAt: row.ticket_created_at,
+    msToTicket: msBetween(row.received_at, row.ticket_created_at),
+    person: {
+      name: payload?.name,
+      email: payload?.email,
+      phone: payload?.phone,
+      extension: payload?.extension,
+      cell: payload?.cell,
+      businessName: payload?.businessName,
+    },
+    registered: outcome?.contact?.registered ?? null,
+    companyName: outcome?.contact?.companyName ?? null,
+    message: payload?.message ?? '',
+    selections: payload?.selections ?? [],
+    append: payload?.append ?? [],
+    custom: payload?.custom ?? {},
+    host: payload?.host ?? {},
+    ticket:
+      ticketId === null
+        ? null
+        : {
+            id: ticketId,
+            number: row.ticket_number ?? outcome?.ticket?.number ?? String(ticketId),
+            url: linkTicket(ticketId),
+            boardName: outcome?.ticket?.boardName ?? null,
+            statusName: outcome?.ticket?.statusName ?? null,
+            reused: outcome?.ticket?.reused ?? false,
+          },
+    configuration: outcome?.configuration ?? null,
+    refusedMessage: row.refused_message,
+    retry: {
+      attempt: row.attempt,
+      nextAttemptAt: row.next_attempt_at,
+      lastError: row.last_error,
+      deadReason: row.dead_reason,
+    },
+    screenshots: files
+      .filter((f) => f.kind === 'screenshot')
+      .map((f) => ({
+        id: f.id,
+        src: fileUrl(row.id, f.id),
+        filename: f.filename,
+        width: f.width,
+        height: f.height,
+        capturedAt: f.captured_at,
+        monitor: f.monitor,
+        removedAt: f.removed_at,
+      })),
+    attachments: files
+      .filter((f) => f.kind === 'attachment')
+      .map((f) => ({
+        id: f.id,
+        href: fileUrl(row.id, f.id),
+        filename: f.filename,
+        contentType: f.content_type,
+        size: f.size,
+        removedAt: f.removed_at,
+      })),
+    filesRemovedAt: row.files_removed_at,
+    submissionErrors: outcome?.submissionErrors ?? [],
+    fileErrors: (outcome?.fileErrors ?? []).map((f) => ({ filename: f.filename, message: f.message })),
+    configurationError: outcome?.configurationError ?? null,
+    rules: outcome && hasRuleTrace(outcome.rules) ? outcome.rules : null,
+    calls: outcome?.calls ?? [],
+    steps: outcome?.steps ?? [],
+    outcomeAttempt: outcome ? outcome.attempt : null,
+    timeline: buildPressTimeline(row),
+  };
+}
+
+/** The report page's data with the ticket linked into this install's Manage. */
+export async function loadPressReportForAdmin(db: DeskbellDatabase, pressId: string): Promise<PressReport | null> {
+  return loadPressReport(db, pressId, { linkTicket: await loadTicketLinker(db) });
+}

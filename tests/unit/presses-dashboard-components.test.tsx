@@ -1,0 +1,151 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PressChart } from '@/components/presses/press-chart';
+import { PressDashboard } from '@/components/presses/press-dashboard';
+import { PressTable } from '@/components/presses/press-table';
+import type { PressDayStat, PressListItem, PressListPage } from '@/lib/presses/types';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+function item(id: string, extra: Partial<PressListItem> = {}): PressListItem {
+  return {
+    id,
+    status: 'ticket_created',
+    receivedAt: '2026-11-28T10:00:00.000Z',
+    companyName: 'Acme Manufacturing',
+    contactName: 'Dana Whitfield',
+    contactEmail: 'dana.whitfield@acme-mfg.example',
+    registered: true,
+    hostname: 'PC-1',
+    messagePreview: 'Printer is jammed',
+    ticketId: 42,
+    ticketNumber: '42',
+    ticketUrl: 'https://na.myconnectwise.net/v4_6_release/ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&recid=42&companyName=acme',
+    ticketCreatedAt: '2026-11-28T10:00:03.200Z',
+    msToTicket: 3200,
+    attempt: 1,
+    ...extra,
+  };
+}
+
+function jsonResponse(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+describe('PressTable', () => {
+  it('shows a row per press with its ticket linked into Manage and the time to ticket', () => {
+    render(<PressTable items={[item('p1')]} />);
+    const row = screen.getByTestId('press-row-p1');
+    expect(row.getAttribute('data-status')).toBe('ticket_created');
+    expect(within(row).getByText('Ticket created')).toBeTruthy();
+    const ticket = within(row).getByRole('link', { name: 'Ticket #42 in Manage' });
+    expect(ticket.getAttribute('href')).toContain('recid=42');
+    expect(within(row).getByText('3.2 s')).toBeTruthy();
+    expect(within(row).getByText('Acme Manufacturing')).toBeTruthy();
+    expect(within(row).getByRole('link', { name: /Open report/ }).getAttribute('href')).toBe('/presses/p1');
+    expect(within(row).queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
+
+  it('names an unregistered contact by the email they typed, and a ticket without a link as text', () => {
+    render(<PressTable items={[item('p2', { registered: false, contactEmail: 'new@nowhere.example', ticketUrl: null })]} />);
+    const row = screen.getByTestId('press-row-p2');
+    expect(within(row).getByText('unregistered: new@nowhere.example')).toBeTruthy();
+    expect(within(row).queryByRole('link', { name: /Ticket/ })).toBeNull();
+    expect(within(row).getByText('#42')).toBeTruthy();
+  });
+
+  it('has an empty state', () => {
+    render(<PressTable items={[]} />);
+    expect(screen.getByTestId('presses-empty').textContent).toBe('No presses match these filters.');
+  });
+
+  it('retries a dead press and reports a refusal in words', async () => {
+    const fetchMock = vi
+      .fn<typeof fetch>()
+      .mockResolvedValueOnce(jsonResponse({ error: { code: 'conflict', message: 'Only a press that gave up can be retried; this one is queued.' } }, 409))
+      .mockResolvedValueOnce(jsonResponse({ id: 'p3', status: 'queued' }));
+    vi.stubGlobal('fetch', fetchMock);
+    const onRetried = vi.fn();
+    render(<PressTable items={[item('p3', { status: 'dead', ticketId: null, ticketNumber: null, ticketUrl: null, msToTicket: null })]} onRetried={onRetried} />);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Only a press that gave up can be retried; this one is queued.');
+    expect(onRetried).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await vi.waitFor(() => expect(onRetried).toHaveBeenCalledWith('p3'));
+    expect(fetchMock).toHaveBeenLastCalledWith('/api/admin/presses/p3/retry', expect.objectContaining({ method: 'POST' }));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
+
+describe('PressDashboard', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] });
+  });
+
+  it('refreshes the list from the JSON route with the same filters and page', async () => {
+    const newer: PressListPage = { items: [item('new', { status: 'processing' }), item('p1')], nextCursor: 'c2' };
+    const fetchMock = vi.fn<typeof fetch>().mockResolvedValue(jsonResponse(newer));
+    vi.stubGlobal('fetch', fetchMock);
+    render(<PressDashboard initialPage={{ items: [item('p1')], nextCursor: null }} filterQuery="status=processing&q=printer" cursor="c1" refreshMs={3000} />);
+    expect(screen.queryByTestId('press-row-new')).toBeNull();
+    expect(screen.queryByRole('link', { name: /Older/ })).toBeNull();
+
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(3000);
+    });
+    expect(fetchMock).toHaveBeenCalledWith('/api/admin/presses?status=processing&q=printer&cursor=c1', expect.anything());
+    expect(screen.getByTestId('press-row-new').getAttribute('data-status')).toBe('processing');
+    expect(screen.getByRole('link', { name: /Older/ }).getAttribute('href')).toBe('/presses?status=processing&q=printer&cursor=c2');
+    expect(screen.getByRole('link', { name: /Newest/ }).getAttribute('href')).toBe('/presses?status=processing&q=printer');
+  });
+
+  it('stops refreshing when the session ends, and says so', async () => {
+    const fetchMock = vi.fn<typeof fetch>().mockResolvedValue(jsonResponse({ error: { code: 'unauthorized' } }, 401));
+    vi.stubGlobal('fetch', fetchMock);
+    render(<PressDashboard initialPage={{ items: [item('p1')], nextCursor: null }} filterQuery="" cursor={null} refreshMs={1000} />);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(5000);
+    });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId('presses-live').textContent).toMatch(/session has ended/);
+    expect(screen.getByTestId('press-row-p1')).toBeTruthy();
+  });
+
+  it('shows a retried press as queued at once', async () => {
+    vi.useRealTimers();
+    vi.stubGlobal('fetch', vi.fn<typeof fetch>().mockResolvedValue(jsonResponse({ id: 'd1', status: 'queued' })));
+    render(<PressDashboard initialPage={{ items: [item('d1', { status: 'dead' })], nextCursor: null }} filterQuery="" cursor={null} refreshMs={60_000} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await vi.waitFor(() => expect(screen.getByTestId('press-row-d1').getAttribute('data-status')).toBe('queued'));
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
+});
+
+describe('PressChart', () => {
+  const days: PressDayStat[] = [
+    { date: '2026-11-28', presses: 2, ticketed: 2, medianMsToTicket: 3000 },
+    { date: '2026-11-29', presses: 0, ticketed: 0, medianMsToTicket: null },
+    { date: '2026-11-30', presses: 4, ticketed: 3, medianMsToTicket: 6000 },
+  ];
+
+  it('draws a bar per day and a median line broken on days without tickets', () => {
+    const { container } = render(<PressChart days={days} medianMsToTicket={4000} />);
+    const bars = container.querySelectorAll('rect[data-date]');
+    expect([...bars].map((b) => b.getAttribute('data-presses'))).toEqual(['2', '0', '4']);
+    // The tallest day fills the plot; an empty day has no height.
+    expect(Number(bars[2]!.getAttribute('height'))).toBeGreaterThan(Number(bars[0]!.getAttribute('height')));
+    expect(bars[1]!.getAttribute('height')).toBe('0');
+    const path = container.querySelector('path')!.getAttribute('d')!;
+    expect(path.match(/M/g)).toHaveLength(2);
+    expect(container.querySelectorAll('circle')).toHaveLength(2);
+    expect(screen.getByRole('img', { name: /Presses per day/ })).toBeTruthy();
+    expect(screen.getByTestId('press-chart-summary').textContent).toBe('6 presses from 2026-11-28 to 2026-11-30; median time to ticket 4.0 s.');
+  });
+});

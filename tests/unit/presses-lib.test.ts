@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatTime } from '@/components/report/format';
+import { decodeCursor, encodeCursor, readPressListQuery, toFilterQuery } from '@/lib/presses/list-presses';
+import { contentDisposition } from '@/lib/presses/press-files';
+import { median } from '@/lib/presses/press-stats';
+import { createTicketLinker } from '@/lib/presses/ticket-links';
+
+describe('createTicketLinker', () => {
+  it('links a cloud ticket on the UI host, not the API host', () => {
+    const link = createTicketLinker({ endpoint: 'api-na.myconnectwise.net/v4_6_release', companyId: 'acme' });
+    expect(link(123)).toBe('https://na.myconnectwise.net/v4_6_release/ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&recid=123&companyName=acme');
+  });
+
+  it('keeps an on-premise host and port, and the simulator scheme', () => {
+    expect(createTicketLinker({ endpoint: 'cw.msp.example:8443/v2025_1', companyId: 'msp co' })(7)).toBe(
+      'https://cw.msp.example:8443/v2025_1/ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&recid=7&companyName=msp+co',
+    );
+    expect(createTicketLinker({ endpoint: '127.0.0.1:8123/v4_6_release', companyId: 'demo' })(1)).toMatch(/^http:\/\/127\.0\.0\.1:8123\//);
+  });
+
+  it('links nothing without a usable site or ticket', () => {
+    expect(createTicketLinker(null)(5)).toBeNull();
+    expect(createTicketLinker({ endpoint: 'http://cw.example.com', companyId: 'x' })(5)).toBeNull();
+    const link = createTicketLinker({ endpoint: 'cw.example.com', companyId: 'x' });
+    expect(link(null)).toBeNull();
+    expect(link(0)).toBeNull();
+    expect(link(1.5)).toBeNull();
+  });
+});
+
+describe('contentDisposition', () => {
+  it('never lets a filename break the header', () => {
+    const header = contentDisposition('attachment', 'a"b\\c\r\nSet-Cookie: x=1;.txt');
+    expect(header).not.toMatch(/[\r\n]/);
+    expect(header).toBe(`attachment; filename="a_b_c__Set-Cookie: x=1;.txt"; filename*=UTF-8''a%22b%5Cc%0D%0ASet-Cookie%3A%20x%3D1%3B.txt`);
+  });
+
+  it('carries non-ASCII names in filename*', () => {
+    expect(contentDisposition('inline', 'Écran (1).png')).toBe(`inline; filename="_cran (1).png"; filename*=UTF-8''%C3%89cran%20%281%29.png`);
+  });
+});
+
+describe('median', () => {
+  it('takes the middle value, or the mean of the two middle ones', () => {
+    expect(median([])).toBeNull();
+    expect(median([5])).toBe(5);
+    expect(median([9, 1, 5])).toBe(5);
+    expect(median([10, 1, 4, 2])).toBe(3);
+  });
+});
+
+describe('the list query in the URL', () => {
+  it('round-trips a cursor and refuses a forged one', () => {
+    const cursor = { receivedAt: '2026-11-28T10:00:00.000Z', id: 'abc' };
+    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
+    expect(() => decodeCursor(Buffer.from('["yesterday","abc"]').toString('base64url'))).toThrow(/cursor is not valid/);
+  });
+
+  it('drops only the filters that do not parse, and says which', () => {
+    const { query, problems } = readPressListQuery({ status: 'dead', q: ' printer ', from: '2026-02-31', to: '2026-03-01' });
+    expect(query).toMatchObject({ status: 'dead', q: 'printer', to: '2026-03-01', limit: 25 });
+    expect(query.from).toBeUndefined();
+    expect(problems).toEqual(['from: is not a calendar date']);
+    expect(toFilterQuery(query)).toBe('status=dead&q=printer&to=2026-03-01');
+  });
+
+  it('treats "all" and blanks as no filter', () => {
+    expect(readPressListQuery({ status: 'all', q: '  ', from: '' }).query).toEqual({ limit: 25 });
+  });
+});
+
+describe('formatting', () => {
+  it('formats durations for people', () => {
+    expect(formatDuration(null)).toBe('—');
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(4_200)).toBe('4.2 s');
+    expect(formatDuration(42_000)).toBe('42 s');
+    expect(formatDuration(185_000)).toBe('3 min 5 s');
+    expect(formatDuration(3_900_000)).toBe('1 h 5 min');
+    expect(formatDuration(90_000_000)).toBe('1 d 1 h');
+  });
+
+  it('shows times in UTC whatever the machine zone', () => {
+    expect(formatTime('2026-11-28T10:00:05.123Z')).toBe('2026-11-28 10:00:05 UTC');
+    expect(formatTime(null)).toBe('—');
+  });
+});
