@@ -10,7 +10,7 @@ import { applyRules, type RuleEngine, type RuleRun, type RuleVariables } from '@
 import { PermanentJobError } from '@/lib/jobs/worker';
 import type { IntakeSettings } from '@/lib/settings/intake-settings';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import type { ManageContext } from './manage-context';
+import type { ManageAvailability, ManageContext } from './manage-context';
 import { withManageCallLog } from './manage-context';
 import { pressFactsFromPayload, type PressFacts } from './press-facts';
 import {
@@ -26,7 +26,7 @@ import { formatDescription, formatInternalAnalysis, subjectFromMessage, summaryF
 
 export type PressPipelineDeps = {
   db: DeskbellDatabase;
-  manage: () => { ok: true; context: ManageContext } | { ok: false; reason: string };
+  manage: () => ManageAvailability | Promise<ManageAvailability>;
   loadSettings: (db: DeskbellDatabase) => Promise<IntakeSettings>;
   rules: RuleEngine | null;
   /** Where the report page lives: `${publicUrl}/presses/{id}`. */
@@ -172,11 +172,11 @@ async function findEarlierTicket(context: ManageContext, pressId: string): Promi
 async function createTicketOnce(
   context: ManageContext,
   pressId: string,
-  attempt: number,
+  mayExistAlready: boolean,
   input: CreateTicketInput,
   submissionErrors: string[],
 ): Promise<{ ticket: ManageTicket; reused: boolean }> {
-  if (attempt > 1) {
+  if (mayExistAlready) {
     const earlier = await findEarlierTicket(context, pressId);
     if (earlier) return { ticket: earlier, reused: true };
   }
@@ -226,10 +226,13 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
   if (!press) throw new PermanentJobError(`press ${pressId} no longer exists`);
   if (press.status === 'ticket_created' || press.status === 'refused') return;
 
-  const manage = deps.manage();
+  const manage = await deps.manage();
   if (!manage.ok) throw new Error(manage.reason);
   const { context } = manage;
 
+  // Any earlier run (a retry, or a dead press an admin revived, whose attempts restart at 1)
+  // may have created the ticket before its answer was lost.
+  const ranBefore = attempt > 1 || press.previousOutcome !== null;
   await updatePress(deps.db, pressId, { status: 'processing', attempt });
   const facts = pressFactsFromPayload(press.payload);
   const outcome: PressOutcome = {
@@ -318,7 +321,7 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
         Promise.all([
           press.ticketId !== null
             ? Promise.resolve({ ticket: { id: press.ticketId } as ManageTicket, reused: true })
-            : createTicketOnce(context, pressId, attempt, input, outcome.submissionErrors),
+            : createTicketOnce(context, pressId, ranBefore, input, outcome.submissionErrors),
           hostname
             ? findActiveConfigurationsByHostname(context.client, contact.companyId, hostname)
             : Promise.resolve([] as ManageConfiguration[]),
@@ -339,7 +342,7 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
       const files = await listPressFiles(deps.db, pressId);
       await timed(outcome.steps, 'documents+configuration', () =>
         Promise.all([
-          uploadPressFiles(deps, context, ticket.id, files, outcome, reused || attempt > 1),
+          uploadPressFiles(deps, context, ticket.id, files, outcome, reused || ranBefore),
           linkedBefore
             ? Promise.resolve(void (outcome.configuration = linkedBefore))
             : configuration

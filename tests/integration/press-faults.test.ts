@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { processPress } from '@/lib/intake/process-press';
 import { basePress } from '../support/press-fixtures';
 import { screenshot, shotsMeta, startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 
@@ -81,6 +82,18 @@ describe('Manage misbehaves; every press still becomes exactly one ticket', () =
     h.sim.setFaults([{ kind: 'commit-then-timeout', times: 1, match: { method: 'POST', path: '^/system/documents$' } }]);
     const ids = await pressAll(h, 1, true);
     await expectExactlyOneTicketEach(h, ids, 2);
+  });
+
+  it('a dead press an admin revives (attempts start again at 1) still finds the ticket a lost answer created', async () => {
+    h = await startPipelineHarness();
+    await h.worker.stop();
+    const { body } = await h.press(basePress({ email: 'dana.whitfield@acme-mfg.example' }));
+    h.sim.setFaults([{ kind: 'commit-then-timeout', times: 1, match: { method: 'POST', path: '^/service/tickets$' } }]);
+    await expect(processPress(h.deps, body.id, 1)).rejects.toThrow();
+    expect(h.ticketsFor(body.id)).toHaveLength(1);
+    await processPress(h.deps, body.id, 1);
+    expect(h.ticketsFor(body.id)).toHaveLength(1);
+    expect(await h.status(body.id)).toMatchObject({ status: 'ticket_created', ticketId: h.ticketsFor(body.id)[0]!.id });
   });
 
   it('a press whose Manage never recovers ends dead with its reason, still stored', async () => {

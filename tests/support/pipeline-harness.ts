@@ -46,6 +46,8 @@ export type PipelineHarness = {
   token: string;
   context: ManageContext;
   worker: JobWorker;
+  /** The pipeline's dependencies, for tests that drive processPress by hand. */
+  deps: PressPipelineDeps;
   press(fields?: PressFields, files?: FilePart[], headers?: Record<string, string>): Promise<{ status: number; body: { id: string } & Record<string, unknown> }>;
   status(id: string, wait?: number): Promise<Record<string, unknown>>;
   /** Waits until every job finished (or is dead). */
@@ -98,6 +100,7 @@ export async function startPipelineHarness(options: HarnessOptions = {}): Promis
     token,
     context,
     worker,
+    deps,
     async press(fields = basePress(), files = [], headers = {}) {
       const request = new Request('http://deskbell.test/api/v1/presses', {
         method: 'POST',
