@@ -17,18 +17,28 @@ export const demoManage = {
   clientId: '5c0f3c2e-7d4b-4b8e-9a51-3f6d2c1b8e47',
 };
 
-function appEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
+export type AppOptions = {
+  /** Pre-seed the Manage connection from env (true), or start unconnected like a fresh install. */
+  manage?: boolean;
+};
+
+function appEnv(dataDir: string, port: number, options: AppOptions = {}): NodeJS.ProcessEnv {
+  const manage = options.manage ?? true;
   return environmentForChild({
     NODE_ENV: 'production',
+    // Demo mode generates the secret key into the data directory, as `npm run demo` does.
+    DESKBELL_DEMO: '1',
+    DESKBELL_SECRET_KEY: undefined,
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
     NEXT_TELEMETRY_DISABLED: '1',
     PORT: String(port),
     DESKBELL_DATA_DIR: dataDir,
     DATABASE_URL: undefined,
     DESKBELL_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    MANAGE_ENDPOINT: `${e2eStack.simUrl}/v4_6_release`,
-    MANAGE_API_KEY: `${demoManage.companyId}+${demoManage.publicKey}:${demoManage.privateKey}`,
-    MANAGE_CLIENT_ID: demoManage.clientId,
-    DESKBELL_DEFAULT_BOARD: 'Help Desk',
+    MANAGE_ENDPOINT: manage ? `${e2eStack.simUrl}/v4_6_release` : undefined,
+    MANAGE_API_KEY: manage ? `${demoManage.companyId}+${demoManage.publicKey}:${demoManage.privateKey}` : undefined,
+    MANAGE_CLIENT_ID: manage ? demoManage.clientId : undefined,
+    DESKBELL_DEFAULT_BOARD: manage ? 'Help Desk' : undefined,
     MANAGE_HEADERS_TIMEOUT_MS: '10000',
   });
 }
@@ -47,12 +57,12 @@ export function createAgentTokenWithCli(dataDir: string, name: string): string {
 
 export type AppProcess = { url: string; child: ChildProcess; output: () => string };
 
-export async function startApp(dataDir: string, port: number): Promise<AppProcess> {
+export async function startApp(dataDir: string, port: number, options: AppOptions = {}): Promise<AppProcess> {
   fs.mkdirSync(dataDir, { recursive: true });
   const child = spawn(
     path.join(repoRoot, 'node_modules/.bin/next'),
     ['start', '--hostname', '127.0.0.1', '--port', String(port)],
-    { cwd: repoRoot, env: appEnv(dataDir, port), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    { cwd: repoRoot, env: appEnv(dataDir, port, options), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let output = '';
   child.stdout!.on('data', (d) => (output += String(d)));
@@ -100,6 +110,26 @@ export async function ticketsWithExternalXRef(pressId: string): Promise<{ id: nu
   );
   if (!res.ok) throw new Error(`ticket lookup failed: ${res.status}`);
   return (await res.json()) as { id: number }[];
+}
+
+/** Runs the reference CLI agent against a server, as an admin following the wizard would. */
+export function pressWithCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(path.join(repoRoot, 'node_modules/.bin/tsx'), ['--conditions=react-server', 'scripts/press.ts', ...args], {
+    cwd: repoRoot,
+    env: environmentForChild({ DESKBELL_DATA_DIR: path.join(repoRoot, 'test-results', 'no-demo') }),
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export async function setSimPermissions(denied: string[]): Promise<void> {
+  const res = await fetch(`${e2eStack.simUrl}/__sim/permissions`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ denied }),
+  });
+  if (!res.ok) throw new Error(`setting permissions failed: ${res.status} ${await res.text()}`);
 }
 
 export async function setSimFaults(rules: unknown[]): Promise<void> {
