@@ -49,8 +49,9 @@ for (const page of adminPages) {
     expect([302, 303, 307, 308]).toContain(res.status());
     // Back to this very page after signing in (the report link in a ticket's note relies on it).
     expect(res.headers().location).toBe(`/login?next=${encodeURIComponent(page)}`);
+    // Only the signed-in layout renders the admin's menu; page titles are static metadata.
     const body = await res.text();
-    expect(body).not.toMatch(/Press report|Presses per day|Permission checks|Audit log entries/);
+    expect(body).not.toContain('Sign out');
   });
 }
 
