@@ -21,8 +21,9 @@ import {
   updatePress,
   type StoredPressFile,
 } from './press-records';
-import { resolveTicketFields, type ResolvedTicketFields } from './resolve-ticket-fields';
-import { formatDescription, formatInternalAnalysis, subjectFromMessage, summaryFromSubject } from './ticket-text';
+import { draftTicket, type PressContact } from './draft-ticket';
+import type { ResolvedTicketFields } from './resolve-ticket-fields';
+import { subjectFromMessage } from './ticket-text';
 
 export type PressPipelineDeps = {
   db: DeskbellDatabase;
@@ -49,7 +50,7 @@ export type PressOutcome = {
   rules: Pick<RuleRun, 'refusal' | 'error' | 'output' | 'durationMs'> & { changed: string[] };
 };
 
-type Contact = NonNullable<PressOutcome['contact']> & { name: string | null };
+type Contact = PressContact;
 
 /** Thrown to refuse a press on purpose (a rule set `exception`); the job ends without retrying. */
 class PressRefused extends Error {}
@@ -253,7 +254,9 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
     await withManageCallLog(outcome.calls, async () => {
       const settings = await deps.loadSettings(deps.db);
       const [contact] = await timed(outcome.steps, 'contact', () =>
-        Promise.all([resolveContact(context, settings, facts.email), context.tables.warm()]),
+        // Warming is a head start for the names step, not a requirement: a table this press
+        // does not need (members without an owner) must not fail it.
+        Promise.all([resolveContact(context, settings, facts.email), context.tables.warm().catch(() => undefined)]),
       );
       outcome.contact = { id: contact.id, companyId: contact.companyId, companyName: contact.companyName, registered: contact.registered };
 
@@ -265,56 +268,21 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
       if (ruleError) outcome.submissionErrors.push(ruleError);
       if (run.refusal !== null) throw new PressRefused(run.refusal);
 
-      const v = run.after;
-      const { fields, submissionErrors } = await timed(outcome.steps, 'names', () =>
-        resolveTicketFields(
-          context.tables,
-          {
-            board: v.board,
-            state: v.state,
-            type: v.type,
-            subtype: v.subtype,
-            item: v.item,
-            team: v.team,
-            priority: v.priority,
-            source: v.source,
-            owner: v.owner,
-            impact: v.impact,
-            urgency: v.urgency,
-          },
-          settings.defaults,
-        ),
-      );
-      outcome.submissionErrors.push(...submissionErrors);
-      outcome.fields = fields.used;
-
-      const input: CreateTicketInput = {
-        summary: summaryFromSubject(v.subject, v.msg),
-        company: { id: contact.companyId },
-        contactId: contact.id,
-        // The catch-all contact is not the person who pressed: keep who they said they are.
-        ...(contact.registered ? {} : { contactName: facts.name, contactEmailAddress: facts.email }),
-        boardId: fields.boardId,
-        statusId: fields.statusId,
-        typeId: fields.typeId,
-        subTypeId: fields.subTypeId,
-        itemId: fields.itemId,
-        teamId: fields.teamId,
-        priorityId: fields.priorityId,
-        sourceId: fields.sourceId,
-        owner: fields.ownerId === undefined ? undefined : { id: fields.ownerId },
-        impact: fields.impact,
-        severity: fields.severity,
-        externalXRef: pressId,
-        initialDescription: formatDescription(v.msg, [v.append]),
-        initialInternalAnalysis: formatInternalAnalysis({
-          reportUrl: `${deps.publicUrl.replace(/\/$/, '')}/presses/${pressId}`,
-          host: facts.host,
-          registration: contact.registered ? undefined : facts.registration,
-          privAppend: [v.priv_append],
-          submissionErrors: outcome.submissionErrors,
+      const draft = await timed(outcome.steps, 'names', () =>
+        draftTicket({
+          tables: context.tables,
+          defaults: settings.defaults,
+          facts,
+          contact,
+          variables: run.after,
+          pressId,
+          publicUrl: deps.publicUrl,
+          earlierErrors: outcome.submissionErrors,
         }),
-      };
+      );
+      outcome.submissionErrors = draft.submissionErrors;
+      outcome.fields = draft.fields.used;
+      const input = draft.input;
 
       const hostname = facts.host.hostname;
       const [{ ticket, reused }, configurations] = await timed(outcome.steps, 'ticket', () =>

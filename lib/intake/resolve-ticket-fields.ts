@@ -121,11 +121,14 @@ export async function resolveTicketFields(
     return undefined;
   }
 
+  // Members are read only when an owner is asked for: an API member without
+  // Member Maintenance rights can still file every other press.
+  const needsMembers = !isDefault(wanted.owner) || !isDefault(defaults.owner);
   const [boards, priorities, sources, members] = await Promise.all([
     tables.boards(),
     tables.priorities(),
     tables.sources(),
-    tables.members(),
+    needsMembers ? tables.members() : Promise.resolve([]),
   ]);
 
   const board = await pick('Board', 'board', wanted.board, defaults.board, (v) => findByName(boards, String(v)));

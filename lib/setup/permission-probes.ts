@@ -134,7 +134,7 @@ export const PERMISSION_PROBES: readonly PermissionProbe[] = [
   {
     id: 'member-maintenance-inquire',
     permission: 'System / Member Maintenance / Inquire Level - All',
-    purpose: 'Reads members to resolve the ticket owner. Not in the original list, but every press reads the member list.',
+    purpose: 'Reads members to resolve a ticket owner set in the defaults or by a rule. Not in the original list; without it presses still work, but an owner cannot be assigned.',
     fix: `${ROLE} > System > Member Maintenance: Inquire Level = All`,
     calls: [{ method: 'GET', path: '/system/members', query: { pageSize: 1 }, expect: 'read' }],
   },

@@ -4,8 +4,8 @@ import { recordAudit } from '@/lib/audit/audit-log';
 import type { ManageContext } from '@/lib/intake/manage-context';
 import type { PressFacts } from '@/lib/intake/press-facts';
 import { resolveContact, ruleVariablesFor } from '@/lib/intake/process-press';
-import { findMember, findPriority, resolveTicketFields, toManageLevel, type SetupTableReader } from '@/lib/intake/resolve-ticket-fields';
-import { formatDescription, formatInternalAnalysis, summaryFromSubject } from '@/lib/intake/ticket-text';
+import { draftTicket } from '@/lib/intake/draft-ticket';
+import { findMember, findPriority, toManageLevel, type SetupTableReader } from '@/lib/intake/resolve-ticket-fields';
 import { MANAGE_DEFAULT } from '@/lib/dispatcher/rule-engine';
 import {
   isManageDefault,
@@ -230,34 +230,23 @@ export async function previewTicketWith(
   }
   const variables = ruleVariablesFor(facts, settings, contact ?? { id: 0, companyId: 0, companyName: null, registered: false, name: null });
   if (settings.rulesSource) notes.push('Dispatcher rules are not applied in this preview.');
-  const { fields, submissionErrors } = await resolveTicketFields(
-    context.tables,
-    {
-      board: variables.board,
-      state: variables.state,
-      type: variables.type,
-      subtype: variables.subtype,
-      item: variables.item,
-      team: variables.team,
-      priority: variables.priority,
-      source: variables.source,
-      owner: variables.owner,
-      impact: variables.impact,
-      urgency: variables.urgency,
-    },
-    settings.defaults,
-  );
-  const u = fields.used;
+  // The very function the pipeline uses, so the preview cannot drift from what a press sends.
+  const draft = await draftTicket({
+    tables: context.tables,
+    defaults: settings.defaults,
+    facts,
+    contact: contact ?? { id: 0, companyId: 0, companyName: null, registered: false, name: null },
+    variables,
+    pressId: PREVIEW_PRESS_ID,
+    publicUrl,
+    earlierErrors: [],
+  });
+  const u = draft.fields.used;
+  const submissionErrors = draft.submissionErrors;
   return {
-    summary: summaryFromSubject(variables.subject, variables.msg),
-    description: formatDescription(variables.msg, [variables.append]),
-    internalNote: formatInternalAnalysis({
-      reportUrl: `${publicUrl.replace(/\/$/, '')}/presses/${PREVIEW_PRESS_ID}`,
-      host: facts.host,
-      registration: contact?.registered ? undefined : facts.registration,
-      privAppend: [variables.priv_append],
-      submissionErrors,
-    }),
+    summary: draft.input.summary,
+    description: draft.input.initialDescription ?? '',
+    internalNote: draft.input.initialInternalAnalysis ?? '',
     contact: contact && { id: contact.id, companyId: contact.companyId, companyName: contact.companyName, registered: contact.registered },
     fields: {
       board: u.board,

@@ -104,6 +104,14 @@ describe('a press becomes a complete Manage ticket', () => {
     expect(JSON.parse(row.outcome!).submissionErrors).toContain("Board 'Professional Servces' not found; left to Manage's default");
   });
 
+  it('files the ticket when the API member may not read members and no owner is asked for', async () => {
+    h = await startPipelineHarness();
+    h.sim.setPermissions({ denied: ['system/member-maintenance'] });
+    const { body } = await h.press(basePress({ email: 'dana.whitfield@acme-mfg.example' }));
+    await h.settle();
+    expect(await h.status(body.id)).toMatchObject({ status: 'ticket_created' });
+  });
+
   it('links no configuration when only an inactive one matches the hostname', async () => {
     h = await startPipelineHarness();
     const { body } = await h.press(basePress({ email: 'hannah.kim@summitcpa.example', host: { hostname: 'SUMMIT-PC-02' } }));
