@@ -1,0 +1,107 @@
+/**
+ * Every admin form refuses bad input with a message a person understands, shown in the page
+ * (not a stack trace, not a bare status code). Runs against the e2e server, whose first
+ * admin this spec creates from the setup code the server printed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { e2eStack } from './e2e-stack';
+
+const adminFile = path.resolve(import.meta.dirname, '../../test-results/e2e-data/admin.json');
+type E2eAdmin = { setupCode: string; email: string; name: string; password: string };
+
+test.describe.configure({ mode: 'serial' });
+
+function readAdmin(): E2eAdmin {
+  return JSON.parse(fs.readFileSync(adminFile, 'utf8')) as E2eAdmin;
+}
+
+async function signIn(page: Page, admin: E2eAdmin): Promise<void> {
+  await page.goto('/login');
+  const form = page.getByRole('form', { name: 'Sign in' });
+  await form.getByLabel('Email').fill(admin.email);
+  await form.getByLabel('Password').fill(admin.password);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+test('the first-admin and sign-in forms', async ({ page }) => {
+  const admin = readAdmin();
+  await page.goto('/login');
+  const first = page.getByRole('form', { name: 'Create the first admin' });
+  await first.getByLabel('Setup code').fill('AAAA-BBBB-CCCC');
+  await first.getByLabel('Email').fill(admin.email);
+  await first.getByLabel('Password', { exact: true }).fill(admin.password);
+  await first.getByLabel('Password again').fill(admin.password);
+  await first.getByRole('button', { name: 'Create the first admin' }).click();
+  await expect(page.getByText('That setup code is not valid').first()).toBeVisible();
+
+  await first.getByLabel('Setup code').fill(admin.setupCode);
+  await first.getByLabel('Email').fill('not an email');
+  await first.getByRole('button', { name: 'Create the first admin' }).click();
+  await expect(page.getByText('Enter a valid email address, like you@example.com.').first()).toBeVisible();
+
+  await first.getByLabel('Email').fill(admin.email);
+  await first.getByLabel('Password again').fill(`${admin.password}-different`);
+  await first.getByRole('button', { name: 'Create the first admin' }).click();
+  await expect(page.getByText('The two passwords are not the same.').first()).toBeVisible();
+
+  await first.getByLabel('Name (optional)').fill(admin.name);
+  await first.getByLabel('Password again').fill(admin.password);
+  await first.getByRole('button', { name: 'Create the first admin' }).click();
+  await page.waitForURL(/\/setup/);
+
+  // Signed out, a wrong password reads the same as an unknown email.
+  await page.context().clearCookies();
+  await page.goto('/login');
+  const signInForm = page.getByRole('form', { name: 'Sign in' });
+  await signInForm.getByLabel('Email').fill(admin.email);
+  await signInForm.getByLabel('Password').fill('definitely-not-it-123');
+  await signInForm.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('sign-in-error')).toHaveText('That email and password do not match an admin.');
+});
+
+test('the connection form names what is wrong with the key, the endpoint and the network', async ({ page }) => {
+  await signIn(page, readAdmin());
+  await page.goto('/setup/connection');
+  await page.getByLabel('Endpoint').fill(`127.0.0.1:${e2eStack.simPort}/v4_6_release`);
+  await page.getByLabel('API key').fill('deskbell_demo-DemoPubKey000001:DemoPrivKey00001');
+  await page.getByLabel('clientId').fill('5c0f3c2e-7d4b-4b8e-9a51-3f6d2c1b8e47');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByText(/\+/).filter({ hasText: /company id/i }).first()).toBeVisible();
+  await expect(page.locator('body')).not.toContainText('DemoPrivKey00001');
+
+  await page.getByLabel('API key').fill('deskbell_demo+DemoPubKey000001:DemoPrivKey00001');
+  await page.getByLabel('Endpoint').fill('127.0.0.1:1/v4_6_release');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'refused the connection' })).toBeVisible();
+
+  await page.getByLabel('Endpoint').fill('http://manage.example.com/v4_6_release');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByText(/https/i).filter({ hasText: /http:\/\//i }).first()).toBeVisible();
+});
+
+test('the unregistered, defaults preview and agent token forms', async ({ page }) => {
+  await signIn(page, readAdmin());
+  await page.goto('/setup/unregistered');
+  await page.getByLabel('Catch-all email').fill('not-an-email');
+  await page.getByRole('button', { name: 'Find in Manage' }).click();
+  await expect(page.getByText('Enter an email address like unregistered@helpdeskbuttons.com.').first()).toBeVisible();
+
+  await page.goto('/setup/defaults');
+  const preview = page.getByRole('form', { name: 'Ticket preview' });
+  await preview.getByLabel('Sample message').fill('   ');
+  await preview.getByRole('button', { name: 'Preview ticket' }).click();
+  await expect(page.getByText('Type a sample message, as an end user would.').first()).toBeVisible();
+
+  await page.goto('/setup/agents');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByText('Give the token a name, for example the customer or computer it is for.').first()).toBeVisible();
+});
+
+test('the dashboard filters say which filter was not understood', async ({ page }) => {
+  await signIn(page, readAdmin());
+  await page.goto('/presses?from=2026-12-01&to=2026-11-01');
+  await expect(page.getByText(/were not understood/).filter({ hasText: '"from" must not be after "to"' })).toBeVisible();
+});
