@@ -3,6 +3,7 @@
  * components (components/report) take these shapes as props and fetch nothing, so the
  * Manage pod can feed them from its own routes later. Type-only: safe for client bundles.
  */
+import type { HostDetails, RegistrationRequest } from '@/lib/intake/ticket-text';
 import type { PressStatus } from '@/lib/store/schema';
 
 export type { PressStatus };
@@ -73,24 +74,9 @@ export type RuleTraceView = {
   changed: string[];
 };
 
-export type HostDetailsView = {
-  hostname?: string;
-  username?: string;
-  domain?: string;
-  localIp?: string;
-  mac?: string;
-  os?: string;
-  agentVersion?: string;
-};
-
-export type PressPersonView = {
-  name?: string;
-  email?: string;
-  phone?: string;
-  extension?: string;
-  cell?: string;
-  businessName?: string;
-};
+/** The same shapes the ticket's internal note is written from. */
+export type HostDetailsView = HostDetails;
+export type PressPersonView = RegistrationRequest;
 
 export type ScreenshotView = {
   id: string;
