@@ -104,6 +104,16 @@ const serverSchema = z.object({
     .default("This is an emergency|I can't work at all|Printer or scanner|Email or Outlook|New user or password")
     .transform((v) => v.split('|').map((s) => s.trim()).filter(Boolean)),
 
+  // Dispatcher rules sandbox (lib/dispatcher/python-engine.ts).
+  /** Warm Pyodide sandbox processes; each runs one rule evaluation at a time. */
+  RULES_POOL_SIZE: z.coerce.number().int().min(1).max(16).default(1),
+  /** Longest one evaluation may run before its process is killed and replaced. */
+  RULES_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** Memory cap per sandbox, applied to the JavaScript heap and, separately, to the Python heap. */
+  RULES_HEAP_MB: z.coerce.number().int().min(96).max(4_096).default(256),
+  /** What the rules may print per evaluation; the rest is cut with a note. */
+  RULES_OUTPUT_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(16 * 1024 * 1024).default(64 * 1024),
+
   SIM_HOST: z.string().min(1).default('127.0.0.1'),
   SIM_PORT: port.default(8123),
 

@@ -54,11 +54,16 @@ export type RuleRun = {
   /** A crashing rule: the pipeline keeps the values from before the rules ran. */
   error: RuleError | null;
   output: string;
+  /** What the engine changed or ignored, e.g. "name is read-only; the assignment was ignored". */
+  warnings: string[];
   durationMs: number;
 };
 
+/** An engine may omit warnings (it has none to report); applyRules fills in an empty list. */
+export type RuleEngineResult = Omit<RuleRun, 'before' | 'warnings'> & { warnings?: string[] };
+
 export interface RuleEngine {
-  evaluate(source: string, variables: RuleVariables): Promise<Omit<RuleRun, 'before'>>;
+  evaluate(source: string, variables: RuleVariables): Promise<RuleEngineResult>;
 }
 
 /** What the rules step does: run the engine when there are rules, else pass everything through. */
@@ -68,10 +73,10 @@ export async function applyRules(
   variables: RuleVariables,
 ): Promise<RuleRun> {
   if (!engine || !source || source.trim() === '') {
-    return { before: variables, after: variables, refusal: null, error: null, output: '', durationMs: 0 };
+    return { before: variables, after: variables, refusal: null, error: null, output: '', warnings: [], durationMs: 0 };
   }
   const result = await engine.evaluate(source, variables);
   // A crash must not lose the ticket: fall back to the values from before the rules ran.
   const after = result.error ? variables : result.after;
-  return { ...result, before: variables, after, refusal: result.error ? null : result.refusal };
+  return { ...result, warnings: result.warnings ?? [], before: variables, after, refusal: result.error ? null : result.refusal };
 }

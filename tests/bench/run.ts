@@ -9,6 +9,7 @@
  *   --accept-single=N [40] (the single-client reference run)
  * - press-to-ticket: --ticket-presses=N [10] --ticket-cold=N [3] --latency-ms=N [150]
  *   --rtt-samples=N [11]
+ * - rule sandbox: --rules-evals=N [1000] --rules-warmup=N [50] --rules-cold=N [3]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,7 @@ import { serverEnv } from '@/lib/env';
 import { benchAccept, type AcceptResult } from './accept.bench';
 import { benchAdapterOverhead, type AdapterOverheadResult } from './adapter-overhead.bench';
 import { benchPressToTicket, type PressGroupResult, type PressTiming, type PressToTicketResult } from './press-to-ticket.bench';
+import { benchRules, type RulesBenchResult } from './rules.bench';
 import { benchSetupCache, type SetupCacheResult } from './setup-cache.bench';
 import { startSimChild } from './sim-child';
 import { formatMs, percentile } from './stats';
@@ -41,6 +43,7 @@ type Report = {
   setupCache: SetupCacheResult;
   accept: AcceptResult;
   pressToTicket: PressToTicketResult;
+  rules: RulesBenchResult;
 };
 
 function signedMs(ms: number): string {
@@ -94,6 +97,7 @@ function renderMarkdown(r: Report): string {
     '',
     renderAccept(r.accept),
     renderPressToTicket(r.pressToTicket),
+    renderRules(r.rules),
   ].join('\n');
 }
 
@@ -204,6 +208,28 @@ function renderPressToTicket(t: PressToTicketResult): string {
   ].join('\n');
 }
 
+function renderRules(r: RulesBenchResult): string {
+  const mb = (bytes: number | null) => (bytes === null ? 'n/a (no /proc)' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+  const cold = [...r.coldStartsMs].sort((a, b) => a - b);
+  return [
+    `## 5. Dispatcher rule sandbox (${r.ruleLines}-line rule set, ${r.evaluations} evaluations after ${r.warmup} warm-up, one at a time)`,
+    '',
+    `- Sandbox: ${r.isolation}; Pyodide in a child process, length-prefixed JSON frames over stdio.`,
+    '',
+    '| measure | value | what it is |',
+    '|---|---:|---|',
+    `| warm evaluation p50 | ${formatMs(r.warm.medianMs)} ms | engine.evaluate() round trip: queue, frame to the child, Python run, frame back, validation |`,
+    `| warm evaluation p90 / p99 | ${formatMs(r.warm.p90Ms)} / ${formatMs(r.warm.p99Ms)} ms | |`,
+    `| warm evaluation max | ${formatMs(r.warm.maxMs)} ms | slowest single evaluation |`,
+    `| inside the sandbox p50 / p99 | ${formatMs(r.sandboxMs.medianMs)} / ${formatMs(r.sandboxMs.p99Ms)} ms | the Python run alone, timed in the child |`,
+    `| compiled-rules cache hits | ${r.cacheHits} | of ${r.evaluations + r.warmup} evaluations; the first compiles |`,
+    `| cold start | ${cold.length ? `${formatMs(percentile(cold, 50))} ms median (${cold.map((ms) => formatMs(ms)).join(', ')})` : 'not measured'} | spawn to the first evaluation answered (Pyodide load included) |`,
+    `| sandbox RSS after start | ${mb(r.rssBytes.afterStart)} | VmRSS of the child, read from /proc by the parent |`,
+    `| sandbox RSS after the run | ${mb(r.rssBytes.afterEvaluations)} | |`,
+    '',
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   const calls = readIntArg('calls', 2000);
   const warmup = readIntArg('warmup', 200);
@@ -218,6 +244,7 @@ async function main(): Promise<void> {
   const ticketCold = readIntArg('ticket-cold', 3);
   const latencyMs = readIntArg('latency-ms', 150);
   const rttSamples = readIntArg('rtt-samples', 11);
+  const rulesOptions = { evaluations: readIntArg('rules-evals', 1000), warmup: readIntArg('rules-warmup', 50), coldStarts: readIntArg('rules-cold', 3) };
   const env = serverEnv();
   const apiVersion = env.MANAGE_API_VERSION;
 
@@ -237,6 +264,7 @@ async function main(): Promise<void> {
     // The simulator is idle from here; stop it so the accept run has the machine to itself.
     await sim.stop();
     const accept = await benchAccept(acceptOptions);
+    const rules = await benchRules(rulesOptions);
     const cpus = os.cpus();
     report = {
       date: new Date().toISOString(),
@@ -253,6 +281,7 @@ async function main(): Promise<void> {
       setupCache,
       accept,
       pressToTicket,
+      rules,
     };
   } finally {
     await sim.stop();

@@ -11,10 +11,10 @@ export function scriptedRuleEngine(
     async evaluate(_source, variables): Promise<Omit<RuleRun, 'before'>> {
       const result = script({ ...variables });
       if ('crash' in result) {
-        return { after: variables, refusal: null, error: result.crash, output: '', durationMs: 1 };
+        return { after: variables, refusal: null, error: result.crash, output: '', warnings: [], durationMs: 1 };
       }
       const after = { ...variables, ...result } as RuleVariables;
-      return { after, refusal: after.exception, error: null, output: 'ran', durationMs: 1 };
+      return { after, refusal: after.exception, error: null, output: 'ran', warnings: [], durationMs: 1 };
     },
   };
 }

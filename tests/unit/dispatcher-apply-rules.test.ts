@@ -8,7 +8,7 @@ describe('applyRules', () => {
   it('passes every value through unchanged when no rules are configured', async () => {
     for (const [engine, source] of [[null, 'priority = 0'], [scriptedRuleEngine(() => ({ priority: 0 })), null], [scriptedRuleEngine(() => ({ priority: 0 })), '  \n']] as const) {
       const run = await applyRules(engine, source, variables);
-      expect(run).toEqual({ before: variables, after: variables, refusal: null, error: null, output: '', durationMs: 0 });
+      expect(run).toEqual({ before: variables, after: variables, refusal: null, error: null, output: '', warnings: [], durationMs: 0 });
     }
   });
 

@@ -1,0 +1,314 @@
+import 'server-only';
+import { z } from 'zod';
+import { serverEnv } from '@/lib/env';
+import type { RuleEngine, RuleError, RuleRun, RuleVariables } from './rule-engine';
+import { findNamespaceWrapper, findSandboxPaths, type SandboxPaths } from './sandbox-paths';
+import { SandboxFailure, SandboxProcess } from './sandbox-process';
+
+/**
+ * MSPs' dispatcher rules, run as real Python 3 (Pyodide) in a pool of locked-down child
+ * processes (see sandbox/sandbox-child.mjs, sandbox/harden.mjs, sandbox/rule-runner.py):
+ * Node's permission model with read access to Pyodide and the sandbox folder only, an empty
+ * environment, heap caps, no network, and a per-evaluation timeout that SIGKILLs the process
+ * and starts a fresh one. The pool is warmed at server start; an evaluation that arrives while
+ * it is still starting waits for it.
+ */
+
+export type RuleCheck =
+  | { ok: true }
+  | { ok: false; error: { type: string; message: string; line: number | null; column: number | null } };
+
+export type PythonRuleEngine = RuleEngine & {
+  /** Syntax check only (Python's own compile), no execution. */
+  check(source: string): Promise<RuleCheck>;
+  /** Start the pool now (server start); resolves when one sandbox is warm. */
+  warm(): Promise<void>;
+  stats(): { processes: number; evaluations: number; restarts: number; cacheHits: number };
+  close(): Promise<void>;
+};
+
+export type PythonRuleEngineOptions = { poolSize?: number; timeoutMs?: number; heapMb?: number; outputLimitBytes?: number };
+
+const START_TIMEOUT_MS = 60_000;
+const COMPILE_CACHE_SIZE = 32;
+const MAX_SOURCE_BYTES = 1024 * 1024;
+const MAX_VARIABLES_BYTES = 2 * 1024 * 1024;
+/** After a start failure, wait this long (doubling, capped) before spawning again. */
+const RESTART_BACKOFF_MS = { first: 500, max: 30_000 };
+
+const lineSchema = z.number().int().nullable();
+const text = (max: number) => z.string().transform((s) => (s.length > max ? `${s.slice(0, max)}...` : s));
+const nameOrNumber = z.union([z.string(), z.number().int()]);
+
+// The child is untrusted: everything it says is validated, and read-only values are never taken from it.
+const writableSchema = z.object({
+  priority: nameOrNumber,
+  state: z.string(),
+  team: z.string(),
+  type: z.string(),
+  subtype: z.string(),
+  item: z.string(),
+  msg: z.string(),
+  subject: z.string(),
+  source: z.string(),
+  impact: nameOrNumber,
+  urgency: nameOrNumber,
+  owner: z.string(),
+  board: z.string(),
+  append: z.string(),
+  priv_append: z.string(),
+  exception: z.string().nullable(),
+});
+
+const evaluationSchema = z.object({
+  id: z.number(),
+  ms: z.number(),
+  result: z.object({
+    cached: z.boolean(),
+    error: z.object({ type: text(200), message: text(2_000), line: lineSchema }).nullable(),
+    warnings: z.array(text(500)).max(200),
+    output: z.string(),
+    after: writableSchema.optional(),
+  }),
+});
+
+const checkSchema = z.object({
+  id: z.number(),
+  result: z.union([
+    z.object({ ok: z.literal(true) }),
+    z.object({
+      ok: z.literal(false),
+      error: z.object({ type: text(200), message: text(2_000), line: lineSchema, column: lineSchema }),
+    }),
+  ]),
+});
+
+const failureSchema = z.object({ id: z.number(), failure: text(2_000) });
+
+type Job = {
+  message: Record<string, unknown>;
+  resolve: (frame: unknown) => void;
+  reject: (error: Error) => void;
+};
+
+type Slot = { process: SandboxProcess | null; busy: boolean };
+
+export function createPythonRuleEngine(options: PythonRuleEngineOptions = {}): PythonRuleEngine {
+  const poolSize = options.poolSize ?? 1;
+  const timeoutMs = options.timeoutMs ?? 1_000;
+  const heapMb = options.heapMb ?? 256;
+  const outputLimitBytes = options.outputLimitBytes ?? 64 * 1024;
+  if (!Number.isInteger(poolSize) || poolSize < 1) throw new Error('poolSize must be a positive integer');
+
+  const slots: Slot[] = Array.from({ length: poolSize }, () => ({ process: null, busy: false }));
+  const queue: Job[] = [];
+  const counters = { evaluations: 0, restarts: 0, cacheHits: 0 };
+  let paths: SandboxPaths | null = null;
+  let wrapper: string[] | null = null;
+  let started: Promise<void> | null = null;
+  let closed = false;
+  let startFailures = 0;
+  let lastStartError: Error | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+
+  async function prepare(): Promise<void> {
+    paths ??= findSandboxPaths();
+    wrapper ??= await findNamespaceWrapper();
+  }
+
+  function spawnInto(slot: Slot): void {
+    if (closed || !paths || !wrapper) return;
+    const sandbox: SandboxProcess = new SandboxProcess({
+      paths,
+      wrapper,
+      limits: { heapMb, outputLimitBytes, cacheSize: COMPILE_CACHE_SIZE, maxRequestBytes: MAX_SOURCE_BYTES + MAX_VARIABLES_BYTES + 4096 },
+      startTimeoutMs: START_TIMEOUT_MS,
+      // Output is bounded by the child; the rest is the variables (the message can be long) and JSON escaping.
+      maxResponseBytes: outputLimitBytes * 6 + 16 * 1024 * 1024,
+      onExit: () => {
+        if (slot.process !== sandbox) return;
+        slot.process = null;
+        slot.busy = false;
+        if (closed) return;
+        counters.restarts++;
+        scheduleSpawn(slot);
+      },
+    });
+    slot.process = sandbox;
+    slot.busy = false;
+    sandbox.ready.then(
+      () => {
+        startFailures = 0;
+        lastStartError = null;
+        pump();
+      },
+      (error: Error) => {
+        startFailures++;
+        lastStartError = error;
+        // Nothing can run until a sandbox starts: answer the waiting jobs now rather than let them hang.
+        if (slots.every((s) => s.process === null || s.process === sandbox || !s.process.alive)) failQueue(error);
+      },
+    );
+  }
+
+  function scheduleSpawn(slot: Slot): void {
+    if (startFailures === 0) {
+      spawnInto(slot);
+      return;
+    }
+    const delay = Math.min(RESTART_BACKOFF_MS.first * 2 ** (startFailures - 1), RESTART_BACKOFF_MS.max);
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      if (slot.process === null) spawnInto(slot);
+    }, delay);
+    retryTimer.unref();
+  }
+
+  function failQueue(error: Error): void {
+    for (const job of queue.splice(0)) job.reject(error);
+  }
+
+  function start(): Promise<void> {
+    started ??= prepare().then(() => {
+      for (const slot of slots) if (!slot.process) spawnInto(slot);
+    });
+    return started;
+  }
+
+  function pump(): void {
+    for (const slot of slots) {
+      if (queue.length === 0) return;
+      const sandbox = slot.process;
+      if (!sandbox || slot.busy || sandbox.startMs === null || !sandbox.alive) continue;
+      const job = queue.shift() as Job;
+      slot.busy = true;
+      sandbox.request(job.message, timeoutMs).then(
+        (frame) => {
+          slot.busy = false;
+          job.resolve(frame);
+          pump();
+        },
+        (error: Error) => {
+          slot.busy = false;
+          job.reject(error);
+          pump();
+        },
+      );
+    }
+  }
+
+  async function submit(message: Record<string, unknown>): Promise<unknown> {
+    if (closed) throw new SandboxFailure('crashed', 'the rule engine is closed');
+    await start();
+    // A sandbox that failed to start is retried on demand, not only on the backoff timer.
+    for (const slot of slots) {
+      if (!slot.process && retryTimer === null) spawnInto(slot);
+    }
+    if (lastStartError && slots.every((s) => !s.process || !s.process.alive)) throw lastStartError;
+    return new Promise((resolve, reject) => {
+      queue.push({ message, resolve, reject });
+      pump();
+    });
+  }
+
+  function errorRun(variables: RuleVariables, error: RuleError, durationMs: number): Omit<RuleRun, 'before'> {
+    return { after: variables, refusal: null, error, output: '', warnings: [], durationMs };
+  }
+
+  return {
+    async evaluate(source, variables) {
+      const began = performance.now();
+      counters.evaluations++;
+      if (Buffer.byteLength(source, 'utf8') > MAX_SOURCE_BYTES) {
+        return errorRun(variables, { type: 'SandboxError', message: `the rules are longer than ${MAX_SOURCE_BYTES} bytes`, line: null }, 0);
+      }
+      if (Buffer.byteLength(JSON.stringify(variables), 'utf8') > MAX_VARIABLES_BYTES) {
+        return errorRun(variables, { type: 'SandboxError', message: `the press is larger than ${MAX_VARIABLES_BYTES} bytes`, line: null }, 0);
+      }
+      let frame: unknown;
+      try {
+        frame = await submit({ op: 'evaluate', source, variables });
+      } catch (error) {
+        return errorRun(variables, sandboxError(error), performance.now() - began);
+      }
+      const failure = failureSchema.safeParse(frame);
+      if (failure.success) {
+        return errorRun(variables, { type: 'SandboxError', message: `the rule runner failed: ${failure.data.failure}`, line: null }, performance.now() - began);
+      }
+      const parsed = evaluationSchema.safeParse(frame);
+      if (!parsed.success) {
+        return errorRun(variables, { type: 'SandboxError', message: 'the rule sandbox sent an answer that is not valid', line: null }, performance.now() - began);
+      }
+      const { result, ms } = parsed.data;
+      if (result.cached) counters.cacheHits++;
+      const after: RuleVariables = result.error || !result.after ? variables : { ...variables, ...result.after };
+      const refusal = !result.error && after.exception !== null && after.exception !== '' ? after.exception : null;
+      return { after, refusal, error: result.error, output: result.output, warnings: result.warnings, durationMs: ms };
+    },
+
+    async check(source) {
+      if (Buffer.byteLength(source, 'utf8') > MAX_SOURCE_BYTES) {
+        return { ok: false, error: { type: 'SandboxError', message: `the rules are longer than ${MAX_SOURCE_BYTES} bytes`, line: null, column: null } };
+      }
+      let frame: unknown;
+      try {
+        frame = await submit({ op: 'check', source });
+      } catch (error) {
+        return { ok: false, error: { ...sandboxError(error), column: null } };
+      }
+      const parsed = checkSchema.safeParse(frame);
+      if (!parsed.success) {
+        return { ok: false, error: { type: 'SandboxError', message: 'the rule sandbox sent an answer that is not valid', line: null, column: null } };
+      }
+      return parsed.data.result;
+    },
+
+    async warm() {
+      await start();
+      await Promise.any(slots.map((s) => s.process?.ready ?? Promise.reject(lastStartError ?? new Error('the rule sandbox is not running')))).catch(
+        (error: unknown) => {
+          throw error instanceof AggregateError ? (error.errors[0] as Error) : error;
+        },
+      );
+    },
+
+    stats() {
+      return { processes: slots.filter((s) => s.process?.alive).length, ...counters };
+    },
+
+    async close() {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      failQueue(new SandboxFailure('crashed', 'the rule engine is closed'));
+      const exits = slots.map((slot) => slot.process).filter((p): p is SandboxProcess => p !== null);
+      for (const slot of slots) slot.process = null;
+      await Promise.all(exits.map((p) => p.stop()));
+    },
+  };
+}
+
+function sandboxError(error: unknown): RuleError {
+  if (error instanceof SandboxFailure) {
+    const type = error.kind === 'timeout' ? 'TimeoutError' : 'SandboxError';
+    return { type, message: error.message, line: null };
+  }
+  return { type: 'SandboxError', message: error instanceof Error ? error.message : String(error), line: null };
+}
+
+const singletonKey = Symbol.for('deskbell.ruleEngine');
+type Holder = { [singletonKey]?: PythonRuleEngine };
+
+/** The process-wide engine (Next.js may load this module in several bundles), configured from env. */
+export function getAppRuleEngine(): PythonRuleEngine {
+  const holder = globalThis as Holder;
+  if (!holder[singletonKey]) {
+    const env = serverEnv();
+    holder[singletonKey] = createPythonRuleEngine({
+      poolSize: env.RULES_POOL_SIZE,
+      timeoutMs: env.RULES_TIMEOUT_MS,
+      heapMb: env.RULES_HEAP_MB,
+      outputLimitBytes: env.RULES_OUTPUT_LIMIT_BYTES,
+    });
+  }
+  return holder[singletonKey];
+}
