@@ -1,6 +1,7 @@
 import 'server-only';
 import { serverEnv, type ServerEnv } from '@/lib/env';
 import { describeAuthConfigProblem } from '@/lib/auth/auth-options';
+import { getAppRuleEngine, type PythonRuleEngine } from '@/lib/dispatcher/python-engine';
 import { pruneLoginThrottle, throttlePolicyFromEnv } from '@/lib/auth/login-throttle';
 import { issueSetupCode } from '@/lib/auth/setup-code';
 import { getAppManageContext } from '@/lib/intake/manage-context';
@@ -28,6 +29,8 @@ export function startRuntime(): Promise<Runtime> {
     const env = serverEnv();
     // A malformed DESKBELL_SECRET_KEY stops start-up here, not at the first saved secret.
     findSecretKey(env);
+    const rules = getAppRuleEngine();
+    warmRuleEngine(rules);
     const db = await getDatabase();
     await announceAdminSetup(db, env);
     const queue = createSqlJobQueue(db);
@@ -43,7 +46,7 @@ export function startRuntime(): Promise<Runtime> {
           db,
           manage: () => getAppManageContext(db),
           loadSettings: loadIntakeSettings,
-          rules: null,
+          rules,
           publicUrl: env.DESKBELL_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`,
         }),
         [RETENTION_JOB_KIND]: createRetentionJobHandler(db, queue, env.RETENTION_DAYS),
@@ -56,6 +59,19 @@ export function startRuntime(): Promise<Runtime> {
     return { queue, worker };
   })();
   return holder[key];
+}
+
+/**
+ * The sandbox takes seconds to start cold: start it now, beside the rest of start-up, so no
+ * press or admin test ever waits for it. A failure is logged, never fatal: presses still get
+ * tickets (a rule that cannot run is reported under Submission Errors).
+ */
+function warmRuleEngine(engine: PythonRuleEngine): void {
+  const started = performance.now();
+  engine.warm().then(
+    () => console.log(`[rules] sandbox warm in ${Math.round(performance.now() - started)} ms`),
+    (err: unknown) => console.error('[rules] the rules sandbox did not start:', err instanceof Error ? err.message : err),
+  );
 }
 
 /**

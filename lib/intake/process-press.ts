@@ -47,8 +47,22 @@ export type PressOutcome = {
   configurationError?: string;
   documents: { fileId: string; documentId: number }[];
   fileErrors: { fileId: string; filename: string; message: string }[];
-  rules: Pick<RuleRun, 'refusal' | 'error' | 'output' | 'durationMs'> & { changed: string[] };
+  rules: RuleTrace;
 };
+
+/** What the rules did to this press, kept on its outcome for the report page. */
+export type RuleTrace = Pick<RuleRun, 'refusal' | 'error' | 'output' | 'durationMs'> & {
+  changed: string[];
+  // Optional: outcomes stored before versioned rules (and their fixtures) have only the summary.
+  warnings?: RuleRun['warnings'];
+  /** The variables going in and what the ticket used (the "before" values after a crash); null when no rules ran. */
+  before?: RuleVariables | null;
+  after?: RuleVariables | null;
+  /** The saved rules version that ran, when the rules came from one. */
+  version?: number | null;
+};
+
+const NO_RULE_TRACE: RuleTrace = { refusal: null, error: null, output: '', durationMs: 0, warnings: [], changed: [], before: null, after: null, version: null };
 
 type Contact = PressContact;
 
@@ -158,6 +172,21 @@ function changedVariables(run: RuleRun): string[] {
   return (Object.keys(run.after) as (keyof RuleVariables)[]).filter((k) => run.after[k] !== run.before[k]);
 }
 
+function ruleTraceOf(run: RuleRun, ran: boolean, version: number | null): RuleTrace {
+  if (!ran) return NO_RULE_TRACE;
+  return {
+    refusal: run.refusal,
+    error: run.error,
+    output: run.output,
+    durationMs: run.durationMs,
+    warnings: run.warnings,
+    changed: changedVariables(run),
+    before: run.before,
+    after: run.after,
+    version,
+  };
+}
+
 function describeRuleError(run: RuleRun): string | null {
   if (!run.error) return null;
   const where = run.error.line ? ` (line ${run.error.line})` : '';
@@ -247,7 +276,7 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
     configuration: null,
     documents: [],
     fileErrors: [],
-    rules: { refusal: null, error: null, output: '', durationMs: 0, changed: [] },
+    rules: NO_RULE_TRACE,
   };
 
   try {
@@ -263,7 +292,7 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
       const run = await timed(outcome.steps, 'rules', () =>
         applyRules(deps.rules, settings.rulesSource, ruleVariablesFor(facts, settings, contact)),
       );
-      outcome.rules = { refusal: run.refusal, error: run.error, output: run.output, durationMs: run.durationMs, changed: changedVariables(run) };
+      outcome.rules = ruleTraceOf(run, deps.rules !== null && (settings.rulesSource ?? '').trim() !== '', settings.rulesVersion ?? null);
       const ruleError = describeRuleError(run);
       if (ruleError) outcome.submissionErrors.push(ruleError);
       if (run.refusal !== null) throw new PressRefused(run.refusal);

@@ -17,6 +17,8 @@ const callSchema = z.object({
   error: z.string().optional(),
 });
 
+const traceVariablesSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
 const outcomeSchema = z.object({
   attempt: z.number().catch(0),
   steps: z.array(z.object({ name: z.string(), ms: z.number() })).catch([]),
@@ -46,6 +48,11 @@ const outcomeSchema = z.object({
       output: z.string(),
       durationMs: z.number(),
       changed: z.array(z.string()).catch([]),
+      // Recorded since versioned rules; older outcomes simply lack them.
+      warnings: z.array(z.string()).optional().catch(undefined),
+      before: traceVariablesSchema.nullable().optional().catch(undefined),
+      after: traceVariablesSchema.nullable().optional().catch(undefined),
+      version: z.number().int().nullable().optional().catch(undefined),
     })
     .nullable()
     .catch(null),

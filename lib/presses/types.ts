@@ -66,12 +66,19 @@ export type ManageCallView = {
 
 export type PipelineStepView = { name: string; ms: number };
 
+export type RuleTraceValue = string | number | boolean | null;
+
 export type RuleTraceView = {
   refusal: string | null;
   error: { type: string; message: string; line: number | null } | null;
   output: string;
   durationMs: number;
   changed: string[];
+  /** Recorded since versioned rules (issue 5); absent on older presses. */
+  warnings?: string[];
+  before?: Record<string, RuleTraceValue> | null;
+  after?: Record<string, RuleTraceValue> | null;
+  version?: number | null;
 };
 
 /** The same shapes the ticket's internal note is written from. */

@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { MANAGE_DEFAULT } from '@/lib/dispatcher/rule-engine';
 import { serverEnv } from '@/lib/env';
+import { findActiveRules } from '@/lib/rules/active-rules';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { readSetting } from './settings-store';
 
@@ -37,6 +38,8 @@ export type IntakeSettings = {
   defaults: TicketDefaults;
   unregistered: UnregisteredCatchAll;
   rulesSource: string | null;
+  /** The saved rules version rulesSource comes from; absent for the legacy setting or none. */
+  rulesVersion?: number | null;
   /** The form choices the web press page offers. */
   selections: string[];
 };
@@ -44,6 +47,7 @@ export type IntakeSettings = {
 export const SETTING_KEYS = {
   ticketDefaults: 'intake.ticket_defaults',
   unregistered: 'intake.unregistered',
+  /** Before versioned rules (lib/rules): read only while no version is saved, and imported as v1 by migration 0004. */
   rules: 'intake.rules',
   selections: 'intake.selections',
 } as const;
@@ -73,16 +77,19 @@ export function intakeSettingsFromEnv(): IntakeSettings {
 
 export async function loadIntakeSettings(db: DeskbellDatabase): Promise<IntakeSettings> {
   const seeded = intakeSettingsFromEnv();
-  const [defaults, unregistered, rulesSource, selections] = await Promise.all([
+  const [defaults, unregistered, activeRules, selections] = await Promise.all([
     readSetting(db, SETTING_KEYS.ticketDefaults, ticketDefaultsSchema),
     readSetting(db, SETTING_KEYS.unregistered, unregisteredSchema),
-    readSetting(db, SETTING_KEYS.rules, rulesSourceSchema),
+    findActiveRules(db),
     readSetting(db, SETTING_KEYS.selections, pressSelectionsSchema),
   ]);
+  // The active version wins, even when it is empty: saving empty rules is how they are turned off.
+  const rulesSource = activeRules ? activeRules.source : await readSetting(db, SETTING_KEYS.rules, rulesSourceSchema);
   return {
     defaults: defaults ?? seeded.defaults,
     unregistered: unregistered ?? seeded.unregistered,
     rulesSource: rulesSource ?? seeded.rulesSource,
+    rulesVersion: activeRules?.version ?? null,
     selections: selections ?? seeded.selections,
   };
 }

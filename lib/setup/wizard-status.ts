@@ -1,5 +1,6 @@
 import 'server-only';
 import { listAgentTokens } from '@/lib/auth/agent-tokens';
+import { findActiveRules } from '@/lib/rules/active-rules';
 import { SETTING_KEYS, ticketDefaultsSchema } from '@/lib/settings/intake-settings';
 import { loadIntakeSettings } from '@/lib/settings/intake-settings';
 import { describeManageConnection, type StoredManageConnection } from '@/lib/settings/manage-connection';
@@ -12,8 +13,9 @@ import { readSetupCheck, type SetupCheck } from './setup-checks';
  * Reads the database only: rendering a setup page never waits for Manage.
  */
 
-export type WizardStepId = 'connection' | 'permissions' | 'unregistered' | 'defaults' | 'later' | 'agents';
-export type WizardStepState = 'done' | 'failing' | 'todo' | 'later';
+export type WizardStepId = 'connection' | 'permissions' | 'unregistered' | 'defaults' | 'rules' | 'agents' | 'later';
+/** `optional`: nothing is missing, and nothing is set either (no dispatcher rules). */
+export type WizardStepState = 'done' | 'failing' | 'todo' | 'optional' | 'later';
 
 export type WizardStep = {
   id: WizardStepId;
@@ -36,8 +38,9 @@ export const WIZARD_STEPS: readonly Pick<WizardStep, 'id' | 'number' | 'title' |
   { id: 'permissions', number: 2, title: 'Permissions', href: '/setup/permissions' },
   { id: 'unregistered', number: 3, title: 'Unregistered users', href: '/setup/unregistered' },
   { id: 'defaults', number: 4, title: 'Defaults', href: '/setup/defaults' },
-  { id: 'later', number: 5, title: 'Rules, Callback, Pod', href: '/setup/later' },
+  { id: 'rules', number: 5, title: 'Rules', href: '/setup/rules' },
   { id: 'agents', number: 6, title: 'Agents', href: '/setup/agents' },
+  { id: 'later', number: 7, title: 'Callback, Pod', href: '/setup/later' },
 ];
 
 function fromCheck(check: SetupCheck | undefined, todo: string): Pick<WizardStep, 'state' | 'detail'> {
@@ -52,6 +55,8 @@ export function computeWizardSteps(input: {
   unregisteredIdsStored: boolean;
   defaultsSaved: boolean;
   activeTokens: number;
+  /** The active rules version; absent or null when none was saved. */
+  rules?: { version: number; createdBy: string; empty: boolean } | null;
 }): WizardStep[] {
   const { connection, checks } = input;
   const states: Record<WizardStepId, Pick<WizardStep, 'state' | 'detail'>> = {
@@ -69,7 +74,11 @@ export function computeWizardSteps(input: {
         ? { state: 'done', detail: checks.unregistered?.summary ?? 'The catch-all company and contact are stored.' }
         : fromCheck(checks.unregistered, 'Find or create the catch-all company and contact.'),
     defaults: input.defaultsSaved ? { state: 'done', detail: 'Ticket defaults are saved.' } : { state: 'todo', detail: 'Choose the board, status, type and the rest.' },
-    later: { state: 'later', detail: 'Dispatcher rules, the callback and the pod arrive in later releases.' },
+    rules:
+      input.rules && !input.rules.empty
+        ? { state: 'done', detail: `Rules v${input.rules.version} are active (saved by ${input.rules.createdBy}).` }
+        : { state: 'optional', detail: input.rules ? `Rules v${input.rules.version} are empty: every press uses the defaults.` : 'No rules: every press uses the defaults. Add rules to route presses.' },
+    later: { state: 'later', detail: 'The callback and the pod arrive in later releases.' },
     agents:
       input.activeTokens > 0
         ? { state: 'done', detail: `${input.activeTokens} active agent token(s).` }
@@ -79,7 +88,7 @@ export function computeWizardSteps(input: {
 }
 
 export async function loadWizardStatus(db: DeskbellDatabase): Promise<WizardStatus> {
-  const [connection, connectionCheck, permissions, unregisteredCheck, settings, savedDefaults, tokens] = await Promise.all([
+  const [connection, connectionCheck, permissions, unregisteredCheck, settings, savedDefaults, tokens, rules] = await Promise.all([
     describeManageConnection(db),
     readSetupCheck(db, 'connection'),
     readSetupCheck(db, 'permissions'),
@@ -87,6 +96,7 @@ export async function loadWizardStatus(db: DeskbellDatabase): Promise<WizardStat
     loadIntakeSettings(db),
     readSetting(db, SETTING_KEYS.ticketDefaults, ticketDefaultsSchema),
     listAgentTokens(db),
+    findActiveRules(db),
   ]);
   const checks = { connection: connectionCheck, permissions, unregistered: unregisteredCheck };
   return {
@@ -98,6 +108,7 @@ export async function loadWizardStatus(db: DeskbellDatabase): Promise<WizardStat
       unregisteredIdsStored: settings.unregistered.companyId !== undefined && settings.unregistered.contactId !== undefined,
       defaultsSaved: savedDefaults !== undefined,
       activeTokens: tokens.filter((t) => !t.revokedAt).length,
+      rules: rules && { version: rules.version, createdBy: rules.createdBy, empty: rules.source.trim() === '' },
     }),
   };
 }

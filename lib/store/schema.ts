@@ -121,6 +121,20 @@ export type AuditLogTable = {
   details: string | null;
 };
 
+export type RuleVersionsTable = {
+  id: string;
+  /** 1, 2, 3…; the highest is the active one (a rollback adds a copy, never rewinds). */
+  version: number;
+  /** The Python source as saved; empty means "no rules". */
+  source: string;
+  /** SHA-256 of the source (hex), to tell identical versions apart at a glance. */
+  sha256: string;
+  created_at: string;
+  /** The admin's email, or `system`. */
+  created_by: string;
+  note: string | null;
+};
+
 export type Database = {
   settings: SettingsTable;
   agent_tokens: AgentTokensTable;
@@ -130,4 +144,5 @@ export type Database = {
   admin_users: AdminUsersTable;
   login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
+  rule_versions: RuleVersionsTable;
 };

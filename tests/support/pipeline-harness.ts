@@ -14,6 +14,7 @@ import { PRESS_JOB_KIND } from '@/lib/intake/accept-press';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { startJobWorker, type JobWorker } from '@/lib/jobs/worker';
 import type { RuleEngine } from '@/lib/dispatcher/rule-engine';
+import { findActiveRules } from '@/lib/rules/active-rules';
 import type { IntakeSettings, TicketDefaults } from '@/lib/settings/intake-settings';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';
@@ -35,7 +36,8 @@ export const demoDefaults: TicketDefaults = {
 
 export type HarnessOptions = {
   defaults?: Partial<TicketDefaults>;
-  rules?: { engine: RuleEngine; source: string };
+  /** Without `source`, each press reads the active saved rules version, as the app does. */
+  rules?: { engine: RuleEngine; source?: string };
   client?: Partial<ManageClientOptions>;
   maxAttempts?: number;
 };
@@ -81,7 +83,11 @@ export async function startPipelineHarness(options: HarnessOptions = {}): Promis
   const deps: PressPipelineDeps = {
     db,
     manage: () => ({ ok: true, context }),
-    loadSettings: async () => settings,
+    loadSettings: async (database) => {
+      if (!options.rules || options.rules.source !== undefined) return settings;
+      const active = await findActiveRules(database);
+      return { ...settings, rulesSource: active?.source ?? null, rulesVersion: active?.version ?? null };
+    },
     rules: options.rules?.engine ?? null,
     publicUrl: 'https://deskbell.test',
   };

@@ -18,7 +18,7 @@ const states = (input: Parameters<typeof computeWizardSteps>[0]) => Object.fromE
 
 describe('step indicator', () => {
   it('a fresh install has everything to do, and the later features marked as later', () => {
-    expect(states(base)).toEqual({ connection: 'todo', permissions: 'todo', unregistered: 'todo', defaults: 'todo', later: 'later', agents: 'todo' });
+    expect(states(base)).toEqual({ connection: 'todo', permissions: 'todo', unregistered: 'todo', defaults: 'todo', rules: 'optional', agents: 'todo', later: 'later' });
   });
 
   it('a failed connection test shows failing even before anything is saved', () => {
@@ -36,7 +36,7 @@ describe('step indicator', () => {
         defaultsSaved: true,
         activeTokens: 2,
       }),
-    ).toEqual({ connection: 'done', permissions: 'failing', unregistered: 'done', defaults: 'done', later: 'later', agents: 'done' });
+    ).toEqual({ connection: 'done', permissions: 'failing', unregistered: 'done', defaults: 'done', rules: 'optional', agents: 'done', later: 'later' });
   });
 
   it('stored catch-all ids with a failing last check are failing; a stored, untested connection is still to do', () => {

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { settingsMigration } from './0001-settings';
 import { pressesAndJobsMigration } from './0002-presses-and-jobs';
 import { adminMigration } from './0003-admin';
+import { rulesMigration } from './0004-rules';
 
 /**
  * Migrations are listed here rather than read from a folder at run time, so they survive
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0001-settings': settingsMigration,
   '0002-presses-and-jobs': pressesAndJobsMigration,
   '0003-admin': adminMigration,
+  '0004-rules': rulesMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

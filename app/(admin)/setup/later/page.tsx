@@ -4,14 +4,9 @@ import { loadWizardStatus } from '@/lib/setup/wizard-status';
 import { getDatabase } from '@/lib/store/database';
 
 export const dynamic = 'force-dynamic';
-export const metadata = { title: 'Setup: Rules, Callback, Pod' };
+export const metadata = { title: 'Setup: Callback, Pod' };
 
 const LATER = [
-  {
-    id: 'rules',
-    title: 'Dispatcher rules',
-    text: 'Dispatcher rules arrive in a later release: small scripts that route a press by its message, selections, company or computer (set the board, priority, team, owner, or refuse the press), with the same variables the seed lists (priority, state, team, type, message, subject, source, impact, urgency, owner, board, append). Until then every press uses the defaults of step 4.',
-  },
   {
     id: 'callback',
     title: 'Callback',
@@ -28,8 +23,8 @@ export default async function LaterPage() {
   await requireAdminPage('/setup/later');
   const status = await loadWizardStatus(await getDatabase());
   return (
-    <SetupFrame status={status} current="later" title="Rules, Callback, Pod" intro={<p>These steps belong to features that are not in this release. There is nothing to set here yet.</p>}>
-      <div className="grid gap-4 md:grid-cols-3">
+    <SetupFrame status={status} current="later" title="Callback, Pod" intro={<p>These steps belong to features that are not in this release. There is nothing to set here yet.</p>}>
+      <div className="grid gap-4 md:grid-cols-2">
         {LATER.map((item) => (
           <section key={item.id} aria-labelledby={`later-${item.id}`} className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
             <h2 id={`later-${item.id}`} className="font-semibold">
