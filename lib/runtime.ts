@@ -5,6 +5,7 @@ import { getAppRuleEngine, type PythonRuleEngine } from '@/lib/dispatcher/python
 import { pruneLoginThrottle, throttlePolicyFromEnv } from '@/lib/auth/login-throttle';
 import { issueSetupCode } from '@/lib/auth/setup-code';
 import { getAppManageContext } from '@/lib/intake/manage-context';
+import { warmManageCaches } from '@/lib/intake/warm-manage-caches';
 import { findSecretKey } from '@/lib/secrets/secret-box';
 import { PRESS_JOB_KIND, setPressAcceptedListener } from '@/lib/intake/accept-press';
 import { createPressJobHandler } from '@/lib/intake/press-job';
@@ -54,6 +55,7 @@ export function startRuntime(): Promise<Runtime> {
     });
     // A press accepted in this process is picked up at once instead of at the next poll.
     setPressAcceptedListener(() => worker.wake());
+    warmManageCachesInBackground(db);
     const today = new Date().toISOString().slice(0, 10);
     await queue.enqueue(RETENTION_JOB_KIND, {}, { dedupeKey: `retention:${today}`, maxAttempts: 3 });
     return { queue, worker };
@@ -72,6 +74,17 @@ function warmRuleEngine(engine: PythonRuleEngine): void {
     () => console.log(`[rules] sandbox warm in ${Math.round(performance.now() - started)} ms`),
     (err: unknown) => console.error('[rules] the rules sandbox did not start:', err instanceof Error ? err.message : err),
   );
+}
+
+/** The first press after a start should find the setup tables warm, like every other press. */
+function warmManageCachesInBackground(db: DeskbellDatabase): void {
+  void (async () => {
+    const manage = await getAppManageContext(db);
+    if (!manage.ok) return;
+    const started = performance.now();
+    await warmManageCaches(manage.context, await loadIntakeSettings(db));
+    console.log(`[manage] setup tables warm in ${Math.round(performance.now() - started)} ms`);
+  })().catch((err: unknown) => console.error('[manage] warming the setup tables failed:', err instanceof Error ? err.message : err));
 }
 
 /**

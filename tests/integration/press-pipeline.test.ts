@@ -112,6 +112,18 @@ describe('a press becomes a complete Manage ticket', () => {
     expect(await h.status(body.id)).toMatchObject({ status: 'ticket_created' });
   });
 
+  it('after the caches are warmed at start, a press makes no setup-table call', async () => {
+    const { warmManageCaches } = await import('@/lib/intake/warm-manage-caches');
+    h = await startPipelineHarness();
+    await warmManageCaches(h.context, await h.deps.loadSettings(h.db));
+    const { body } = await h.press(basePress({ email: 'dana.whitfield@acme-mfg.example', host: { hostname: 'ACME-PC-01' } }));
+    await h.settle();
+    const row = await h.db.selectFrom('presses').select('outcome').where('id', '=', body.id).executeTakeFirstOrThrow();
+    const paths = (JSON.parse(row.outcome!).calls as { method: string; path: string }[]).map((c) => `${c.method} ${c.path}`);
+    expect(paths.filter((p) => /\/service\/(boards|priorities|sources|impacts|severities)|\/system\/members/.test(p))).toEqual([]);
+    expect(paths[0]).toBe('GET /company/contacts');
+  });
+
   it('links no configuration when only an inactive one matches the hostname', async () => {
     h = await startPipelineHarness();
     const { body } = await h.press(basePress({ email: 'hannah.kim@summitcpa.example', host: { hostname: 'SUMMIT-PC-02' } }));
