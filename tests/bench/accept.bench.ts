@@ -5,7 +5,7 @@
  * tests/bench/http-server.ts in a child process; no job worker runs, so this is the accept
  * path alone. Afterwards the database is opened to check that every 202 was really stored.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +15,7 @@ import { Agent, request } from 'undici';
 import { z } from 'zod';
 import { sniffImage } from '@/lib/intake/sniff-image';
 import { openDatabase } from '@/lib/store/database';
+import { stopChild } from './sim-child';
 import { summariseLatencies, type LatencySummary } from './stats';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -171,21 +172,9 @@ async function startAcceptServerChild(dbFile: string): Promise<AcceptServer> {
     });
   });
   child.removeAllListeners('exit');
-  return { ...ready, pid: child.pid ?? -1, stop: () => stopChild(child) };
+  return { ...ready, pid: child.pid ?? -1, stop: () => stopChild(child, 10_000) };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.stdin?.end();
-    child.kill('SIGTERM');
-  });
-}
 
 // ---------------------------------------------------------------------------------------
 // The measurement

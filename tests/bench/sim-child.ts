@@ -74,10 +74,11 @@ export async function startSimChild(): Promise<SimChild> {
   };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** Ends a benchmark child: close its stdin, SIGTERM, and SIGKILL if it is still there after graceMs. */
+export function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(force);
       resolve();
