@@ -114,6 +114,14 @@ const serverSchema = z.object({
   /** What the rules may print per evaluation; the rest is cut with a note. */
   RULES_OUTPUT_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(16 * 1024 * 1024).default(64 * 1024),
 
+  // Manage callbacks and end-user notifications (lib/notifications).
+  /** Largest callback body accepted; Manage's ticket JSON is a few KB. */
+  CALLBACK_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(10 * 1024 * 1024).default(256 * 1024),
+  /** e-mail notifications: `smtp://user:pass@host:587` or `smtps://…:465`. Unset: no e-mail is sent. */
+  SMTP_URL: optionalText.refine((v) => v === undefined || /^smtps?:\/\/\S+$/i.test(v), 'must be smtp://… or smtps://…'),
+  /** The From of notification e-mails. */
+  NOTIFY_EMAIL_FROM: z.string().trim().min(3).default('Deskbell <deskbell@localhost>'),
+
   SIM_HOST: z.string().min(1).default('127.0.0.1'),
   SIM_PORT: port.default(8123),
 

@@ -14,6 +14,11 @@ import type { JobQueue } from '@/lib/jobs/queue';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { startJobWorker, type JobWorker } from '@/lib/jobs/worker';
 import { loadIntakeSettings } from '@/lib/settings/intake-settings';
+import { createEmailJobHandler, createSmtpSender } from '@/lib/notifications/email';
+import { EMAIL_JOB_KIND } from '@/lib/notifications/notify';
+import { CALLBACK_JOB_KIND } from '@/lib/notifications/receive-callback';
+import { createCallbackJobHandler, recordTicketCreated, type TicketEventDeps } from '@/lib/notifications/ticket-events';
+import { loadNotificationSettings } from '@/lib/notifications/templates';
 import { getDatabase, type DeskbellDatabase } from '@/lib/store/database';
 
 export type Runtime = { queue: JobQueue; worker: JobWorker };
@@ -39,6 +44,14 @@ export function startRuntime(): Promise<Runtime> {
     // or a kill, and must resume now rather than after its lease runs out.
     const released = await queue.releaseOrphanedLeases();
     if (released > 0) console.log(`[jobs] resuming ${released} job(s) interrupted by the previous shutdown`);
+    const sendMail = createSmtpSender(env.SMTP_URL);
+    const eventDeps: TicketEventDeps = {
+      db,
+      queue,
+      manage: () => getAppManageContext(db),
+      loadSettings: loadNotificationSettings,
+      emailEnabled: sendMail !== undefined,
+    };
     const worker = startJobWorker({
       queue,
       concurrency: env.WORKER_CONCURRENCY,
@@ -49,7 +62,10 @@ export function startRuntime(): Promise<Runtime> {
           loadSettings: loadIntakeSettings,
           rules,
           publicUrl: env.DESKBELL_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`,
+          onTicketCreated: (pressId, ticket) => recordTicketCreated(eventDeps, pressId, ticket),
         }),
+        [CALLBACK_JOB_KIND]: createCallbackJobHandler(eventDeps),
+        [EMAIL_JOB_KIND]: createEmailJobHandler({ db, send: sendMail, from: env.NOTIFY_EMAIL_FROM }),
         [RETENTION_JOB_KIND]: createRetentionJobHandler(db, queue, env.RETENTION_DAYS),
       },
     });

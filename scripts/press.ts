@@ -12,7 +12,9 @@ import { serverEnv } from '../lib/env';
 
 const usage = `usage: npm run press -- --message <text> [--email <address>] [--name <name>]
        [--screenshot <file.png|jpg|webp>]... [--attachment <file>]... [--selection <label>]...
-       [--append <text>]... [--hostname <name>] [--server <url>] [--token <agent token>] [--wait <seconds>]`;
+       [--append <text>]... [--hostname <name>] [--server <url>] [--token <agent token>] [--wait <seconds>]
+       [--listen [--listen-seconds <n>]]
+       npm run press -- --listen     shows this device's ticket notifications as they arrive (Ctrl-C stops)`;
 
 type Status = { id: string; status: string; ticketNumber?: string; message?: string; reason?: string; lastError?: string; attempt?: number };
 
@@ -47,10 +49,12 @@ async function main(): Promise<number> {
       server: { type: 'string' },
       token: { type: 'string' },
       wait: { type: 'string', default: '60' },
+      listen: { type: 'boolean', default: false },
+      'listen-seconds': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help || !values.message) {
+  if (values.help || (!values.message && !values.listen)) {
     console.error(usage);
     return values.help ? 0 : 2;
   }
@@ -61,6 +65,8 @@ async function main(): Promise<number> {
     console.error('No agent token: pass --token, or start `npm run demo` which writes one to ./data/demo.json.');
     return 2;
   }
+  const listenUntil = values['listen-seconds'] === undefined ? Infinity : Date.now() + Number(values['listen-seconds']) * 1000;
+  if (!values.message) return listen(server, token, listenUntil);
 
   const press = {
     v: 1,
@@ -119,7 +125,7 @@ async function main(): Promise<number> {
     }
     if (status.status === 'ticket_created') {
       console.log(`Ticket #${status.ticketNumber} created.`);
-      return 0;
+      return values.listen ? listen(server, token, listenUntil) : 0;
     }
     if (status.status === 'refused') {
       console.log(`Not sent: ${status.message}`);
@@ -132,6 +138,47 @@ async function main(): Promise<number> {
   }
   console.error(`No ticket yet after ${values.wait} s; the press is safe and still ${last}. Check ${server}/api/v1/presses/${body.id}`);
   return 5;
+}
+
+type InboxItem = { id: string; title: string; body: string; ticketNumber: string | null; createdAt: string };
+
+/**
+ * The agent inbox: long-poll, show, acknowledge. Acknowledging after showing means a crash in
+ * between shows a notification twice rather than never.
+ */
+async function listen(server: string, token: string, until: number): Promise<number> {
+  console.log('Listening for ticket notifications (Ctrl-C to stop) ...');
+  const headers = { authorization: `Bearer ${token}` };
+  let failures = 0;
+  while (Date.now() < until) {
+    const wait = Math.max(1, Math.min(25, Math.ceil((until - Date.now()) / 1000)));
+    try {
+      const res = await fetch(`${server}/api/v1/agent/notifications?wait=${wait}`, { headers });
+      const body = (await res.json()) as { notifications?: InboxItem[]; error?: { message: string } };
+      if (!res.ok) {
+        console.error(`The inbox refused (${res.status}): ${body.error?.message ?? 'unknown error'}`);
+        return 1;
+      }
+      failures = 0;
+      const items = body.notifications ?? [];
+      for (const item of items) {
+        console.log(`\n[${new Date(item.createdAt).toLocaleTimeString()}] ${item.title}\n${item.body}`);
+      }
+      if (items.length > 0) {
+        await fetch(`${server}/api/v1/agent/notifications/ack`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ ids: items.map((i) => i.id) }),
+        });
+      }
+    } catch (err) {
+      // The server restarting is not the end of listening: back off and try again.
+      failures += 1;
+      if (failures === 1) console.error(`The server is not answering (${err instanceof Error ? err.message : String(err)}); retrying ...`);
+      await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** Math.min(failures, 5))));
+    }
+  }
+  return 0;
 }
 
 main().then(

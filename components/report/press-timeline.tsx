@@ -11,9 +11,14 @@ const dot: Record<TimelineEventKind, string> = {
   refused: 'bg-slate-600',
   dead: 'bg-red-600',
   files_removed: 'bg-slate-300',
+  status_changed: 'bg-sky-600',
+  note_added: 'bg-violet-500',
+  internal_note: 'bg-slate-300',
+  assigned: 'bg-indigo-500',
+  closed: 'bg-emerald-700',
 };
 
-/** The press's life: received, processing, retries, ticket created (or refused, or given up). */
+/** The press's life: received, processing, retries, ticket created (or refused, or given up), then the ticket's own events and who was told. */
 export function PressTimeline({ events }: PressTimelineProps) {
   if (events.length === 0) return <p className="text-sm text-slate-500">Nothing has happened yet.</p>;
   return (

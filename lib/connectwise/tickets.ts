@@ -25,6 +25,10 @@ const ticketSchema = z.object({
   severity: levelSchema.nullish(),
   externalXRef: z.string().nullish(),
   closedFlag: z.boolean().nullish(),
+  _info: z
+    .object({ lastUpdated: z.string().nullish(), updatedBy: z.string().nullish(), enteredBy: z.string().nullish() })
+    .passthrough()
+    .nullish(),
 });
 
 function toTicket(raw: z.output<typeof ticketSchema>): ManageTicket {
@@ -59,7 +63,27 @@ function toTicket(raw: z.output<typeof ticketSchema>): ManageTicket {
     severity: raw.severity ?? null,
     externalXRef: raw.externalXRef ?? null,
     closedFlag: raw.closedFlag ?? false,
+    ownerName: refName(raw.owner),
+    lastUpdated: raw._info?.lastUpdated ?? null,
+    updatedBy: raw._info?.updatedBy ?? null,
+    enteredBy: raw._info?.enteredBy ?? null,
   };
+}
+
+/**
+ * A ticket record as a callback carries it (the `Entity` JSON string). Undefined when it is
+ * absent (a delete) or not a ticket we can read: the caller fetches the ticket instead.
+ */
+export function parseTicketEntity(entity: unknown): ManageTicket | undefined {
+  if (typeof entity !== 'string' || entity === '') return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(entity);
+  } catch {
+    return undefined;
+  }
+  const parsed = ticketSchema.safeParse(json);
+  return parsed.success ? toTicket(parsed.data) : undefined;
 }
 
 /** Manage's documented maximum lengths for the ticket fields we write. */

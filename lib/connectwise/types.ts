@@ -73,6 +73,11 @@ export type ManageTicket = {
   severity: ManageLevel | null;
   externalXRef: string | null;
   closedFlag: boolean;
+  ownerName: string | null;
+  /** Manage's `_info`: when and by which member the ticket last changed, and who entered it. */
+  lastUpdated: string | null;
+  updatedBy: string | null;
+  enteredBy: string | null;
 };
 
 export type ManageTicketNote = {

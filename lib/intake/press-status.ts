@@ -1,5 +1,6 @@
 import 'server-only';
 import { DeskbellApiError } from '@/lib/api/errors';
+import { createNudger } from '@/lib/api/long-poll';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { Selectable } from 'kysely';
 import type { PressesTable } from '@/lib/store/schema';
@@ -96,34 +97,12 @@ export async function readPressStatus(
   return row ? toPressStatusView(row) : undefined;
 }
 
-// In-process wake-ups for long-polls; polling remains the fallback (another process, or a
-// writer that does not call notifyPressStatusChanged).
-const waiters = new Map<string, Set<() => void>>();
+// Wakes long-polls as soon as the pipeline changes a press (lib/api/long-poll.ts).
+const pressNudger = createNudger();
 
 /** The pipeline calls this after changing a press's status, so long-polls answer at once. */
 export function notifyPressStatusChanged(pressId: string): void {
-  for (const wake of waiters.get(pressId) ?? []) wake();
-}
-
-function sleepUntilNudged(pressId: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    let set = waiters.get(pressId);
-    if (!set) {
-      set = new Set();
-      waiters.set(pressId, set);
-    }
-    const registered = set;
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      registered.delete(done);
-      if (registered.size === 0 && waiters.get(pressId) === registered) waiters.delete(pressId);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    registered.add(done);
-    signal?.addEventListener('abort', done, { once: true });
-  });
+  pressNudger.nudge(pressId);
 }
 
 function fingerprint(view: PressStatusView): string {
@@ -152,7 +131,7 @@ export async function waitForPressStatus(
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0 || options.signal?.aborted) return current;
-    await sleepUntilNudged(pressId.toLowerCase(), Math.min(pollMs, remaining), options.signal);
+    await pressNudger.sleep(pressId.toLowerCase(), Math.min(pollMs, remaining), options.signal);
     current = await readPressStatus(db, agentTokenId, pressId);
     if (!current || fingerprint(current) !== start) return current;
   }

@@ -25,6 +25,18 @@ import { draftTicket, type PressContact } from './draft-ticket';
 import type { ResolvedTicketFields } from './resolve-ticket-fields';
 import { subjectFromMessage } from './ticket-text';
 
+/** What the pipeline knows of the ticket it created (or found from an earlier attempt). */
+export type CreatedTicket = {
+  id: number;
+  summary: string;
+  statusId: number | null;
+  statusName: string | null;
+  ownerIdentifier: string | null;
+  ownerName: string | null;
+  enteredBy: string | null;
+  lastUpdated: string | null;
+};
+
 export type PressPipelineDeps = {
   db: DeskbellDatabase;
   manage: () => ManageAvailability | Promise<ManageAvailability>;
@@ -33,6 +45,12 @@ export type PressPipelineDeps = {
   /** Where the report page lives: `${publicUrl}/presses/{id}`. */
   publicUrl: string;
   uploadConcurrency?: number;
+  /**
+   * Told once the ticket exists and its files are attached, before the press is marked done
+   * (so a failure here is retried with the press, and must be idempotent): the "created"
+   * notification and the baseline later callbacks are compared with.
+   */
+  onTicketCreated?: (pressId: string, ticket: CreatedTicket) => Promise<void>;
 };
 
 export type PressOutcome = {
@@ -279,6 +297,7 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
     rules: NO_RULE_TRACE,
   };
 
+  let created: CreatedTicket | undefined;
   try {
     await withManageCallLog(outcome.calls, async () => {
       const settings = await deps.loadSettings(deps.db);
@@ -326,6 +345,17 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
       );
       // Stored at once: from here on a retry continues with this ticket and never creates another.
       await updatePress(deps.db, pressId, { ticket_id: ticket.id, ticket_number: String(ticket.id) });
+      created = {
+        id: ticket.id,
+        // A ticket reused from an earlier attempt is only an id here: our own draft says the rest.
+        summary: ticket.summary ?? input.summary,
+        statusId: ticket.statusId ?? null,
+        statusName: ticket.statusName ?? null,
+        ownerIdentifier: ticket.ownerIdentifier ?? null,
+        ownerName: ticket.ownerName ?? null,
+        enteredBy: ticket.enteredBy ?? null,
+        lastUpdated: ticket.lastUpdated ?? null,
+      };
       outcome.ticket = {
         id: ticket.id,
         number: String(ticket.id),
@@ -363,6 +393,7 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
     throw err;
   }
 
+  if (deps.onTicketCreated && created) await deps.onTicketCreated(pressId, created);
   await updatePress(deps.db, pressId, {
     status: 'ticket_created',
     ticket_created_at: new Date().toISOString(),

@@ -235,7 +235,7 @@ function parseJson(text: string): unknown {
 }
 
 /** Reads at most maxBytes, whatever Content-Length said (it may lie or be absent). */
-async function readBodyCapped(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function readBodyCapped(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

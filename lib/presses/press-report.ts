@@ -5,6 +5,7 @@ import type { Selectable } from 'kysely';
 import type { PressesTable } from '@/lib/store/schema';
 import { hasRuleTrace, msBetween, readOutcome, readPayload } from './stored-press';
 import { loadTicketLinker, type TicketLinker } from './ticket-links';
+import { listTicketTimeline, type TicketTimelineEntry } from '@/lib/notifications/ticket-events';
 import type { PressReport, TimelineEvent } from './types';
 
 export const pressIdSchema = z.uuid({ error: 'is not a press id' }).transform((v) => v.toLowerCase());
@@ -106,6 +107,14 @@ export async function loadPressReport(
   const payload = readPayload(row.payload);
   const outcome = readOutcome(row.outcome);
   const ticketId = row.ticket_id ?? outcome?.ticket?.id ?? null;
+  const ticketEvents = ticketEventsToTimeline(await listTicketTimeline(db, row.id));
+  const timeline = buildPressTimeline(row).map((event) =>
+    event.kind === 'ticket_created' && ticketEvents.createdDelivery
+      ? { ...event, detail: [event.detail, ticketEvents.createdDelivery].filter(Boolean).join(' ') }
+      : event,
+  );
+  timeline.push(...ticketEvents.events);
+  timeline.sort((a, b) => (a.at ?? '').localeCompare(b.at ?? ''));
 
   return {
     id: row.id,
@@ -178,8 +187,57 @@ export async function loadPressReport(
     calls: outcome?.calls ?? [],
     steps: outcome?.steps ?? [],
     outcomeAttempt: outcome ? outcome.attempt : null,
-    timeline: buildPressTimeline(row),
+    timeline,
   };
+}
+
+const CHANNEL_NAMES: Record<string, string> = { agent: 'the device', email: 'e-mail' };
+
+function describeDelivery(entry: TicketTimelineEntry): string {
+  if (entry.internal) return 'Internal: not sent to the user.';
+  if (entry.notifications.length === 0) return 'The user was not notified (this event is turned off).';
+  return entry.notifications
+    .map((n) => {
+      const to = CHANNEL_NAMES[n.channel] ?? n.channel;
+      if (n.status === 'acknowledged') return `Shown on ${to}.`;
+      if (n.status === 'delivered') return `Sent to ${to}.`;
+      if (n.status === 'failed') return `Could not be sent to ${to}: ${n.lastError ?? 'unknown error'}.`;
+      return `Waiting to reach ${to}${n.lastError ? ` (last try: ${n.lastError})` : ''}.`;
+    })
+    .join(' ');
+}
+
+/** Ticket events as timeline entries; "created" is the pipeline's own entry, so it only adds who was told. */
+export function ticketEventsToTimeline(entries: readonly TicketTimelineEntry[]): { events: TimelineEvent[]; createdDelivery?: string } {
+  const events: TimelineEvent[] = [];
+  let createdDelivery: string | undefined;
+  for (const entry of entries) {
+    const by = entry.actor ? ` by ${entry.actor}` : '';
+    const delivery = describeDelivery(entry);
+    switch (entry.kind) {
+      case 'created':
+        createdDelivery = delivery;
+        break;
+      case 'status_changed':
+        events.push({ kind: 'status_changed', at: entry.occurredAt, label: `Status ${entry.details.fromStatus ?? '?'} \u2192 ${entry.details.toStatus ?? '?'}${by}`, detail: delivery });
+        break;
+      case 'closed':
+        events.push({ kind: 'closed', at: entry.occurredAt, label: `Closed${by}${entry.details.toStatus ? ` (${entry.details.toStatus})` : ''}`, detail: delivery });
+        break;
+      case 'assigned':
+        events.push({ kind: 'assigned', at: entry.occurredAt, label: `Assigned to ${entry.details.owner ?? '?'}${by}`, detail: delivery });
+        break;
+      case 'note_added':
+        events.push({
+          kind: entry.internal ? 'internal_note' : 'note_added',
+          at: entry.occurredAt,
+          label: `${entry.internal ? 'Internal note' : 'Note'}${by}`,
+          detail: `${entry.internal ? '' : `${entry.details.noteText ?? ''}\n`}${delivery}`.trim(),
+        });
+        break;
+    }
+  }
+  return { events, createdDelivery };
 }
 
 /** The report page's data with the ticket linked into this install's Manage. */

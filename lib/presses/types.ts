@@ -111,7 +111,20 @@ export type AttachmentView = {
 
 export type FileErrorView = { filename: string; message: string };
 
-export type TimelineEventKind = 'received' | 'processing' | 'retrying' | 'ticket_created' | 'refused' | 'dead' | 'files_removed';
+export type TimelineEventKind =
+  | 'received'
+  | 'processing'
+  | 'retrying'
+  | 'ticket_created'
+  | 'refused'
+  | 'dead'
+  | 'files_removed'
+  // What happened to the ticket in Manage afterwards (from callbacks), and who was told.
+  | 'status_changed'
+  | 'note_added'
+  | 'internal_note'
+  | 'assigned'
+  | 'closed';
 
 export type TimelineEvent = {
   kind: TimelineEventKind;

@@ -135,6 +135,80 @@ export type RuleVersionsTable = {
   note: string | null;
 };
 
+export type CallbackEventStatus = 'pending' | 'processed' | 'ignored';
+
+export type CallbackEventsTable = {
+  id: string;
+  message_id: string;
+  received_at: string;
+  /** Manage's Action: added, updated, deleted. */
+  action: string;
+  record_type: string;
+  record_id: number;
+  callback_id: number | null;
+  /** The signed JSON body, stored only once its signature checked out. */
+  body: string;
+  status: CallbackEventStatus;
+  /** Why it was ignored, or which ticket events it produced (JSON). */
+  outcome: string | null;
+  processed_at: string | null;
+};
+
+export type TicketStatesTable = {
+  ticket_id: number;
+  press_id: string;
+  status_id: number | null;
+  status_name: string | null;
+  owner_identifier: string | null;
+  owner_name: string | null;
+  closed: ColumnType<number, number | undefined, number>;
+  summary: string | null;
+  last_updated: string | null;
+  entered_by: string | null;
+  /** JSON array of note ids already accounted for; null until the notes were first read. */
+  seen_note_ids: string | null;
+  updated_at: string;
+};
+
+export type TicketEventKind = 'created' | 'status_changed' | 'note_added' | 'assigned' | 'closed';
+
+export type TicketEventsTable = {
+  id: string;
+  press_id: string;
+  ticket_id: number;
+  kind: TicketEventKind;
+  dedupe_key: string;
+  actor: string | null;
+  /** 1 for an internal note: on the timeline, never sent to the end user. */
+  internal: ColumnType<number, number | undefined, number>;
+  /** JSON: from/to status, owner, note text... */
+  details: string;
+  occurred_at: string;
+  recorded_at: string;
+  callback_message_id: string | null;
+};
+
+export type NotificationChannel = 'agent' | 'email';
+export type NotificationStatus = 'pending' | 'delivered' | 'acknowledged' | 'failed';
+
+export type NotificationsTable = {
+  id: string;
+  event_id: string;
+  press_id: string;
+  channel: NotificationChannel;
+  agent_token_id: string | null;
+  recipient: string | null;
+  kind: TicketEventKind;
+  title: string;
+  body: string;
+  status: NotificationStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+  acknowledged_at: string | null;
+};
+
 export type Database = {
   settings: SettingsTable;
   agent_tokens: AgentTokensTable;
@@ -145,4 +219,8 @@ export type Database = {
   login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
   rule_versions: RuleVersionsTable;
+  callback_events: CallbackEventsTable;
+  ticket_states: TicketStatesTable;
+  ticket_events: TicketEventsTable;
+  notifications: NotificationsTable;
 };

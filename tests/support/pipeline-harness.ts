@@ -17,6 +17,12 @@ import type { RuleEngine } from '@/lib/dispatcher/rule-engine';
 import { findActiveRules } from '@/lib/rules/active-rules';
 import type { IntakeSettings, TicketDefaults } from '@/lib/settings/intake-settings';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import { createEmailJobHandler, type SendMail } from '@/lib/notifications/email';
+import { EMAIL_JOB_KIND } from '@/lib/notifications/notify';
+import { CALLBACK_JOB_KIND } from '@/lib/notifications/receive-callback';
+import { createCallbackJobHandler, recordTicketCreated, type TicketEventDeps } from '@/lib/notifications/ticket-events';
+import { loadNotificationSettings } from '@/lib/notifications/templates';
+import type { JobQueue } from '@/lib/jobs/queue';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';
 import { basePress, buildMultipart, buildPng, type FilePart, type PressFields } from './press-fixtures';
 
@@ -40,6 +46,8 @@ export type HarnessOptions = {
   rules?: { engine: RuleEngine; source?: string };
   client?: Partial<ManageClientOptions>;
   maxAttempts?: number;
+  /** E-mail notifications go out through this sender (a real SMTP server in tests); none by default. */
+  sendMail?: SendMail;
 };
 
 export type PipelineHarness = {
@@ -50,6 +58,9 @@ export type PipelineHarness = {
   worker: JobWorker;
   /** The pipeline's dependencies, for tests that drive processPress by hand. */
   deps: PressPipelineDeps;
+  /** Callback and notification wiring, as lib/runtime.ts builds it. */
+  eventDeps: TicketEventDeps;
+  queue: JobQueue;
   press(fields?: PressFields, files?: FilePart[], headers?: Record<string, string>): Promise<{ status: number; body: { id: string } & Record<string, unknown> }>;
   status(id: string, wait?: number): Promise<Record<string, unknown>>;
   /** Waits until every job finished (or is dead). */
@@ -91,13 +102,25 @@ export async function startPipelineHarness(options: HarnessOptions = {}): Promis
     rules: options.rules?.engine ?? null,
     publicUrl: 'https://deskbell.test',
   };
+  const eventDeps: TicketEventDeps = {
+    db,
+    queue,
+    manage: async () => ({ ok: true, context }),
+    loadSettings: loadNotificationSettings,
+    emailEnabled: options.sendMail !== undefined,
+  };
+  deps.onTicketCreated = (pressId, ticket) => recordTicketCreated(eventDeps, pressId, ticket);
   const worker = startJobWorker({
     queue,
     concurrency: 4,
     pollMs: 20,
     leaseMs: 10_000,
     backoff: { baseMs: 50, maxMs: 400 },
-    handlers: { [PRESS_JOB_KIND]: createPressJobHandler(deps) },
+    handlers: {
+      [PRESS_JOB_KIND]: createPressJobHandler(deps),
+      [CALLBACK_JOB_KIND]: createCallbackJobHandler(eventDeps),
+      [EMAIL_JOB_KIND]: createEmailJobHandler({ db, send: options.sendMail, from: 'Deskbell <deskbell@test.example>' }),
+    },
   });
 
   return {
@@ -107,6 +130,8 @@ export async function startPipelineHarness(options: HarnessOptions = {}): Promis
     context,
     worker,
     deps,
+    eventDeps,
+    queue,
     async press(fields = basePress(), files = [], headers = {}) {
       const request = new Request('http://deskbell.test/api/v1/presses', {
         method: 'POST',

@@ -10,6 +10,11 @@ export type SimContext = {
   baseUrl: string;
   credentials: SimCredentials;
   pageSizeMax: number;
+  /**
+   * The time of a change to a ticket (`_info.lastUpdated`): ISO with milliseconds, strictly
+   * increasing across the simulator and later than `after` (the record's previous value).
+   */
+  changeTime: (after?: unknown) => string;
 };
 
 export type MultipartBody = {

@@ -5,6 +5,7 @@
 export { DEMO_CREDENTIALS, type SimCredentials } from './constants';
 export { startManageSim, isLoopbackHost, type ManageSim, type StartManageSimOptions } from './server';
 export type { SimFaultRule, SimMatch } from './faults';
+export type { SimCallbackAction, SimCallbackDelivery, SimCallbackPayload } from './callbacks';
 export { SIM_PERMISSIONS, type SimPermission, type SimPermissionName, type SimPermissionSettings } from './permissions';
 export type { SimRequestRecord } from './request-log';
 export { SimCollection, type SimStore } from './store';

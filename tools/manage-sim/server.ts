@@ -9,6 +9,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { authenticate } from './auth';
 import {
+  CallbackEmitter,
+  DEFAULT_CALLBACK_RETRY_DELAYS_MS,
+  DEFAULT_CALLBACK_TIMEOUT_MS,
+  UnknownCallbackMessage,
+  type SimCallbackDelivery,
+} from './callbacks';
+import {
   API_PREFIX,
   CODEBASE,
   DEFAULT_API_VERSION,
@@ -28,7 +35,9 @@ import { PermissionTable, permissionSettingsSchema, type SimPermissionSettings }
 import { createRefs } from './refs';
 import { RequestLog, redactHeaders, type SimRequestRecord } from './request-log';
 import { createRouter } from './router';
-import { SimCollection, clearStore, createEmptyStore, type SimStore } from './store';
+import { SimCollection, clearStore, createChangeClock, createEmptyStore, type SimStore, type SimTicket } from './store';
+import { handleTechnicianAdmin } from './technician';
+import { parseId } from './validation';
 
 export type ManageSim = {
   /** Origin, e.g. 'http://127.0.0.1:8123'. */
@@ -48,6 +57,21 @@ export type ManageSim = {
   clearPermissions(): void;
   permissions(): SimPermissionSettings;
   store: SimStore;
+  /** The current callback signing key (what GET keyUrl() answers). */
+  signingKey(): string;
+  /** The current key_url: `${url}/v4_6_release/callbackkeys/{keyId}` (served without auth). */
+  keyUrl(): string;
+  /** Makes a new signing key and key id; the old key_url keeps answering with the old key. */
+  rotateCallbackKey(): { keyId: string; keyUrl: string };
+  /** Every callback POST so far (retries and redeliveries are records of their own), oldest first. */
+  callbackDeliveries(): SimCallbackDelivery[];
+  /** Resolves when every callback delivery started so far (retries included) has settled. */
+  flushCallbacks(): Promise<void>;
+  /** POSTs a message's same body and signature again (Manage's duplicate delivery). */
+  redeliverCallback(messageId: string): Promise<SimCallbackDelivery>;
+  /** Pauses (false) or resumes (true) firing callbacks; enabled by default. */
+  setCallbacksEnabled(enabled: boolean): void;
+  /** Keeps the signing key; clears callback deliveries (and aborts in-flight ones). */
   reset(seed?: SeedName): void;
   close(): Promise<void>;
 };
@@ -62,12 +86,21 @@ export type StartManageSimOptions = {
   pageSizeMax?: number;
   /** The simulator speaks plain HTTP with demo keys: binding beyond loopback must be explicit. */
   allowNonLoopback?: boolean;
+  /** Waits before the retries of a callback answered 404/409/419/429. Default [2000, 4000]. */
+  callbackRetryDelaysMs?: number[];
+  /** Timeout of one callback POST. Default 5000. */
+  callbackTimeoutMs?: number;
+  /** Whether ticket changes fire callbacks from the start (setCallbacksEnabled changes it). Default true. */
+  callbacksEnabled?: boolean;
 };
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
 const MULTIPART_TYPE = /^multipart\/form-data\b/i;
 const VERSION_IN_ACCEPT = /version=(\d{4}\.\d{1,2})\b/i;
 const LOGIN_COMPANY_INFO = /^\/login\/companyinfo\/([^/]+)\/?$/i;
+/** key_url lives outside /apis/3.0 so Manage auth never applies to it. */
+const CALLBACK_KEY_PATH = `/${CODEBASE}/callbackkeys/`;
+const CALLBACK_ADMIN_DISABLE = /^\/__sim\/callbacks\/(\d{1,10})\/disable$/;
 const SAFE_HOST = /^[A-Za-z0-9.\-:[\]]+$/;
 
 export function isLoopbackHost(host: string): boolean {
@@ -125,6 +158,8 @@ function queryRecord(query: URLSearchParams): Record<string, string> {
 }
 
 const resetBodySchema = z.object({ seed: z.enum(['demo', 'empty']).optional() }).strict();
+const redeliverBodySchema = z.object({ messageId: z.string().min(1).max(100) }).strict();
+const callbacksEnabledBodySchema = z.object({ enabled: z.boolean() }).strict();
 
 export async function startManageSim(options: StartManageSimOptions = {}): Promise<ManageSim> {
   const host = options.host ?? '127.0.0.1';
@@ -134,6 +169,10 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
   const pageSizeMax = options.pageSizeMax ?? DEFAULT_PAGE_SIZE_MAX;
   if (!Number.isInteger(pageSizeMax) || pageSizeMax < 1) throw new Error('pageSizeMax must be a positive integer');
   const credentials: SimCredentials = { ...DEMO_CREDENTIALS, ...options.credentials };
+  const retryDelaysMs = options.callbackRetryDelaysMs ?? [...DEFAULT_CALLBACK_RETRY_DELAYS_MS];
+  if (!retryDelaysMs.every((ms) => Number.isFinite(ms) && ms >= 0)) throw new Error('callbackRetryDelaysMs must be non-negative numbers');
+  const callbackTimeoutMs = options.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS;
+  if (!Number.isFinite(callbackTimeoutMs) || callbackTimeoutMs <= 0) throw new Error('callbackTimeoutMs must be a positive number');
 
   const store = createEmptyStore();
   const faults = new FaultEngine();
@@ -143,6 +182,7 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
   const sockets = new Set<Socket>();
   const shutdown = new AbortController();
   let ctx: SimContext | null = null;
+  let callbacks: CallbackEmitter | null = null;
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((error: unknown) => {
@@ -237,7 +277,9 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
           ? 'login'
           : lowerPath.startsWith('/__sim/')
             ? 'admin'
-            : 'other';
+            : lowerPath.startsWith(CALLBACK_KEY_PATH.toLowerCase())
+              ? 'keys'
+              : 'other';
     const path = area === 'api' ? pathname.slice(API_PREFIX.length) || '/' : pathname;
     const contentType = headerOf(req, 'content-type') ?? null;
     const accept = headerOf(req, 'accept') ?? '';
@@ -295,11 +337,11 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
     }
 
     if (area === 'admin') {
-      send(res, record, handleAdmin(method, lowerPath, json, jsonError), 'application/json; charset=utf-8');
+      send(res, record, await handleAdmin(method, lowerPath, json, jsonError, query), 'application/json; charset=utf-8');
       return;
     }
 
-    const plan = area === 'api' || area === 'login' ? faults.plan(method, path) : null;
+    const plan = area === 'api' || area === 'login' || area === 'keys' ? faults.plan(method, path) : null;
     if (plan?.label) record.fault = plan.label;
     if (plan && plan.latencyMs > 0) {
       try {
@@ -322,6 +364,8 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
     let result: RouteResult;
     if (area === 'login') {
       result = handleLogin(pathname);
+    } else if (area === 'keys') {
+      result = handleCallbackKey(method, pathname);
     } else if (area === 'api') {
       result = await handleApi(req, method, path, query, json, jsonError, multipart, contentType);
     } else {
@@ -332,7 +376,23 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
       record.status = 0;
       return;
     }
-    send(res, record, result, area === 'login' ? 'application/json; charset=utf-8' : manageType);
+    send(res, record, result, area === 'login' || area === 'keys' ? 'application/json; charset=utf-8' : manageType);
+  }
+
+  /** GET key_url: `{"signing_key": "..."}` for a current or rotated-out key id, no auth. */
+  function handleCallbackKey(method: string, pathname: string): RouteResult {
+    if (method !== 'GET') {
+      return { status: 405, headers: { allow: 'GET' }, body: { code: 'MethodNotAllowed', message: `The requested resource does not support http method '${method}'.` } };
+    }
+    let keyId = '';
+    try {
+      keyId = decodeURIComponent(pathname.slice(CALLBACK_KEY_PATH.length).replace(/\/$/, ''));
+    } catch {
+      keyId = '';
+    }
+    const key = keyId === '' ? undefined : callbacks?.keyById(keyId);
+    if (key === undefined) return errorResult(new ManageApiError(404, 'NotFound', 'Callback key not found'));
+    return { status: 200, body: { signing_key: key } };
   }
 
   function handleLogin(pathname: string): RouteResult {
@@ -407,7 +467,17 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
         origin: hostHeader && SAFE_HOST.test(hostHeader) ? `http://${hostHeader}` : url,
         forwardOnly: (headerOf(req, 'pagination-type') ?? '').toLowerCase() === 'forward-only',
       };
-      return await route.handler(ctx, routeRequest);
+      // The ticket as it was, for a delete's callback (board-level matching).
+      const ticketParam = route.path.startsWith('/service/tickets/') ? parseId(match.params.id ?? match.params.parentId) : null;
+      const before: SimTicket | undefined = ticketParam === null ? undefined : ctx.store.tickets.get(ticketParam);
+      const result = await route.handler(ctx, routeRequest);
+      // Fires the ticket callbacks (deliveries run in the background; this answer is not delayed).
+      try {
+        callbacks?.afterApiCall(method, route.path, match.params, routeRequest.body, result, member, before);
+      } catch (error) {
+        console.error('[manage-sim] callback emission failed', error); // never fails the write itself
+      }
+      return result;
     } catch (error) {
       if (error instanceof ManageApiError) return errorResult(error);
       console.error('[manage-sim] handler error', error);
@@ -421,10 +491,62 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
     return out;
   }
 
-  function handleAdmin(method: string, lowerPath: string, json: unknown, jsonError: boolean): RouteResult {
+  async function handleAdmin(
+    method: string,
+    lowerPath: string,
+    json: unknown,
+    jsonError: boolean,
+    query: URLSearchParams,
+  ): Promise<RouteResult> {
     const route = `${method} ${lowerPath.replace(/\/$/, '')}`;
     const invalid = (message: string) => ({ status: 400, body: { code: 'InvalidObject', message } });
+    if (!ctx || !callbacks) throw new Error('simulator not started');
+    const technician = handleTechnicianAdmin(ctx, method, lowerPath.replace(/\/$/, ''), json, jsonError, query);
+    if (technician) {
+      if (technician.change) callbacks.emit(technician.change);
+      return technician.result;
+    }
+    const disable = CALLBACK_ADMIN_DISABLE.exec(lowerPath.replace(/\/$/, ''));
+    if (disable) {
+      if (method !== 'POST') return { status: 405, headers: { allow: 'POST' }, body: { code: 'MethodNotAllowed', message: 'Use POST' } };
+      const id = Number(disable[1]);
+      if (!callbacks.disable(id)) return { status: 404, body: { code: 'NotFound', message: `Callback ${id} not found` } };
+      return { status: 200, body: store.callbacks.get(id) };
+    }
     switch (route) {
+      case 'GET /__sim/callbacks':
+        return {
+          status: 200,
+          body: { enabled: callbacks.isEnabled(), keyUrl: callbacks.keyUrl(), pending: callbacks.pendingCount(), callbacks: callbacks.status() },
+        };
+      case 'PUT /__sim/callbacks/enabled': {
+        if (jsonError) return invalid('The body is not valid JSON.');
+        const parsed = callbacksEnabledBodySchema.safeParse(json);
+        if (!parsed.success) return invalid('Body must be {"enabled": true | false}.');
+        callbacks.setEnabled(parsed.data.enabled);
+        return { status: 200, body: { enabled: callbacks.isEnabled() } };
+      }
+      case 'GET /__sim/callbacks/deliveries':
+        return { status: 200, body: callbacks.deliveryLog() };
+      case 'DELETE /__sim/callbacks/deliveries':
+        callbacks.clearDeliveries();
+        return { status: 204 };
+      case 'POST /__sim/callbacks/flush':
+        await callbacks.flush();
+        return { status: 200, body: { pending: callbacks.pendingCount(), deliveries: callbacks.deliveryLog().length } };
+      case 'POST /__sim/callbacks/redeliver': {
+        if (jsonError) return invalid('The body is not valid JSON.');
+        const parsed = redeliverBodySchema.safeParse(json);
+        if (!parsed.success) return invalid('Body must be {"messageId": "<MessageId of a delivered callback>"}.');
+        try {
+          return { status: 200, body: await callbacks.redeliver(parsed.data.messageId) };
+        } catch (error) {
+          if (error instanceof UnknownCallbackMessage) return { status: 404, body: { code: 'NotFound', message: error.message } };
+          throw error;
+        }
+      }
+      case 'POST /__sim/callbacks/rotate-key':
+        return { status: 200, body: callbacks.rotateKey() };
       case 'GET /__sim/requests':
         return { status: 200, body: log.list() };
       case 'DELETE /__sim/requests':
@@ -472,6 +594,7 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
     if (!ctx) throw new Error('simulator not started');
     clearStore(store);
     seedStore(ctx, seed);
+    callbacks?.reset();
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -485,7 +608,17 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${hostForUrl}:${address.port}`;
   const baseUrl = `${url}${API_PREFIX}`;
-  ctx = { store, refs: createRefs(baseUrl), baseUrl, credentials, pageSizeMax };
+  ctx = { store, refs: createRefs(baseUrl), baseUrl, credentials, pageSizeMax, changeTime: createChangeClock() };
+  const emitter = new CallbackEmitter({
+    store,
+    origin: url,
+    keyPath: CALLBACK_KEY_PATH,
+    companyId: credentials.companyId,
+    retryDelaysMs,
+    timeoutMs: callbackTimeoutMs,
+    enabled: options.callbacksEnabled ?? true,
+  });
+  callbacks = emitter;
   reset(options.seed ?? 'demo');
 
   let closing: Promise<void> | null = null;
@@ -502,11 +635,22 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
     clearPermissions: () => permissions.clear(),
     permissions: () => permissions.describe(),
     store,
+    signingKey: () => emitter.signingKey(),
+    keyUrl: () => emitter.keyUrl(),
+    rotateCallbackKey: () => emitter.rotateKey(),
+    callbackDeliveries: () => emitter.deliveryLog(),
+    flushCallbacks: () => emitter.flush(),
+    redeliverCallback: (messageId) => emitter.redeliver(messageId),
+    setCallbacksEnabled: (enabled) => emitter.setEnabled(enabled),
     reset,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         shutdown.abort();
-        server.close(() => resolve());
+        // In-flight callback POSTs are aborted, not awaited.
+        const emitterClosed = emitter.close();
+        server.close(() => {
+          emitterClosed.then(() => resolve(), () => resolve());
+        });
         // Hung requests and keep-alive connections would otherwise hold close() open.
         for (const socket of sockets) socket.destroy();
         server.closeAllConnections();

@@ -228,3 +228,19 @@ export function clearStore(store: SimStore): void {
 export function isoSeconds(date: Date = new Date()): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/**
+ * A clock for `_info.lastUpdated` of changed tickets: ISO with milliseconds, strictly
+ * increasing (bumped by 1 ms when two changes fall in the same millisecond) and always later
+ * than `after` (the previous value), so a record's lastUpdated never goes backwards.
+ */
+export function createChangeClock(): (after?: unknown) => string {
+  let last = 0;
+  return (after?: unknown) => {
+    let next = Math.max(Date.now(), last + 1);
+    const previous = typeof after === 'string' ? Date.parse(after) : Number.NaN;
+    if (Number.isFinite(previous) && previous >= next) next = previous + 1;
+    last = next;
+    return new Date(next).toISOString();
+  };
+}

@@ -3,6 +3,7 @@ import { settingsMigration } from './0001-settings';
 import { pressesAndJobsMigration } from './0002-presses-and-jobs';
 import { adminMigration } from './0003-admin';
 import { rulesMigration } from './0004-rules';
+import { ticketEventsMigration } from './0005-ticket-events';
 
 /**
  * Migrations are listed here rather than read from a folder at run time, so they survive
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0002-presses-and-jobs': pressesAndJobsMigration,
   '0003-admin': adminMigration,
   '0004-rules': rulesMigration,
+  '0005-ticket-events': ticketEventsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

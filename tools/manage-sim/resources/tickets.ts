@@ -92,7 +92,7 @@ const noteInput = z.object({
   internalFlag: flag,
   externalFlag: flag,
 });
-type NoteInput = z.infer<typeof noteInput>;
+export type NoteInput = z.infer<typeof noteInput>;
 
 const configurationLinkInput = z.object({
   id: z.number().int().nullish(),
@@ -306,7 +306,7 @@ function ticketInfo(ctx: SimContext, id: number, enteredAt: string, enteredBy: s
   };
 }
 
-function closedFields(ctx: SimContext, fields: JsonObject, previous: SimTicket | undefined, member: SimMember, now: string): JsonObject {
+export function closedFields(ctx: SimContext, fields: JsonObject, previous: SimTicket | undefined, member: SimMember, now: string): JsonObject {
   const statusId = (fields.status as { id?: number } | undefined)?.id;
   const closed = statusId !== undefined && ctx.store.boardStatuses.get(statusId)?.closedStatus === true;
   if (!closed) return { closedFlag: false };
@@ -316,7 +316,7 @@ function closedFields(ctx: SimContext, fields: JsonObject, previous: SimTicket |
   return { closedFlag: true, closedDate: now, closedBy: member.identifier };
 }
 
-function addNote(
+export function addNote(
   ctx: SimContext,
   ticketId: number,
   input: NoteInput,
@@ -344,8 +344,11 @@ function addNote(
   );
 }
 
-/** Creates a ticket as POST /service/tickets does; exported for demo seeding. */
-export function createTicket(ctx: SimContext, body: unknown, member: SimMember, now = isoSeconds()): SimTicket {
+/**
+ * Creates a ticket as POST /service/tickets does; exported for demo seeding. `lastUpdated`
+ * defaults to `now` (the API route passes the simulator's change clock).
+ */
+export function createTicket(ctx: SimContext, body: unknown, member: SimMember, now = isoSeconds(), lastUpdated = now): SimTicket {
   const input = parseBody(ticketInput, body, 'ticket');
   const fields = resolveTicketFields(ctx, input, { member, now });
   const id = ctx.store.tickets.allocateId();
@@ -372,7 +375,7 @@ export function createTicket(ctx: SimContext, body: unknown, member: SimMember, 
     hasMergedChildTicketFlag: false,
     requestForChangeFlag: false,
     mobileGuid: randomUUID(),
-    _info: ticketInfo(ctx, id, now, member.identifier, now, member.identifier),
+    _info: ticketInfo(ctx, id, now, member.identifier, lastUpdated, member.identifier),
     customFields: [],
   });
   // Manage turns the POST-only initial* texts into the ticket's first notes.
@@ -387,8 +390,18 @@ export function createTicket(ctx: SimContext, body: unknown, member: SimMember, 
   return ticket;
 }
 
-function ticketOr404(ctx: SimContext, raw: string | undefined): SimTicket {
+export function ticketOr404(ctx: SimContext, raw: string | undefined): SimTicket {
   return recordOr404(ctx.store.tickets, raw, 'Ticket');
+}
+
+/**
+ * Stores `next` (a changed copy of a ticket) with `_info.lastUpdated` from the change clock
+ * and `_info.updatedBy` = the member who changed it.
+ */
+export function saveTicketChange(ctx: SimContext, next: SimTicket, member: SimMember): SimTicket {
+  const info = (next._info ?? {}) as Record<string, string>;
+  next._info = { ...info, lastUpdated: ctx.changeTime(info.lastUpdated), updatedBy: member.identifier };
+  return ctx.store.tickets.replace(next);
 }
 
 function setPath(target: JsonObject, path: string[], value: unknown): void {
@@ -464,9 +477,7 @@ function patchTicket(ctx: SimContext, ticket: SimTicket, body: unknown, member: 
   delete next.closedDate;
   delete next.closedBy;
   Object.assign(next, closedFields(ctx, fields, ticket, member, now));
-  const info = (ticket._info ?? {}) as Record<string, string>;
-  next._info = { ...info, lastUpdated: now, updatedBy: member.identifier };
-  return ctx.store.tickets.replace(next);
+  return saveTicketChange(ctx, next, member);
 }
 
 function linkConfiguration(ctx: SimContext, ticket: SimTicket, body: unknown) {
@@ -521,7 +532,7 @@ export const ticketRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/service/tickets',
     body: 'json',
-    handler: (ctx, req) => ({ status: 201, body: createTicket(ctx, req.body, req.member) }),
+    handler: (ctx, req) => ({ status: 201, body: createTicket(ctx, req.body, req.member, isoSeconds(), ctx.changeTime()) }),
   },
   {
     method: 'GET',
@@ -573,7 +584,10 @@ export const ticketRoutes: RouteDefinition[] = [
           ),
         ]);
       }
-      return { status: 201, body: addNote(ctx, ticket.id, input, req.member, isoSeconds()) };
+      const note = addNote(ctx, ticket.id, input, req.member, isoSeconds());
+      // A note is a change to its ticket (lastUpdated/updatedBy; the ticket callback fires).
+      saveTicketChange(ctx, { ...ticket }, req.member);
+      return { status: 201, body: note };
     },
   },
 ];

@@ -1,0 +1,146 @@
+import 'server-only';
+import { z } from 'zod';
+import { DeskbellApiError } from '@/lib/api/errors';
+import { createNudger } from '@/lib/api/long-poll';
+import { readWaitSeconds } from '@/lib/intake/press-status';
+import { readBodyCapped, requireAgentToken, toAgentErrorResponse } from '@/lib/intake/read-press-request';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import type { TicketEventKind } from '@/lib/store/schema';
+
+/**
+ * The agent's inbox: GET /api/v1/agent/notifications?wait=N and POST …/ack. Each agent token
+ * is one device, and a device sees only the notifications for presses it sent. A
+ * notification stays in the inbox until the device acknowledges it, so a device that was
+ * off, or crashed while showing it, gets it again: that is the retry for this channel.
+ */
+
+export type AgentNotification = {
+  id: string;
+  kind: TicketEventKind;
+  title: string;
+  body: string;
+  pressId: string;
+  ticketNumber: string | null;
+  createdAt: string;
+  /** When it was first handed to this device; set on the first read. */
+  deliveredAt: string | null;
+};
+
+const MAX_BATCH = 50;
+const DEFAULT_POLL_MS = 1000;
+const inboxNudger = createNudger();
+
+/** Called after notifications for these tokens were committed. */
+export function notifyAgentInboxes(agentTokenIds: Iterable<string>): void {
+  for (const id of new Set(agentTokenIds)) inboxNudger.nudge(id);
+}
+
+/** Unacknowledged notifications, oldest first; the ones never handed out are marked delivered. */
+export async function readAgentInbox(db: DeskbellDatabase, agentTokenId: string): Promise<AgentNotification[]> {
+  const rows = await db
+    .selectFrom('notifications')
+    .leftJoin('presses', 'presses.id', 'notifications.press_id')
+    .select([
+      'notifications.id',
+      'notifications.kind',
+      'notifications.title',
+      'notifications.body',
+      'notifications.press_id',
+      'notifications.created_at',
+      'notifications.delivered_at',
+      'presses.ticket_number',
+    ])
+    .where('notifications.agent_token_id', '=', agentTokenId)
+    .where('notifications.channel', '=', 'agent')
+    .where('notifications.status', 'in', ['pending', 'delivered'])
+    .orderBy('notifications.created_at')
+    .orderBy('notifications.id')
+    .limit(MAX_BATCH)
+    .execute();
+  const fresh = rows.filter((r) => r.delivered_at === null).map((r) => r.id);
+  const now = new Date().toISOString();
+  if (fresh.length > 0) {
+    await db
+      .updateTable('notifications')
+      .set((eb) => ({ status: 'delivered', delivered_at: now, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', fresh)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    title: r.title,
+    body: r.body,
+    pressId: r.press_id,
+    ticketNumber: r.ticket_number ?? null,
+    createdAt: r.created_at,
+    deliveredAt: r.delivered_at ?? now,
+  }));
+}
+
+export type InboxWaitOptions = { waitMs: number; signal?: AbortSignal; pollMs?: number };
+
+/** Answers at once when something is waiting; otherwise when something arrives or waitMs passes. */
+export async function waitForAgentInbox(db: DeskbellDatabase, agentTokenId: string, options: InboxWaitOptions): Promise<AgentNotification[]> {
+  const deadline = Date.now() + options.waitMs;
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  for (;;) {
+    const items = await readAgentInbox(db, agentTokenId);
+    const remaining = deadline - Date.now();
+    if (items.length > 0 || remaining <= 0 || options.signal?.aborted) return items;
+    await inboxNudger.sleep(agentTokenId, Math.min(pollMs, remaining), options.signal);
+  }
+}
+
+export async function acknowledgeAgentNotifications(db: DeskbellDatabase, agentTokenId: string, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable('notifications')
+    .set({ status: 'acknowledged', acknowledged_at: new Date().toISOString() })
+    .where('agent_token_id', '=', agentTokenId)
+    .where('channel', '=', 'agent')
+    .where('id', 'in', [...ids])
+    .where('status', '!=', 'acknowledged')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export type AgentInboxDeps = { db: DeskbellDatabase; pollMs?: number };
+
+export async function handleReadAgentInbox(request: Request, deps: AgentInboxDeps): Promise<Response> {
+  try {
+    const token = await requireAgentToken(deps.db, request);
+    const waitSeconds = readWaitSeconds(request.url);
+    const notifications = await waitForAgentInbox(deps.db, token.id, {
+      waitMs: waitSeconds * 1000,
+      signal: request.signal,
+      pollMs: deps.pollMs,
+    });
+    return Response.json({ notifications }, { status: 200, headers: { 'cache-control': 'no-store' } });
+  } catch (err) {
+    return toAgentErrorResponse(err);
+  }
+}
+
+const ackBodySchema = z.object({ ids: z.array(z.uuid()).min(1).max(200) });
+
+export async function handleAcknowledgeAgentInbox(request: Request, deps: AgentInboxDeps): Promise<Response> {
+  try {
+    const token = await requireAgentToken(deps.db, request);
+    const bytes = await readBodyCapped(request, 64 * 1024);
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    } catch {
+      throw new DeskbellApiError('bad_request', 'The body is not JSON; send {"ids": ["<notification id>", …]}.', [
+        { path: 'body', message: 'must be JSON' },
+      ]);
+    }
+    const { ids } = ackBodySchema.parse(json);
+    const acknowledged = await acknowledgeAgentNotifications(deps.db, token.id, ids);
+    return Response.json({ acknowledged }, { status: 200, headers: { 'cache-control': 'no-store' } });
+  } catch (err) {
+    return toAgentErrorResponse(err);
+  }
+}

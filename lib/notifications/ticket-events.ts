@@ -1,0 +1,343 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import type { Selectable, Transaction } from 'kysely';
+import { z } from 'zod';
+import { parseCallbackPayload } from '@/lib/connectwise/callback-signature';
+import { listTicketNotes } from '@/lib/connectwise/notes';
+import { getTicket } from '@/lib/connectwise/tickets';
+import type { ManageTicket } from '@/lib/connectwise/types';
+import type { ManageAvailability, ManageContext } from '@/lib/intake/manage-context';
+import { pressFactsFromPayload } from '@/lib/intake/press-facts';
+import type { CreatedTicket } from '@/lib/intake/process-press';
+import type { JobQueue } from '@/lib/jobs/queue';
+import { PermanentJobError, type JobHandler } from '@/lib/jobs/worker';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import type { Database, PressesTable, TicketEventKind, TicketStatesTable } from '@/lib/store/schema';
+import { notifyAgentInboxes } from './agent-inbox';
+import { draftNotifications, insertNotifications, type NotificationTarget } from './notify';
+import { diffTicket, isStale, type DraftTicketEvent, type TicketState } from './ticket-diff';
+import type { NotificationSettings, TemplateValues } from './templates';
+
+/**
+ * From a stored callback to ticket events and notifications (the callback job), and the
+ * "created" event the pipeline records itself. Only tickets Deskbell created count: found
+ * by the press's stored ticket id, or by the press id Deskbell wrote into externalXRef.
+ */
+
+export type TicketEventDeps = {
+  db: DeskbellDatabase;
+  queue: JobQueue;
+  manage: () => Promise<ManageAvailability>;
+  loadSettings: (db: DeskbellDatabase) => Promise<NotificationSettings>;
+  /** Whether e-mail is a channel (SMTP configured). */
+  emailEnabled: boolean;
+};
+
+type PressRow = Pick<Selectable<PressesTable>, 'id' | 'agent_token_id' | 'payload' | 'ticket_id' | 'ticket_number'>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function findPressForTicket(db: DeskbellDatabase, ticketId: number, externalXRef: string | null): Promise<PressRow | undefined> {
+  const columns = ['id', 'agent_token_id', 'payload', 'ticket_id', 'ticket_number'] as const;
+  const byTicket = await db.selectFrom('presses').select(columns).where('ticket_id', '=', ticketId).executeTakeFirst();
+  if (byTicket) return byTicket;
+  if (!externalXRef || !UUID.test(externalXRef)) return undefined;
+  // externalXRef is writable in Manage: trust it only for a press whose ticket is not known
+  // yet (created, answer lost) or is this very ticket.
+  const byXRef = await db.selectFrom('presses').select(columns).where('id', '=', externalXRef.toLowerCase()).executeTakeFirst();
+  return byXRef && (byXRef.ticket_id === null || byXRef.ticket_id === ticketId) ? byXRef : undefined;
+}
+
+function toState(row: Selectable<TicketStatesTable>): TicketState {
+  return {
+    ticketId: row.ticket_id,
+    statusId: row.status_id,
+    statusName: row.status_name,
+    ownerIdentifier: row.owner_identifier,
+    ownerName: row.owner_name,
+    closed: row.closed === 1,
+    summary: row.summary,
+    lastUpdated: row.last_updated,
+    enteredBy: row.entered_by,
+    seenNoteIds: row.seen_note_ids === null ? null : (JSON.parse(row.seen_note_ids) as number[]),
+  };
+}
+
+function stateRow(state: TicketState, pressId: string): Omit<Selectable<TicketStatesTable>, 'ticket_id'> {
+  return {
+    press_id: pressId,
+    status_id: state.statusId,
+    status_name: state.statusName,
+    owner_identifier: state.ownerIdentifier,
+    owner_name: state.ownerName,
+    closed: state.closed ? 1 : 0,
+    summary: state.summary,
+    last_updated: state.lastUpdated,
+    entered_by: state.enteredBy,
+    seen_note_ids: state.seenNoteIds === null ? null : JSON.stringify(state.seenNoteIds),
+    updated_at: new Date().toISOString(),
+  };
+}
+
+function targetOf(press: PressRow): { target: NotificationTarget; name: string } {
+  let name = '';
+  let email: string | null = null;
+  try {
+    const facts = pressFactsFromPayload(JSON.parse(press.payload));
+    name = facts.name ?? '';
+    email = facts.email ?? null;
+  } catch {
+    // An unreadable payload still gets inbox notifications, just without a name.
+  }
+  return { target: { pressId: press.id, agentTokenId: press.agent_token_id, email }, name };
+}
+
+/** Member identifiers read better as names; an unreadable member table leaves identifiers. */
+async function memberNames(context: ManageContext): Promise<Map<string, string>> {
+  try {
+    const members = await context.tables.members();
+    return new Map(
+      members.map((m) => [m.identifier.toLowerCase(), [m.firstName, m.lastName].filter(Boolean).join(' ') || m.identifier]),
+    );
+  } catch {
+    return new Map();
+  }
+}
+
+type EventWrite = { draft: DraftTicketEvent; values: TemplateValues };
+
+/** Events, their notifications and the new state: all or nothing. */
+async function writeEvents(
+  trx: Transaction<Database>,
+  deps: Pick<TicketEventDeps, 'queue' | 'emailEnabled'>,
+  settings: NotificationSettings,
+  press: PressRow,
+  target: NotificationTarget,
+  ticketId: number,
+  writes: readonly EventWrite[],
+  callbackMessageId: string | null,
+): Promise<{ inserted: TicketEventKind[]; agentTokenIds: string[] }> {
+  const inserted: TicketEventKind[] = [];
+  const agentTokenIds: string[] = [];
+  for (const { draft, values } of writes) {
+    const id = randomUUID();
+    const result = await trx
+      .insertInto('ticket_events')
+      .values({
+        id,
+        press_id: press.id,
+        ticket_id: ticketId,
+        kind: draft.kind,
+        dedupe_key: draft.dedupeKey,
+        actor: values.actor || draft.actor,
+        internal: draft.internal ? 1 : 0,
+        details: JSON.stringify(draft.details),
+        occurred_at: draft.occurredAt,
+        recorded_at: new Date().toISOString(),
+        callback_message_id: callbackMessageId,
+      })
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .executeTakeFirst();
+    // Already recorded (a repeated callback, a retried job): its notifications exist too.
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) continue;
+    inserted.push(draft.kind);
+    const drafts = draftNotifications({ kind: draft.kind, internal: draft.internal, values }, target, settings, deps.emailEnabled);
+    const written = await insertNotifications(trx, deps.queue, { id, kind: draft.kind }, target, drafts);
+    agentTokenIds.push(...written.agentTokenIds);
+  }
+  return { inserted, agentTokenIds };
+}
+
+function valuesFor(ticket: Pick<ManageTicket, 'id' | 'summary' | 'statusName' | 'ownerName' | 'ownerIdentifier'>, press: PressRow, name: string, email: string | null) {
+  return (draft: DraftTicketEvent, actorName: string): TemplateValues => ({
+    ticketNumber: press.ticket_number ?? String(ticket.id),
+    ticketSubject: ticket.summary,
+    name,
+    email: email ?? '',
+    actor: actorName,
+    status: draft.details.toStatus ?? ticket.statusName ?? '',
+    owner: draft.details.owner ?? ticket.ownerName ?? ticket.ownerIdentifier ?? '',
+    note: draft.details.noteText ?? '',
+  });
+}
+
+// One ticket's callbacks are worked out one at a time: two "updated" callbacks for the same
+// change must not both compare against the same old state. (One process: SQLite.)
+const ticketLocks = new Map<number, Promise<unknown>>();
+async function withTicketLock<T>(ticketId: number, run: () => Promise<T>): Promise<T> {
+  const previous = ticketLocks.get(ticketId) ?? Promise.resolve();
+  const current = previous.catch(() => undefined).then(run);
+  ticketLocks.set(ticketId, current);
+  try {
+    return await current;
+  } finally {
+    if (ticketLocks.get(ticketId) === current) ticketLocks.delete(ticketId);
+  }
+}
+
+export type CallbackOutcome = { status: 'processed' | 'ignored'; reason?: string; events?: TicketEventKind[] };
+
+async function finishCallback(db: DeskbellDatabase | Transaction<Database>, id: string, outcome: CallbackOutcome): Promise<void> {
+  await db
+    .updateTable('callback_events')
+    .set({ status: outcome.status, outcome: JSON.stringify(outcome), processed_at: new Date().toISOString() })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function processCallbackEvent(deps: TicketEventDeps, callbackEventId: string): Promise<CallbackOutcome> {
+  const row = await deps.db.selectFrom('callback_events').selectAll().where('id', '=', callbackEventId).executeTakeFirst();
+  if (!row) throw new PermanentJobError(`callback ${callbackEventId} no longer exists`);
+  if (row.status !== 'pending') return JSON.parse(row.outcome ?? '{"status":"processed"}') as CallbackOutcome;
+  const parsed = parseCallbackPayload(JSON.parse(row.body));
+  const ignore = async (reason: string) => {
+    const outcome: CallbackOutcome = { status: 'ignored', reason };
+    await finishCallback(deps.db, row.id, outcome);
+    return outcome;
+  };
+  if (!parsed.ok) return ignore('unreadable callback');
+  const event = parsed.event;
+  if (event.recordType !== 'ticket') return ignore(`not a ticket callback (${event.recordType})`);
+  const press = await findPressForTicket(deps.db, event.recordId, event.ticket?.externalXRef ?? null);
+  if (!press) return ignore('not a ticket Deskbell created');
+  if (event.action === 'deleted') return ignore('the ticket was deleted in Manage');
+
+  const manage = await deps.manage();
+  if (!manage.ok) throw new Error(manage.reason);
+  const { context } = manage;
+
+  return withTicketLock(event.recordId, async () => {
+    const stored = await deps.db.selectFrom('ticket_states').selectAll().where('ticket_id', '=', event.recordId).executeTakeFirst();
+    const state = stored ? toState(stored) : null;
+    const ticket =
+      event.ticket && !isStale(event.ticket, state) ? event.ticket : await getTicket(context.client, event.recordId);
+    const [notes, names, settings] = await Promise.all([
+      listTicketNotes(context.client, event.recordId),
+      memberNames(context),
+      deps.loadSettings(deps.db),
+    ]);
+    const { events: drafts, next } = diffTicket(state, ticket, notes, new Date().toISOString());
+    const { target, name } = targetOf(press);
+    const values = valuesFor(ticket, press, name, target.email);
+    const writes = drafts.map((draft) => ({
+      draft,
+      values: values(draft, draft.actor ? (names.get(draft.actor.toLowerCase()) ?? draft.actor) : 'Your technician'),
+    }));
+    const result = await deps.db.transaction().execute(async (trx) => {
+      const written = await writeEvents(trx, deps, settings, press, target, event.recordId, writes, event.messageId);
+      const rowValues = stateRow(next, press.id);
+      await trx
+        .insertInto('ticket_states')
+        .values({ ticket_id: event.recordId, ...rowValues })
+        .onConflict((oc) => oc.column('ticket_id').doUpdateSet(rowValues))
+        .execute();
+      const outcome: CallbackOutcome = { status: 'processed', events: written.inserted };
+      await finishCallback(trx, row.id, outcome);
+      return { outcome, agentTokenIds: written.agentTokenIds };
+    });
+    notifyAgentInboxes(result.agentTokenIds);
+    return result.outcome;
+  });
+}
+
+const callbackJobPayload = z.object({ callbackEventId: z.uuid() });
+
+export function createCallbackJobHandler(deps: TicketEventDeps): JobHandler {
+  return {
+    async run(job) {
+      const { callbackEventId } = callbackJobPayload.parse(job.payload);
+      await processCallbackEvent(deps, callbackEventId);
+    },
+  };
+}
+
+/**
+ * The pipeline's own event: the ticket exists. Also the baseline later callbacks are compared
+ * with; the notes are read on the first callback (the press's description note is ours).
+ */
+export async function recordTicketCreated(
+  deps: Pick<TicketEventDeps, 'db' | 'queue' | 'loadSettings' | 'emailEnabled'>,
+  pressId: string,
+  ticket: CreatedTicket,
+): Promise<void> {
+  const press = await deps.db
+    .selectFrom('presses')
+    .select(['id', 'agent_token_id', 'payload', 'ticket_id', 'ticket_number'])
+    .where('id', '=', pressId)
+    .executeTakeFirst();
+  if (!press) return;
+  const settings = await deps.loadSettings(deps.db);
+  const { target, name } = targetOf(press);
+  const now = new Date().toISOString();
+  const draft: DraftTicketEvent = {
+    kind: 'created',
+    dedupeKey: `created:${pressId}`,
+    actor: null,
+    internal: false,
+    occurredAt: now,
+    details: { toStatus: ticket.statusName },
+  };
+  const values = valuesFor({ ...ticket }, press, name, target.email)(draft, 'Deskbell');
+  const state: TicketState = {
+    ticketId: ticket.id,
+    statusId: ticket.statusId,
+    statusName: ticket.statusName,
+    ownerIdentifier: ticket.ownerIdentifier,
+    ownerName: ticket.ownerName,
+    closed: false,
+    summary: ticket.summary,
+    lastUpdated: ticket.lastUpdated,
+    enteredBy: ticket.enteredBy,
+    seenNoteIds: null,
+  };
+  const { agentTokenIds } = await deps.db.transaction().execute(async (trx) => {
+    const written = await writeEvents(trx, deps, settings, press, target, ticket.id, [{ draft, values }], null);
+    // A callback may already have set the state (it raced the pipeline's last write): keep it.
+    await trx
+      .insertInto('ticket_states')
+      .values({ ticket_id: ticket.id, ...stateRow(state, pressId) })
+      .onConflict((oc) => oc.column('ticket_id').doNothing())
+      .execute();
+    return written;
+  });
+  notifyAgentInboxes(agentTokenIds);
+}
+
+export type TicketTimelineEntry = {
+  id: string;
+  kind: TicketEventKind;
+  actor: string | null;
+  internal: boolean;
+  occurredAt: string;
+  details: DraftTicketEvent['details'];
+  notifications: { channel: string; status: string; deliveredAt: string | null; acknowledgedAt: string | null; lastError: string | null }[];
+};
+
+/** A press's ticket events with what was sent for each: the report's and the pod's timeline. */
+export async function listTicketTimeline(db: DeskbellDatabase, pressId: string): Promise<TicketTimelineEntry[]> {
+  const [events, notifications] = await Promise.all([
+    db.selectFrom('ticket_events').selectAll().where('press_id', '=', pressId).orderBy('occurred_at').orderBy('recorded_at').execute(),
+    db
+      .selectFrom('notifications')
+      .select(['event_id', 'channel', 'status', 'delivered_at', 'acknowledged_at', 'last_error'])
+      .where('press_id', '=', pressId)
+      .execute(),
+  ]);
+  return events.map((e) => ({
+    id: e.id,
+    kind: e.kind,
+    actor: e.actor,
+    internal: e.internal === 1,
+    occurredAt: e.occurred_at,
+    details: JSON.parse(e.details) as DraftTicketEvent['details'],
+    notifications: notifications
+      .filter((n) => n.event_id === e.id)
+      .map((n) => ({
+        channel: n.channel,
+        status: n.status,
+        deliveredAt: n.delivered_at,
+        acknowledgedAt: n.acknowledged_at,
+        lastError: n.last_error,
+      })),
+  }));
+}
