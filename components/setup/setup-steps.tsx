@@ -18,7 +18,7 @@ const STATE_MARK: Record<WizardStepState, string> = { done: '\u2713', failing: '
 export function SetupSteps({ steps, current }: { steps: WizardStep[]; current?: WizardStepId }) {
   return (
     <nav aria-label="Setup steps">
-      <ol className="grid gap-2 sm:grid-cols-4 lg:grid-cols-7">
+      <ol className="grid gap-2 sm:grid-cols-4 lg:grid-cols-8">
         {steps.map((step) => (
           <li key={step.id}>
             <Link

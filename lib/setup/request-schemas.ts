@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { DeskbellApiError } from '@/lib/api/errors';
 import { ticketDefaultsSchema } from '@/lib/settings/intake-settings';
+import { callbackTargetSchema } from './callback-registration';
 
 /**
  * Bodies of the setup API, validated at the boundary. Field paths in zod's errors match the
@@ -54,6 +55,13 @@ export const agentTokenBodySchema = z.object({
 });
 
 export const boardIdSchema = z.coerce.number().int().positive();
+
+/** What Manage's callback should report: `{level: 'owner'}` or `{level: 'board', boardIds: [1..50 ids]}`. */
+export const callbackRegistrationBodySchema = callbackTargetSchema;
+/** Manage's callback id, from the URL. */
+export const callbackIdSchema = z.coerce.number({ error: 'A callback id is a number.' }).int('A callback id is a whole number.').positive('A callback id is a positive number.');
+/** `POST /api/admin/setup/callbacks/{id}?action=repair`: the one action a POST on a callback takes. */
+export const callbackActionSchema = z.literal('repair', { error: 'Say what to do with the callback: ?action=repair (DELETE removes it).' });
 export const tokenIdSchema = z.uuid();
 
 /** The request's JSON, validated; a body that is not JSON is a 400 with a plain message. */

@@ -6,6 +6,7 @@ import { loadIntakeSettings } from '@/lib/settings/intake-settings';
 import { describeManageConnection, type StoredManageConnection } from '@/lib/settings/manage-connection';
 import { readSetting } from '@/lib/settings/settings-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
+import { readCallbackRegistration } from './callback-registration';
 import { readSetupCheck, type SetupCheck } from './setup-checks';
 
 /**
@@ -13,7 +14,7 @@ import { readSetupCheck, type SetupCheck } from './setup-checks';
  * Reads the database only: rendering a setup page never waits for Manage.
  */
 
-export type WizardStepId = 'connection' | 'permissions' | 'unregistered' | 'defaults' | 'rules' | 'agents' | 'later';
+export type WizardStepId = 'connection' | 'permissions' | 'unregistered' | 'defaults' | 'rules' | 'agents' | 'callbacks' | 'later';
 /** `optional`: nothing is missing, and nothing is set either (no dispatcher rules). */
 export type WizardStepState = 'done' | 'failing' | 'todo' | 'optional' | 'later';
 
@@ -40,7 +41,8 @@ export const WIZARD_STEPS: readonly Pick<WizardStep, 'id' | 'number' | 'title' |
   { id: 'defaults', number: 4, title: 'Defaults', href: '/setup/defaults' },
   { id: 'rules', number: 5, title: 'Rules', href: '/setup/rules' },
   { id: 'agents', number: 6, title: 'Agents', href: '/setup/agents' },
-  { id: 'later', number: 7, title: 'Callback, Pod', href: '/setup/later' },
+  { id: 'callbacks', number: 7, title: 'Callbacks', href: '/setup/callbacks' },
+  { id: 'later', number: 8, title: 'Pod', href: '/setup/later' },
 ];
 
 function fromCheck(check: SetupCheck | undefined, todo: string): Pick<WizardStep, 'state' | 'detail'> {
@@ -57,6 +59,8 @@ export function computeWizardSteps(input: {
   activeTokens: number;
   /** The active rules version; absent or null when none was saved. */
   rules?: { version: number; createdBy: string; empty: boolean } | null;
+  /** The stored callback registration and its last sync; absent or null when none was stored. */
+  callbacks?: { level: 'owner' | 'board'; boards: number; registered: number; failed: number } | null;
 }): WizardStep[] {
   const { connection, checks } = input;
   const states: Record<WizardStepId, Pick<WizardStep, 'state' | 'detail'>> = {
@@ -78,7 +82,8 @@ export function computeWizardSteps(input: {
       input.rules && !input.rules.empty
         ? { state: 'done', detail: `Rules v${input.rules.version} are active (saved by ${input.rules.createdBy}).` }
         : { state: 'optional', detail: input.rules ? `Rules v${input.rules.version} are empty: every press uses the defaults.` : 'No rules: every press uses the defaults. Add rules to route presses.' },
-    later: { state: 'later', detail: 'The callback and the pod arrive in later releases.' },
+    callbacks: callbacksState(input.callbacks),
+    later: { state: 'later', detail: 'The Manage pod arrives in a later release.' },
     agents:
       input.activeTokens > 0
         ? { state: 'done', detail: `${input.activeTokens} active agent token(s).` }
@@ -87,8 +92,17 @@ export function computeWizardSteps(input: {
   return WIZARD_STEPS.map((step) => ({ ...step, ...states[step.id] }));
 }
 
+function callbacksState(c: { level: 'owner' | 'board'; boards: number; registered: number; failed: number } | null | undefined): Pick<WizardStep, 'state' | 'detail'> {
+  if (!c) return { state: 'todo', detail: 'Register the callback, so Manage tells Deskbell when a ticket moves.' };
+  const scope = c.level === 'owner' ? 'all tickets (owner level)' : `${c.boards} board(s)`;
+  const wanted = c.level === 'owner' ? 1 : c.boards;
+  if (c.failed > 0) return { state: 'failing', detail: `${c.registered} of ${wanted} callback(s) registered for ${scope}; Manage refused ${c.failed} change(s).` };
+  if (c.registered === 0) return { state: 'todo', detail: `No callback for ${scope} is registered in Manage; register again.` };
+  return { state: 'done', detail: `${c.registered} callback(s) registered for ${scope}.` };
+}
+
 export async function loadWizardStatus(db: DeskbellDatabase): Promise<WizardStatus> {
-  const [connection, connectionCheck, permissions, unregisteredCheck, settings, savedDefaults, tokens, rules] = await Promise.all([
+  const [connection, connectionCheck, permissions, unregisteredCheck, settings, savedDefaults, tokens, rules, callbacks] = await Promise.all([
     describeManageConnection(db),
     readSetupCheck(db, 'connection'),
     readSetupCheck(db, 'permissions'),
@@ -97,6 +111,7 @@ export async function loadWizardStatus(db: DeskbellDatabase): Promise<WizardStat
     readSetting(db, SETTING_KEYS.ticketDefaults, ticketDefaultsSchema),
     listAgentTokens(db),
     findActiveRules(db),
+    readCallbackRegistration(db),
   ]);
   const checks = { connection: connectionCheck, permissions, unregistered: unregisteredCheck };
   return {
@@ -109,6 +124,12 @@ export async function loadWizardStatus(db: DeskbellDatabase): Promise<WizardStat
       defaultsSaved: savedDefaults !== undefined,
       activeTokens: tokens.filter((t) => !t.revokedAt).length,
       rules: rules && { version: rules.version, createdBy: rules.createdBy, empty: rules.source.trim() === '' },
+      callbacks: callbacks && {
+        level: callbacks.level,
+        boards: callbacks.level === 'board' ? callbacks.boardIds.length : 0,
+        registered: callbacks.lastSync.registered,
+        failed: callbacks.lastSync.failed,
+      },
     }),
   };
 }

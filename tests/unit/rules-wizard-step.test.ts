@@ -5,7 +5,7 @@ const base = { connection: null, checks: {}, unregisteredIdsStored: false, defau
 const rulesStep = (rules: Parameters<typeof computeWizardSteps>[0]['rules']) => computeWizardSteps({ ...base, rules }).find((s) => s.id === 'rules')!;
 
 describe('the Rules step in the step indicator', () => {
-  it('is a real step 5; Callback and Pod stay a later-release placeholder', () => {
+  it('is a real step 5, before Agents, Callbacks and the later-release Pod step', () => {
     expect(WIZARD_STEPS.map((s) => `${s.number}. ${s.title}`)).toEqual([
       '1. Connection',
       '2. Permissions',
@@ -13,10 +13,11 @@ describe('the Rules step in the step indicator', () => {
       '4. Defaults',
       '5. Rules',
       '6. Agents',
-      '7. Callback, Pod',
+      '7. Callbacks',
+      '8. Pod',
     ]);
     expect(WIZARD_STEPS.find((s) => s.id === 'rules')!.href).toBe('/setup/rules');
-    expect(computeWizardSteps(base).find((s) => s.id === 'later')).toMatchObject({ state: 'later', detail: 'The callback and the pod arrive in later releases.' });
+    expect(computeWizardSteps(base).find((s) => s.id === 'later')).toMatchObject({ state: 'later', detail: 'The Manage pod arrives in a later release.' });
   });
 
   it('is optional without rules (or with empty ones), and done with active rules', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredManageConnection } from '@/lib/settings/manage-connection';
-import { computeWizardSteps } from '@/lib/setup/wizard-status';
+import { computeWizardSteps, WIZARD_STEPS } from '@/lib/setup/wizard-status';
 
 const connection: StoredManageConnection = {
   endpoint: 'cw.example/v4_6_release',
@@ -18,7 +18,7 @@ const states = (input: Parameters<typeof computeWizardSteps>[0]) => Object.fromE
 
 describe('step indicator', () => {
   it('a fresh install has everything to do, and the later features marked as later', () => {
-    expect(states(base)).toEqual({ connection: 'todo', permissions: 'todo', unregistered: 'todo', defaults: 'todo', rules: 'optional', agents: 'todo', later: 'later' });
+    expect(states(base)).toEqual({ connection: 'todo', permissions: 'todo', unregistered: 'todo', defaults: 'todo', rules: 'optional', agents: 'todo', callbacks: 'todo', later: 'later' });
   });
 
   it('a failed connection test shows failing even before anything is saved', () => {
@@ -36,12 +36,26 @@ describe('step indicator', () => {
         defaultsSaved: true,
         activeTokens: 2,
       }),
-    ).toEqual({ connection: 'done', permissions: 'failing', unregistered: 'done', defaults: 'done', rules: 'optional', agents: 'done', later: 'later' });
+    ).toEqual({ connection: 'done', permissions: 'failing', unregistered: 'done', defaults: 'done', rules: 'optional', agents: 'done', callbacks: 'todo', later: 'later' });
   });
 
   it('stored catch-all ids with a failing last check are failing; a stored, untested connection is still to do', () => {
     const s = states({ ...base, connection, checks: { unregistered: check(false) }, unregisteredIdsStored: true });
     expect(s.unregistered).toBe('failing');
     expect(s.connection).toBe('todo');
+  });
+
+  it('step 7 is Callbacks and step 8 the Pod, a later-release placeholder', () => {
+    expect(WIZARD_STEPS.slice(6).map((s) => `${s.number}. ${s.title} ${s.href}`)).toEqual(['7. Callbacks /setup/callbacks', '8. Pod /setup/later']);
+    expect(computeWizardSteps(base).find((s) => s.id === 'later')).toMatchObject({ state: 'later', detail: 'The Manage pod arrives in a later release.' });
+  });
+
+  it('callbacks: to do until a registration is stored, then done with the count, failing when Manage refused a change', () => {
+    const step = (callbacks: Parameters<typeof computeWizardSteps>[0]['callbacks']) => computeWizardSteps({ ...base, connection, callbacks }).find((s) => s.id === 'callbacks')!;
+    expect(step(undefined)).toMatchObject({ state: 'todo', detail: 'Register the callback, so Manage tells Deskbell when a ticket moves.' });
+    expect(step({ level: 'owner', boards: 0, registered: 1, failed: 0 })).toMatchObject({ state: 'done', detail: '1 callback(s) registered for all tickets (owner level).' });
+    expect(step({ level: 'board', boards: 2, registered: 2, failed: 0 })).toMatchObject({ state: 'done', detail: '2 callback(s) registered for 2 board(s).' });
+    expect(step({ level: 'board', boards: 3, registered: 1, failed: 2 })).toMatchObject({ state: 'failing', detail: '1 of 3 callback(s) registered for 3 board(s); Manage refused 2 change(s).' });
+    expect(step({ level: 'owner', boards: 0, registered: 0, failed: 0 })).toMatchObject({ state: 'todo' });
   });
 });
