@@ -15,5 +15,5 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  matcher: ['/setup/:path*', '/presses/:path*', '/audit/:path*'],
+  matcher: ['/setup/:path*', '/presses/:path*', '/audit/:path*', '/notifications/:path*'],
 };

@@ -8,6 +8,7 @@ export const dynamic = 'force-dynamic';
 const NAV = [
   { href: '/setup', label: 'Setup' },
   { href: '/presses', label: 'Presses' },
+  { href: '/notifications', label: 'Notifications' },
   { href: '/audit', label: 'Audit log' },
 ] as const;
 

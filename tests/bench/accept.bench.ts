@@ -14,6 +14,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import { sniffImage } from '@/lib/intake/sniff-image';
+import { environmentForChild } from '@/lib/env';
 import { openDatabase } from '@/lib/store/database';
 import { stopChild } from './sim-child';
 import { summariseLatencies, type LatencySummary } from './stats';
@@ -137,16 +138,23 @@ export function buildBenchPress(factory: ScreenshotFactory, index: number, scree
 // ---------------------------------------------------------------------------------------
 // The server child
 
-const readySchema = z.object({ url: z.url(), token: z.string().min(1) });
+const readySchema = z.object({ url: z.url(), token: z.string().min(1), callbackPath: z.string().optional() });
 const START_TIMEOUT_MS = 30_000;
 
-type AcceptServer = z.infer<typeof readySchema> & { pid: number; stop(): Promise<void> };
+export type AcceptServer = z.infer<typeof readySchema> & { pid: number; stop(): Promise<void> };
 
-async function startAcceptServerChild(dbFile: string): Promise<AcceptServer> {
+/**
+ * With `manageBaseUrl` the child also serves the Manage callback route, pinned to that Manage
+ * (its ready line then names the callback path, token included).
+ */
+export async function startAcceptServerChild(dbFile: string, options: { manageBaseUrl?: string } = {}): Promise<AcceptServer> {
+  const args = [path.join(repoRoot, 'tests/bench/http-server.ts'), dbFile, ...(options.manageBaseUrl ? [options.manageBaseUrl] : [])];
   // react-server resolves `server-only` to its empty module, as under Next.js and `npm run bench`.
-  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(repoRoot, 'tests/bench/http-server.ts'), dbFile], {
+  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', ...args], {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'pipe'],
+    // The callback path token is sealed at rest: the child needs a secret key of its own.
+    env: environmentForChild({ DESKBELL_SECRET_KEY: randomBytes(32).toString('base64') }),
   });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {

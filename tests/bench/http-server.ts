@@ -2,7 +2,11 @@
  * The accept half of Deskbell behind a plain node:http server, run as a CHILD process of the
  * benchmark so the load generator and the server do not share one event loop.
  *
- * Usage: node --conditions=react-server --import tsx tests/bench/http-server.ts <sqlite file>
+ * Usage: node --conditions=react-server --import tsx tests/bench/http-server.ts <sqlite file> [manage base url]
+ *
+ * With a Manage base URL it also serves `POST /api/connectwise/callback/{token}` with the
+ * production receiver (handleManageCallback), key_url pinned to that Manage; the ready line
+ * then carries `callbackPath`. Callbacks are stored and their jobs queued, never processed.
  *
  * It opens (and migrates) a SQLite FILE database in WAL mode exactly as production does,
  * creates one agent token, and serves `POST /api/v1/presses` with the production route
@@ -21,6 +25,10 @@ import { createAgentToken } from '@/lib/auth/agent-tokens';
 import { handleCreatePress } from '@/lib/intake/accept-press';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { migrateToLatest, openDatabase } from '@/lib/store/database';
+import type { ManageConnectionState } from '@/lib/connectwise/connection';
+import { createCallbackVerifier } from '@/lib/connectwise/callback-signature';
+import { getOrCreateCallbackPathToken } from '@/lib/notifications/callback-path-token';
+import { handleManageCallback, type ReceiveCallbackDeps } from '@/lib/notifications/receive-callback';
 
 const dbFile = process.argv[2];
 if (!dbFile) throw new Error('usage: http-server.ts <sqlite file>');
@@ -29,6 +37,19 @@ const db = openDatabase({ dialect: 'sqlite', file: dbFile });
 await migrateToLatest(db);
 const queue = createSqlJobQueue(db);
 const { token } = await createAgentToken(db, 'bench agent');
+
+const manageBaseUrl = process.argv[3];
+const callbackToken = manageBaseUrl ? await getOrCreateCallbackPathToken(db) : undefined;
+const callbackPath = callbackToken ? `/api/connectwise/callback/${callbackToken}` : undefined;
+const callbackDeps: ReceiveCallbackDeps | undefined = manageBaseUrl
+  ? {
+      db,
+      queue,
+      verifier: createCallbackVerifier(),
+      loadConnection: async () => ({ configured: true, options: { baseUrl: manageBaseUrl } }) as unknown as ManageConnectionState,
+      maxBodyBytes: 256 * 1024,
+    }
+  : undefined;
 
 function toWebRequest(req: http.IncomingMessage, origin: string): Request {
   const headers = new Headers();
@@ -75,6 +96,10 @@ const server = http.createServer((req, res) => {
         res.once('finish', () => serverMs.push(performance.now() - arrived));
         const response = await handleCreatePress(toWebRequest(req, origin), { db, queue, publicUrl: null });
         await sendWebResponse(res, response);
+      } else if (req.method === 'POST' && callbackPath && callbackDeps && req.url?.split('?')[0] === callbackPath) {
+        const arrived = performance.now();
+        res.once('finish', () => serverMs.push(performance.now() - arrived));
+        await sendWebResponse(res, await handleManageCallback(toWebRequest(req, origin), callbackToken!, callbackDeps));
       } else if (req.url === '/__bench/stats' && (req.method === 'GET' || req.method === 'DELETE')) {
         if (req.method === 'DELETE') {
           serverMs = [];
@@ -98,7 +123,7 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const address = server.address();
 if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
 origin = `http://127.0.0.1:${address.port}`;
-process.stdout.write(`${JSON.stringify({ url: origin, token })}\n`);
+process.stdout.write(`${JSON.stringify({ url: origin, token, callbackPath })}\n`);
 
 let closing = false;
 async function shutDown(): Promise<void> {

@@ -10,6 +10,7 @@
  * - press-to-ticket: --ticket-presses=N [10] --ticket-cold=N [3] --latency-ms=N [150]
  *   --rtt-samples=N [11]
  * - rule sandbox: --rules-evals=N [1000] --rules-warmup=N [50] --rules-cold=N [3]
+ * - callback acknowledgement: --callbacks=N [2000] --callback-clients=N [50] --callback-warmup=N [50]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,7 @@ import path from 'node:path';
 import { serverEnv } from '@/lib/env';
 import { benchAccept, type AcceptResult } from './accept.bench';
 import { benchAdapterOverhead, type AdapterOverheadResult } from './adapter-overhead.bench';
+import { benchCallbackAck, type CallbackAckResult } from './callbacks.bench';
 import { benchPressToTicket, type PressGroupResult, type PressTiming, type PressToTicketResult } from './press-to-ticket.bench';
 import { benchRules, type RulesBenchResult } from './rules.bench';
 import { benchSetupCache, type SetupCacheResult } from './setup-cache.bench';
@@ -44,6 +46,7 @@ type Report = {
   accept: AcceptResult;
   pressToTicket: PressToTicketResult;
   rules: RulesBenchResult;
+  callbacks: CallbackAckResult;
 };
 
 function signedMs(ms: number): string {
@@ -98,6 +101,7 @@ function renderMarkdown(r: Report): string {
     renderAccept(r.accept),
     renderPressToTicket(r.pressToTicket),
     renderRules(r.rules),
+    renderCallbacks(r.callbacks),
   ].join('\n');
 }
 
@@ -230,6 +234,28 @@ function renderRules(r: RulesBenchResult): string {
   ].join('\n');
 }
 
+function renderCallbacks(c: CallbackAckResult): string {
+  return [
+    `## 6. Callback acknowledgement (\`POST /api/connectwise/callback/{token}\`, ${c.concurrency} concurrent callbacks, ${c.callbacks} signed callbacks of ${(c.bodyBytes / 1024).toFixed(1)} KiB after ${c.warmup} warm-up)`,
+    '',
+    '- Receiver: the production handler in a child process over a SQLite file (WAL); signature checked against the key from the simulator\'s key_url (fetched once, cached); each 204 means stored + job queued.',
+    '',
+    '| measure | value | what it is |',
+    '|---|---:|---|',
+    `| ack p50 | ${formatMs(c.latency.medianMs)} ms | client-side, request sent to 204 received |`,
+    `| ack p90 / p99 | ${formatMs(c.latency.p90Ms)} / ${formatMs(c.latency.p99Ms)} ms | |`,
+    `| ack max | ${formatMs(c.latency.maxMs)} ms | Manage gives up at 5000 ms |`,
+    `| server-side p50 / p99 | ${formatMs(c.serverMs.medianMs)} / ${formatMs(c.serverMs.p99Ms)} ms | arrival to response flushed, in the receiver |`,
+    `| throughput | ${c.latency.callsPerSecond.toFixed(0)} callbacks/s | |`,
+    `| first callback (cold key) | ${formatMs(c.coldFirstMs)} ms | includes fetching the signing key from key_url |`,
+    `| receiver event-loop delay p50 / p99 / max | ${c.eventLoopDelayMs.p50} / ${c.eventLoopDelayMs.p99} / ${c.eventLoopDelayMs.max} ms | |`,
+    `| replayed MessageIds | ${c.replays.sent} sent, p50 ${formatMs(c.replays.medianMs)} ms, p99 ${formatMs(c.replays.p99Ms)} ms, ${c.replays.allNoContent ? 'all 204' : 'NOT all 204'} | duplicates answered, not stored again |`,
+    `| stored | ${c.stored.callbackEvents} callbacks, ${c.stored.jobs} jobs (expected ${c.stored.expected} each) | read back from the database file |`,
+    `| statuses | ${Object.entries(c.statuses).map(([k, v]) => `${k}: ${v}`).join(', ')} | |`,
+    '',
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   const calls = readIntArg('calls', 2000);
   const warmup = readIntArg('warmup', 200);
@@ -245,6 +271,11 @@ async function main(): Promise<void> {
   const latencyMs = readIntArg('latency-ms', 150);
   const rttSamples = readIntArg('rtt-samples', 11);
   const rulesOptions = { evaluations: readIntArg('rules-evals', 1000), warmup: readIntArg('rules-warmup', 50), coldStarts: readIntArg('rules-cold', 3) };
+  const callbackOptions = {
+    callbacks: readIntArg('callbacks', 2000),
+    concurrency: readIntArg('callback-clients', 50),
+    warmup: readIntArg('callback-warmup', 50),
+  };
   const env = serverEnv();
   const apiVersion = env.MANAGE_API_VERSION;
 
@@ -261,6 +292,7 @@ async function main(): Promise<void> {
       apiVersion,
       ttlSeconds: env.MANAGE_SETUP_CACHE_TTL_SECONDS,
     });
+    const callbacks = await benchCallbackAck(sim, callbackOptions);
     // The simulator is idle from here; stop it so the accept run has the machine to itself.
     await sim.stop();
     const accept = await benchAccept(acceptOptions);
@@ -282,6 +314,7 @@ async function main(): Promise<void> {
       accept,
       pressToTicket,
       rules,
+      callbacks,
     };
   } finally {
     await sim.stop();

@@ -1,0 +1,194 @@
+import 'server-only';
+import { z } from 'zod';
+import { listTicketNotes } from '@/lib/connectwise/notes';
+import { getTicket } from '@/lib/connectwise/tickets';
+import type { ManageTicketNote } from '@/lib/connectwise/types';
+import type { ManageAvailability } from '@/lib/intake/manage-context';
+import { pressFactsFromPayload } from '@/lib/intake/press-facts';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import type { TicketEventKind } from '@/lib/store/schema';
+import {
+  renderTemplate,
+  templateSchema,
+  TICKET_EVENT_KINDS,
+  type NotificationTemplate,
+  type TemplateValues,
+} from './templates';
+
+/**
+ * What an admin's (unsaved) template looks like with real values: the most recent press
+ * that has a ticket, its end user from the stored press, and the ticket as Manage has it now.
+ * Manage being down or slow never fails a preview: it falls back to sample values and says so.
+ */
+
+export const notificationPreviewBodySchema = z.object({
+  kind: z.enum(TICKET_EVENT_KINDS),
+  template: templateSchema,
+});
+export type NotificationPreviewBody = z.infer<typeof notificationPreviewBodySchema>;
+
+export type NotificationPreviewSource = { pressId: string; ticketId: number; ticketNumber: string };
+
+export type NotificationPreview = {
+  rendered: NotificationTemplate;
+  /** The press and ticket the values came from; null when sample values were used. */
+  source: NotificationPreviewSource | null;
+  /** Why sample values were used; null with a real source. */
+  sampleReason: string | null;
+};
+
+/** Manage is the app's context, or a function that finds it (getAppManageContext). */
+export type PreviewManage = ManageAvailability | (() => ManageAvailability | Promise<ManageAvailability>);
+
+export const NOTE_PLACEHOLDER = "(the note's text)";
+
+/** Shown instead of real values; plainly made up so nobody mistakes them for a real ticket. */
+export const SAMPLE_VALUES: TemplateValues = {
+  ticketNumber: '12345',
+  ticketSubject: 'Sample: the printer on the second floor is jammed',
+  name: 'Alex Sample',
+  email: 'alex.sample@example.com',
+  actor: 'Sample Technician',
+  status: 'In Progress',
+  owner: 'Sample Technician',
+  note: 'Sample note: a new drum is on its way and should arrive tomorrow.',
+};
+
+/** A live preview is re-run as the admin types: Manage gets this long before samples are shown. */
+const MANAGE_WAIT_MS = 4_000;
+/** Real values are reused briefly, so typing does not cost two Manage calls per pause. */
+const CACHE_MS = 20_000;
+
+type RealValues = { values: TemplateValues; source: NotificationPreviewSource; latestNote: ManageTicketNote | null };
+const cache = new Map<string, { at: number; result: Promise<RealValues> }>();
+
+/** For tests: forget the values read from Manage. */
+export function clearNotificationPreviewCache(): void {
+  cache.clear();
+}
+
+export async function previewNotification(
+  db: DeskbellDatabase,
+  manage: PreviewManage,
+  kind: TicketEventKind,
+  template: NotificationTemplate,
+): Promise<NotificationPreview> {
+  const sample = (sampleReason: string): NotificationPreview => ({
+    rendered: renderTemplate(template, SAMPLE_VALUES),
+    source: null,
+    sampleReason,
+  });
+
+  const press = await db
+    .selectFrom('presses')
+    .select(['id', 'payload', 'ticket_id', 'ticket_number'])
+    .where('status', '=', 'ticket_created')
+    .where('ticket_id', 'is not', null)
+    .orderBy('received_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!press || press.ticket_id === null) {
+    return sample('No press has a ticket yet, so sample values are shown. Once a press creates a ticket, the preview uses it.');
+  }
+
+  let availability: ManageAvailability;
+  try {
+    availability = typeof manage === 'function' ? await manage() : manage;
+  } catch (err) {
+    return sample(`Manage could not be reached (${describe(err)}), so sample values are shown.`);
+  }
+  if (!availability.ok) {
+    return sample(`Manage is not available (${availability.reason}), so sample values are shown.`);
+  }
+
+  const key = `${press.id}:${press.ticket_id}`;
+  const now = Date.now();
+  for (const [k, e] of cache) if (now - e.at > CACHE_MS) cache.delete(k);
+  let entry = cache.get(key);
+  if (!entry) {
+    const result = readRealValues(availability, press as typeof press & { ticket_id: number });
+    entry = { at: now, result };
+    cache.set(key, entry);
+    // A failure is not kept: the next keystroke tries Manage again.
+    result.catch(() => {
+      if (cache.get(key)?.result === result) cache.delete(key);
+    });
+  }
+
+  let real: RealValues;
+  try {
+    real = await withTimeout(entry.result, MANAGE_WAIT_MS);
+  } catch (err) {
+    return sample(`Manage could not be reached (${describe(err)}), so sample values are shown.`);
+  }
+  const values = kind === 'note_added' && real.latestNote?.createdBy ? { ...real.values, actor: real.latestNote.createdBy } : real.values;
+  return { rendered: renderTemplate(template, values), source: real.source, sampleReason: null };
+}
+
+async function readRealValues(
+  availability: Extract<ManageAvailability, { ok: true }>,
+  press: { id: string; payload: string; ticket_id: number; ticket_number: string | null },
+): Promise<RealValues> {
+  const client = availability.context.client;
+  const ticket = await getTicket(client, press.ticket_id);
+  // Notes are a nicety: the preview still uses the ticket when they cannot be read.
+  const notes = await listTicketNotes(client, press.ticket_id).catch(() => [] as ManageTicketNote[]);
+  const latestNote = latestExternalNote(notes);
+  const person = personFromPayload(press.payload);
+  const ticketNumber = press.ticket_number ?? String(press.ticket_id);
+  return {
+    values: {
+      ticketNumber,
+      ticketSubject: ticket.summary,
+      name: person.name ?? ticket.contactName ?? '',
+      email: person.email ?? ticket.contactEmailAddress ?? '',
+      actor: ticket.updatedBy ?? ticket.ownerName ?? '',
+      status: ticket.statusName ?? '',
+      owner: ticket.ownerName ?? ticket.ownerIdentifier ?? '',
+      note: latestNote?.text.trim() ? latestNote.text : NOTE_PLACEHOLDER,
+    },
+    source: { pressId: press.id, ticketId: press.ticket_id, ticketNumber },
+    latestNote,
+  };
+}
+
+/** The newest note the end user could see (internal analysis never reaches them). */
+export function latestExternalNote(notes: readonly ManageTicketNote[]): ManageTicketNote | null {
+  let latest: ManageTicketNote | null = null;
+  for (const note of notes) {
+    if (note.internal) continue;
+    if (!latest || compareNotes(note, latest) > 0) latest = note;
+  }
+  return latest;
+}
+
+function compareNotes(a: ManageTicketNote, b: ManageTicketNote): number {
+  const at = a.dateCreated ? Date.parse(a.dateCreated) : NaN;
+  const bt = b.dateCreated ? Date.parse(b.dateCreated) : NaN;
+  if (!Number.isNaN(at) && !Number.isNaN(bt) && at !== bt) return at - bt;
+  return a.id - b.id;
+}
+
+function personFromPayload(payload: string): { name?: string; email?: string } {
+  try {
+    const facts = pressFactsFromPayload(JSON.parse(payload));
+    return { name: facts.name, email: facts.email };
+  } catch {
+    // An unreadable stored press: the ticket's contact still names the person.
+    return {};
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} seconds`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function describe(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}
