@@ -2,34 +2,8 @@
  * The Notifications page in Chromium: edit a template, watch the live preview follow, save,
  * reload and find it kept; an emptied body is refused with a sentence next to the field.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-
-const adminFile = path.resolve(import.meta.dirname, '../../test-results/e2e-data/admin.json');
-type E2eAdmin = { setupCode: string; email: string; name: string; password: string };
-
-/** Signs in; on a fresh server (this spec run alone) creates the first admin from the printed setup code. */
-async function signIn(page: Page, next: string): Promise<void> {
-  const admin = JSON.parse(fs.readFileSync(adminFile, 'utf8')) as E2eAdmin;
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  const first = page.getByRole('form', { name: 'Create the first admin' });
-  if (await first.isVisible()) {
-    await first.getByLabel('Setup code').fill(admin.setupCode);
-    await first.getByLabel('Email').fill(admin.email);
-    await first.getByLabel('Name (optional)').fill(admin.name);
-    await first.getByLabel('Password', { exact: true }).fill(admin.password);
-    await first.getByLabel('Password again').fill(admin.password);
-    await first.getByRole('button', { name: 'Create the first admin' }).click();
-  } else {
-    const form = page.getByRole('form', { name: 'Sign in' });
-    await form.getByLabel('Email').fill(admin.email);
-    await form.getByLabel('Password').fill(admin.password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
-  }
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  if (new URL(page.url()).pathname !== next) await page.goto(next);
-}
+import { expect, test } from '@playwright/test';
+import { signIn } from './admin-sign-in';
 
 test('edit a template with a live preview, save it, and keep it after a reload', async ({ page }, testInfo) => {
   test.setTimeout(60_000);
