@@ -1,7 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and wasm packages must stay outside the server bundle.
-  serverExternalPackages: ['better-sqlite3', 'pyodide', 'nodemailer'],
+  serverExternalPackages: ['better-sqlite3', 'pyodide', 'nodemailer', 'sharp'],
   // The rule sandbox is a plain .mjs run by its own `node` process and finds Pyodide by path
   // (lib/dispatcher/sandbox-paths.ts): nothing imports them, so tracing must be told to keep them.
   outputFileTracingIncludes: { '/**': ['./lib/dispatcher/sandbox/**/*', './node_modules/pyodide/**/*'] },

@@ -8,6 +8,7 @@ import { createTicket, findTicketsByExternalXRef, type CreateTicketInput } from 
 import type { ManageConfiguration, ManageContact, ManageTicket } from '@/lib/connectwise/types';
 import { applyRules, type RuleEngine, type RuleRun, type RuleVariables } from '@/lib/dispatcher/rule-engine';
 import { PermanentJobError } from '@/lib/jobs/worker';
+import { generatePressThumbnails } from '@/lib/presses/thumbnails';
 import type { IntakeSettings } from '@/lib/settings/intake-settings';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { ManageAvailability, ManageContext } from './manage-context';
@@ -401,6 +402,10 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
     last_error: null,
     next_attempt_at: null,
   });
+  // The pod's previews, once the press is done and never awaited: started beside the uploads
+  // they made that step measurably slower on two cores (decoding competes with the pipeline).
+  // Whatever this misses is made on first view.
+  void generatePressThumbnails(deps.db, pressId).catch(() => undefined);
 }
 
 /** True for a refusal Manage will repeat on every retry (content or permission, not load). */

@@ -7,14 +7,20 @@ export const RETENTION_JOB_KIND = 'retention.sweep';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Screenshots and attachments older than the retention period lose their bytes; the press
- * and each file's row stay, marked as removed, so the record says what was there.
+ * Screenshots and attachments older than the retention period lose their bytes (and their
+ * thumbnails); the press and each file's row stay, marked as removed, so the record says what
+ * was there.
  */
 export async function removeExpiredPressFiles(db: DeskbellDatabase, retentionDays: number, now = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
   const nowIso = now.toISOString();
   return db.transaction().execute(async (trx) => {
     const expired = trx.selectFrom('presses').select('id').where('received_at', '<', cutoff);
+    // A thumbnail is a copy of the screenshot: it goes with the bytes it was made from.
+    await trx
+      .deleteFrom('press_file_thumbnails')
+      .where('file_id', 'in', trx.selectFrom('press_files').select('id').where('press_id', 'in', expired))
+      .execute();
     const result = await trx
       .updateTable('press_files')
       .set({ bytes: null, removed_at: nowIso })

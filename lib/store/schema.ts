@@ -71,6 +71,21 @@ export type PressFilesTable = {
   manage_document_id: number | null;
 };
 
+export type PressFileThumbnailsTable = {
+  file_id: string;
+  /** Always image/webp today; stored so a later format needs no migration. */
+  content_type: string;
+  /** Null when the file could not be made into a thumbnail (not decodable): tried once, not on every view. */
+  bytes: Uint8Array | null;
+  width: number | null;
+  height: number | null;
+  /** Bytes of the thumbnail (0 without one). */
+  size: number;
+  /** Why there is no thumbnail, when there is none. */
+  error: string | null;
+  created_at: string;
+};
+
 export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
 
 export type JobsTable = {
@@ -214,6 +229,7 @@ export type Database = {
   agent_tokens: AgentTokensTable;
   presses: PressesTable;
   press_files: PressFilesTable;
+  press_file_thumbnails: PressFileThumbnailsTable;
   jobs: JobsTable;
   admin_users: AdminUsersTable;
   login_throttle: LoginThrottleTable;

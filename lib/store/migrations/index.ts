@@ -4,6 +4,7 @@ import { pressesAndJobsMigration } from './0002-presses-and-jobs';
 import { adminMigration } from './0003-admin';
 import { rulesMigration } from './0004-rules';
 import { ticketEventsMigration } from './0005-ticket-events';
+import { thumbnailsMigration } from './0006-thumbnails';
 
 /**
  * Migrations are listed here rather than read from a folder at run time, so they survive
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0003-admin': adminMigration,
   '0004-rules': rulesMigration,
   '0005-ticket-events': ticketEventsMigration,
+  '0006-thumbnails': thumbnailsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
