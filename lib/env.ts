@@ -27,11 +27,48 @@ const emailDomains = z
       .filter(Boolean),
   );
 
+/**
+ * `https://host[:port]` exactly as a browser reports `event.origin` and compares
+ * frame-ancestors: no path, query, user or trailing slash, http(s) only.
+ */
+export function isExactWebOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 const serverSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   CI: flag,
   /** Demo mode (`npm run demo`, e2e): generates the secret key into the data directory. */
   DESKBELL_DEMO: flag,
+  /**
+   * The simulator member the demo Manage frame (/demo/manage/...) signs the pod in as:
+   * `identifier:hash`. Demo mode only; unset, the demo frame says how to set it.
+   */
+  DESKBELL_DEMO_MEMBER: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[^:\s]+:\S+$/, 'DESKBELL_DEMO_MEMBER is identifier:hash, e.g. jsmith:demo-hash-jsmith-7f3a9c')
+      .optional(),
+  ),
+  /**
+   * Manage web UI origins allowed to frame the pod besides the one derived from the stored
+   * connection (e.g. a second regional host): comma-separated exact origins, no path.
+   */
+  MANAGE_UI_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().refine(isExactWebOrigin, 'MANAGE_UI_ORIGINS holds exact origins such as https://na.myconnectwise.net (scheme and host, no path)'))),
   PORT: port.default(3000),
   DESKBELL_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalText,
@@ -121,6 +158,10 @@ const serverSchema = z.object({
   SMTP_URL: optionalText.refine((v) => v === undefined || /^smtps?:\/\/\S+$/i.test(v), 'must be smtp://… or smtps://…'),
   /** The From of notification e-mails. */
   NOTIFY_EMAIL_FROM: z.string().trim().min(3).default('Deskbell <deskbell@localhost>'),
+
+  // The Manage pod (lib/pod).
+  /** How long a pod's bearer token lives; the pod asks Manage again and renews at about 80% of it. */
+  POD_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(600),
 
   SIM_HOST: z.string().min(1).default('127.0.0.1'),
   SIM_PORT: port.default(8123),

@@ -4,6 +4,7 @@
  */
 import { SEED_TIME, SERVER_VERSION } from './constants';
 import type { SimContext } from './context';
+import type { SimPermissionName } from './permissions';
 import { createTicket } from './resources/tickets';
 import type { SimBoard, SimCompany, SimContact, SimMember, SimStore } from './store';
 
@@ -30,7 +31,22 @@ const SECURITY_ROLES = {
   admin: { id: 1, name: 'Admin' },
   technician: { id: 5, name: 'Technician' },
   api: { id: 63, name: 'API Integration' },
+  sales: { id: 9, name: 'Sales' },
 };
+
+/**
+ * What a seeded security role lacks, on top of the test-set denials (which apply to everyone).
+ * Sales sees companies but no service tickets: a pod member who may not read a ticket.
+ */
+const SECURITY_ROLE_DENIALS: Readonly<Record<number, readonly SimPermissionName[]>> = {
+  [SECURITY_ROLES.sales.id]: ['service-desk/service-tickets', 'service-desk/service-ticket-dependencies'],
+};
+
+/** The permissions a member's security role denies (none for the seeded admin, technicians and API member). */
+export function deniedByRole(member: SimMember): readonly SimPermissionName[] {
+  const roleId = (member as { securityRole?: { id?: number } }).securityRole?.id;
+  return roleId === undefined ? [] : (SECURITY_ROLE_DENIALS[roleId] ?? []);
+}
 
 type MemberSeed = {
   identifier: string;
@@ -50,12 +66,16 @@ const MEMBERS: MemberSeed[] = [
   { identifier: 'tnguyen', firstName: 'Tam', lastName: 'Nguyen', title: 'NOC Analyst', role: 'technician', licenseClass: 'F' },
   { identifier: 'rjones', firstName: 'Rachel', lastName: 'Jones', title: 'Former Technician', role: 'technician', licenseClass: 'F', inactive: true },
   { identifier: 'deskbell', firstName: 'Deskbell', lastName: 'Integration', title: 'API Member', role: 'api', licenseClass: 'A' },
+  // Appended so the ids of the members above stay as they were.
+  { identifier: 'kbrooks', firstName: 'Kim', lastName: 'Brooks', title: 'Account Manager', role: 'sales', licenseClass: 'F' },
 ];
 
 /** The member the demo API keys belong to; present in every seed. */
 export const API_MEMBER_IDENTIFIER = 'deskbell';
 /** A pod (hosted API) session for jsmith in the demo seed. */
 export const DEMO_MEMBER_SESSION = { memberIdentifier: 'jsmith', memberHash: 'demo-hash-jsmith-7f3a9c' } as const;
+/** A pod session for kbrooks (security role Sales: no service tickets) in the demo seed. */
+export const DEMO_LIMITED_MEMBER_SESSION = { memberIdentifier: 'kbrooks', memberHash: 'demo-hash-kbrooks-4d82e1' } as const;
 
 function seedMembers(ctx: SimContext, only?: string): void {
   const { store, refs } = ctx;
@@ -714,4 +734,6 @@ export function seedStore(ctx: SimContext, seed: SeedName): void {
   seedTickets(ctx, contacts);
   const jsmith = store.members.find((m) => m.identifier === DEMO_MEMBER_SESSION.memberIdentifier)!;
   store.memberSessions.insert({ memberId: jsmith.id, memberHash: DEMO_MEMBER_SESSION.memberHash });
+  const kbrooks = store.members.find((m) => m.identifier === DEMO_LIMITED_MEMBER_SESSION.memberIdentifier)!;
+  store.memberSessions.insert({ memberId: kbrooks.id, memberHash: DEMO_LIMITED_MEMBER_SESSION.memberHash });
 }

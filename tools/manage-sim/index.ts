@@ -9,4 +9,4 @@ export type { SimCallbackAction, SimCallbackDelivery, SimCallbackPayload } from 
 export { SIM_PERMISSIONS, type SimPermission, type SimPermissionName, type SimPermissionSettings } from './permissions';
 export type { SimRequestRecord } from './request-log';
 export { SimCollection, type SimStore } from './store';
-export { API_MEMBER_IDENTIFIER, DEMO_MEMBER_SESSION, type SeedName } from './demo-data';
+export { API_MEMBER_IDENTIFIER, DEMO_LIMITED_MEMBER_SESSION, DEMO_MEMBER_SESSION, type SeedName } from './demo-data';

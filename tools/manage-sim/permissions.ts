@@ -85,12 +85,16 @@ export class PermissionTable {
     return { denied: [...this.denied].sort() as SimPermissionName[] };
   }
 
-  /** Throws Manage's 403 when the role lacks what `method` on the route `template` needs. */
-  check(method: string, template: string): void {
-    if (this.denied.size === 0) return;
+  /**
+   * Throws Manage's 403 when the role lacks what `method` on the route `template` needs.
+   * `roleDenied` is what the calling member's own security role lacks (a pod member session).
+   */
+  check(method: string, template: string, roleDenied: readonly SimPermissionName[] = []): void {
+    if (this.denied.size === 0 && roleDenied.length === 0) return;
     const level = LEVEL_BY_METHOD[method];
+    const isDenied = (name: string) => this.denied.has(name) || (roleDenied as readonly string[]).includes(name);
     for (const permission of permissionsFor(method, template)) {
-      if (this.denied.has(permission) || (level && this.denied.has(`${permission}:${level}`))) {
+      if (isDenied(permission) || (level && isDenied(`${permission}:${level}`))) {
         throw new ManageApiError(403, FORBIDDEN_ERROR.code, FORBIDDEN_ERROR.message);
       }
     }

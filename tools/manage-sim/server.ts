@@ -28,7 +28,7 @@ import {
   type SimCredentials,
 } from './constants';
 import type { MultipartBody, RouteRequest, RouteResult, SimContext } from './context';
-import { seedStore, type SeedName } from './demo-data';
+import { deniedByRole, seedStore, type SeedName } from './demo-data';
 import { ManageApiError } from './errors';
 import { FaultEngine, faultRulesSchema, type FaultAction, type SimFaultRule } from './faults';
 import { PermissionTable, permissionSettingsSchema, type SimPermissionSettings } from './permissions';
@@ -441,7 +441,7 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
         });
       }
       const route = match.route;
-      permissions.check(method, route.path);
+      permissions.check(method, route.path, deniedByRole(member));
       if (route.body === 'json') {
         if (!contentType || !JSON_TYPE.test(contentType)) {
           throw new ManageApiError(415, 'UnsupportedMediaType', `The request entity's media type '${contentType ?? ''}' is not supported for this resource.`);

@@ -87,6 +87,27 @@ function validateHostedSetup(req: RouteRequest) {
   return { ...present(input), ...(clientId ? { clientId } : {}), disabledFlag: input.disabledFlag ?? false };
 }
 
+/**
+ * The screens a pod or tab can be hosted on (`GET /system/connectWiseHostedScreens`, not in the
+ * official subset). Built into Manage, not data, so every seed has them. Shape from the public
+ * client libraries (`id`, `screenId` as a string, `name`); the ids and names are believable, not
+ * copied from a live Manage. A hosted setup's `screenId` is a screen's `id`.
+ */
+export const HOSTED_SCREENS: readonly { id: number; screenId: string; name: string }[] = [
+  { id: 1, screenId: 'activity', name: 'Activity' },
+  { id: 2, screenId: 'agreement', name: 'Agreement' },
+  { id: 3, screenId: 'company', name: 'Company' },
+  { id: 4, screenId: 'configuration', name: 'Configuration' },
+  { id: 5, screenId: 'contact', name: 'Contact' },
+  { id: 6, screenId: 'invoice', name: 'Invoice' },
+  { id: 7, screenId: 'opportunity', name: 'Opportunity' },
+  { id: 8, screenId: 'project', name: 'Project' },
+  { id: 9, screenId: 'projectTicket', name: 'Project Ticket' },
+  { id: 10, screenId: 'purchaseOrder', name: 'Purchase Order' },
+  { id: 11, screenId: 'ticket', name: 'Service Ticket' },
+  { id: 12, screenId: 'timeEntry', name: 'Time Entry' },
+];
+
 function writeInfo(member: SimMember, now: string) {
   return { lastUpdated: now, updatedBy: member.identifier };
 }
@@ -224,6 +245,12 @@ export const systemRoutes: RouteDefinition[] = [
       ctx.store.hostedSetups.delete(recordOr404(ctx.store.hostedSetups, req.params.id, 'ConnectWiseHostedSetup').id);
       return { status: 204 };
     },
+  },
+  {
+    method: 'GET',
+    path: '/system/connectWiseHostedScreens',
+    body: 'none',
+    handler: (ctx, req) => listRecords(ctx, req, HOSTED_SCREENS.map((screen) => ({ ...screen }))),
   },
   { method: 'GET', path: '/system/info', body: 'none', handler: (ctx) => ({ status: 200, body: ctx.store.settings.systemInfo }) },
   { method: 'GET', path: '/system/members', body: 'none', handler: (ctx, req) => listRecords(ctx, req, ctx.store.members.list()) },

@@ -1,0 +1,213 @@
+import 'server-only';
+import { DeskbellApiError } from '@/lib/api/errors';
+import { parseManageEndpoint } from '@/lib/connectwise/credentials';
+import { contentDisposition } from '@/lib/presses/press-files';
+import { loadPressReport, pressIdSchema, type FileUrlBuilder } from '@/lib/presses/press-report';
+import { readOutcome, readPayload } from '@/lib/presses/stored-press';
+import { getPressFileThumbnail } from '@/lib/presses/thumbnails';
+import { createTicketLinker, loadManageSite, type ManageSite } from '@/lib/presses/ticket-links';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import type { PodTokenClaims } from './pod-token';
+import type { PodCompanyPress, PodCompanyPresses, PodPress, PodTicketResponse } from './types';
+
+/**
+ * What a pod token lets its holder read: the press of the token's ticket (with its files), or
+ * the recent presses of the token's company. Every lookup starts from the token's scope, so a
+ * valid token for one ticket never reaches another ticket's press, even with its file ids.
+ */
+
+export const podFileUrl: FileUrlBuilder = (pressId, fileId) =>
+  `/api/pod/presses/${encodeURIComponent(pressId)}/files/${encodeURIComponent(fileId)}`;
+
+export const podThumbnailUrl: FileUrlBuilder = (pressId, fileId) => `${podFileUrl(pressId, fileId)}/thumbnail`;
+
+/** Types a browser may render inline; anything else is a sandboxed download. */
+const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif']);
+/** How many of a company's newest presses the company tab (and its top hosts) looks at. */
+const COMPANY_SCAN_LIMIT = 500;
+const TOP_HOSTS = 5;
+
+function forbidden(what: string): DeskbellApiError {
+  return new DeskbellApiError('forbidden', `This pod session is for another ${what}: reopen it from that ${what} in Manage.`);
+}
+
+const noFile = () => new DeskbellApiError('not_found', 'There is no such file.');
+
+/** `…/ConnectWise.aspx?routeTo=ConfigFV&recid={id}`, the configuration's screen in Manage's web UI. */
+export function createConfigurationLinker(site: ManageSite | null): (configurationId: number) => string | null {
+  const endpoint = site ? parseManageEndpoint(site.endpoint) : null;
+  if (!site || !endpoint?.ok) return () => null;
+  const { scheme, uiHost, codebase } = endpoint.value;
+  return (configurationId) => {
+    if (!Number.isSafeInteger(configurationId) || configurationId <= 0) return null;
+    const query = new URLSearchParams({ locale: 'en_US', routeTo: 'ConfigFV', recid: String(configurationId), companyName: site.companyId });
+    return `${scheme}://${uiHost}/${codebase}ConnectWise.aspx?${query.toString()}`;
+  };
+}
+
+/**
+ * GET /api/pod/tickets/{ticketId}: the newest press filed as (or onto) that ticket, with pod
+ * file URLs, thumbnails and Manage links; `{press: null}` for a ticket Deskbell did not create.
+ */
+export async function loadPodTicket(db: DeskbellDatabase, claims: PodTokenClaims, ticketId: number): Promise<PodTicketResponse> {
+  if (claims.scope.screen !== 'ticket' || claims.scope.id !== ticketId) throw forbidden('ticket');
+  const row = await db
+    .selectFrom('presses')
+    .select('id')
+    .where('ticket_id', '=', ticketId)
+    .orderBy('received_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return { press: null };
+  const site = await loadManageSite(db);
+  const report = await loadPressReport(db, row.id, { fileUrl: podFileUrl, linkTicket: createTicketLinker(site) });
+  if (!report) return { press: null };
+  const linkConfiguration = createConfigurationLinker(site);
+  const press: PodPress = {
+    ...report,
+    screenshots: report.screenshots.map((shot) =>
+      shot.removedAt === null ? { ...shot, thumbnailSrc: podThumbnailUrl(report.id, shot.id) } : shot,
+    ),
+    configuration: report.configuration ? { ...report.configuration, url: linkConfiguration(report.configuration.id) } : null,
+  };
+  return { press };
+}
+
+/** Whether the press is inside the token's scope: its ticket, or (company tab) its company. */
+async function pressInScope(db: DeskbellDatabase, claims: PodTokenClaims, pressId: string): Promise<boolean> {
+  const press = await db.selectFrom('presses').select(['ticket_id', 'outcome']).where('id', '=', pressId).executeTakeFirst();
+  if (!press) return false;
+  if (claims.scope.screen === 'ticket') return press.ticket_id !== null && press.ticket_id === claims.scope.id;
+  return readOutcome(press.outcome)?.contact?.companyId === claims.scope.id;
+}
+
+const fileHeaders = (contentType: string, size: number, disposition: string) => ({
+  'content-type': contentType,
+  'content-length': String(size),
+  'content-disposition': disposition,
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; sandbox",
+  // A file never changes under its id; private keeps it out of shared caches, and the
+  // short life keeps a cached copy from outliving the token that fetched it by much.
+  'cache-control': 'private, max-age=300',
+  vary: 'authorization',
+});
+
+/**
+ * GET /api/pod/presses/{pressId}/files/{fileId}[/thumbnail]. Another scope's press, an
+ * unknown id, another press's file and a file retention removed all get the same 404.
+ */
+export async function servePodFile(
+  db: DeskbellDatabase,
+  claims: PodTokenClaims,
+  pressIdText: string,
+  fileIdText: string,
+  variant: 'full' | 'thumbnail',
+): Promise<Response> {
+  const pressId = pressIdSchema.safeParse(pressIdText);
+  const fileId = pressIdSchema.safeParse(fileIdText);
+  if (!pressId.success || !fileId.success) throw noFile();
+  if (!(await pressInScope(db, claims, pressId.data))) throw noFile();
+  const file = await db
+    .selectFrom('press_files')
+    .select(['filename', 'content_type', 'removed_at'])
+    .where('id', '=', fileId.data)
+    .where('press_id', '=', pressId.data)
+    .executeTakeFirst();
+  if (!file || file.removed_at !== null) throw noFile();
+
+  if (variant === 'thumbnail') {
+    const thumbnail = await getPressFileThumbnail(db, fileId.data);
+    if (!thumbnail) throw noFile();
+    const name = `${file.filename.replace(/\.[^.]*$/, '')}-thumbnail.webp`;
+    return new Response(new Uint8Array(thumbnail.bytes), {
+      status: 200,
+      headers: fileHeaders(thumbnail.contentType, thumbnail.bytes.byteLength, contentDisposition('inline', name)),
+    });
+  }
+  const stored = await db.selectFrom('press_files').select('bytes').where('id', '=', fileId.data).executeTakeFirst();
+  const bytes = stored?.bytes ?? null;
+  if (bytes === null) throw noFile();
+  const inline = INLINE_TYPES.has(file.content_type.toLowerCase());
+  return new Response(new Uint8Array(bytes), {
+    status: 200,
+    headers: fileHeaders(file.content_type, bytes.byteLength, contentDisposition(inline ? 'inline' : 'attachment', file.filename)),
+  });
+}
+
+type CompanyRow = {
+  id: string;
+  status: PodCompanyPress['status'];
+  received_at: string;
+  payload: string;
+  outcome: string | null;
+  ticket_id: number | null;
+  ticket_number: string | null;
+};
+
+/**
+ * GET /api/pod/companies/{companyId}/presses: the company's newest presses and the hosts that
+ * press most often among its last COMPANY_SCAN_LIMIT. The company is in the outcome JSON (the
+ * contact the press was filed under): a portable LIKE finds candidates as JSON.stringify wrote
+ * them, and the parsed outcome decides.
+ */
+export async function listPodCompanyPresses(
+  db: DeskbellDatabase,
+  claims: PodTokenClaims,
+  companyId: number,
+  limit: number,
+): Promise<PodCompanyPresses> {
+  if (claims.scope.screen !== 'company' || claims.scope.id !== companyId) throw forbidden('company');
+  const rows: CompanyRow[] = await db
+    .selectFrom('presses')
+    .select(['id', 'status', 'received_at', 'payload', 'outcome', 'ticket_id', 'ticket_number'])
+    .where((eb) =>
+      eb.or([eb('outcome', 'like', `%"companyId":${companyId},%`), eb('outcome', 'like', `%"companyId":${companyId}}%`)]),
+    )
+    .orderBy('received_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(COMPANY_SCAN_LIMIT)
+    .execute();
+
+  const matched = rows
+    .map((row) => ({ row, outcome: readOutcome(row.outcome), payload: readPayload(row.payload) }))
+    .filter((entry) => entry.outcome?.contact?.companyId === companyId);
+
+  const listed = matched.slice(0, limit);
+  const ticketIds = [...new Set(listed.map((e) => e.row.ticket_id).filter((id): id is number => id !== null))];
+  const seenStatus = new Map<number, string | null>();
+  if (ticketIds.length > 0) {
+    const states = await db.selectFrom('ticket_states').select(['ticket_id', 'status_name']).where('ticket_id', 'in', ticketIds).execute();
+    for (const state of states) seenStatus.set(state.ticket_id, state.status_name);
+  }
+
+  const presses: PodCompanyPress[] = listed.map(({ row, outcome, payload }) => ({
+    id: row.id,
+    receivedAt: row.received_at,
+    name: payload?.name ?? null,
+    email: payload?.email ?? null,
+    hostname: payload?.host.hostname ?? null,
+    ticketId: row.ticket_id,
+    ticketNumber: row.ticket_number,
+    status: row.status,
+    ticketStatusName: (row.ticket_id !== null ? seenStatus.get(row.ticket_id) : null) ?? outcome?.ticket?.statusName ?? null,
+  }));
+
+  // Hostnames compare case-insensitively (Windows does); the newest spelling is shown.
+  const hosts = new Map<string, { hostname: string; presses: number; order: number }>();
+  matched.forEach(({ payload }, order) => {
+    const hostname = payload?.host.hostname?.trim();
+    if (!hostname) return;
+    const key = hostname.toUpperCase();
+    const entry = hosts.get(key);
+    if (entry) entry.presses += 1;
+    else hosts.set(key, { hostname, presses: 1, order });
+  });
+  const topHosts = [...hosts.values()]
+    .sort((a, b) => b.presses - a.presses || a.order - b.order)
+    .slice(0, TOP_HOSTS)
+    .map(({ hostname, presses: count }) => ({ hostname, presses: count }));
+
+  return { presses, topHosts };
+}

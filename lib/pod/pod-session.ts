@@ -1,0 +1,234 @@
+import 'server-only';
+import { createHash } from 'node:crypto';
+import { DeskbellApiError, toErrorResponse } from '@/lib/api/errors';
+import type { ManageClientOptions } from '@/lib/connectwise/client';
+import {
+  MemberAuthError,
+  memberCanRead,
+  verifyMemberSession,
+  type MemberAuthTarget,
+  type MemberSessionAuth,
+  type VerifiedMember,
+} from '@/lib/connectwise/member-auth';
+import { describeManageConnection, loadManageConnection } from '@/lib/settings/manage-connection';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { requirePodToken, sealPodToken, type PodTokenClaims } from './pod-token';
+import type { PodSessionBody } from './request-schemas';
+import type { PodSessionGrant } from './types';
+
+/**
+ * Turning Manage's member authentication into a pod token. In order: the company id and site
+ * must be this install's (no Manage call otherwise); the member is proved by calling Manage as
+ * them (a success is remembered for 5 minutes, keyed by a hash of member and hash; failures and
+ * timeouts never are); 5 refusals in 5 minutes lock that member id out for the rest of the
+ * window; finally Manage is asked whether this member may read the ticket or company, as the
+ * member, so the pod never shows a press its viewer could not open in Manage.
+ * The caches are per process: several Deskbell processes each prove a member once.
+ */
+
+const PROOF_TTL_MS = 5 * 60_000;
+const FAILURE_LIMIT = 5;
+const FAILURE_WINDOW_MS = 5 * 60_000;
+/** Bounds both maps; far above the technicians one MSP has. */
+const MAX_ENTRIES = 10_000;
+
+const proofs = new Map<string, { member: VerifiedMember; until: number }>();
+const failures = new Map<string, { count: number; since: number }>();
+
+/** Forgets every remembered proof and failure count (tests; a changed connection needs nothing: keys include it). */
+export function resetPodSessionState(): void {
+  proofs.clear();
+  failures.clear();
+}
+
+export type PodSessionOptions = { now?: () => number; ttlSeconds?: number; password?: string };
+
+const REFUSED = 'Manage did not confirm this member session. Reopen the ticket in Manage and try again.';
+
+function unauthorized(message: string): DeskbellApiError {
+  return new DeskbellApiError('unauthorized', message);
+}
+
+function unavailable(): DeskbellApiError {
+  return new DeskbellApiError('service_unavailable', 'Manage could not be reached to confirm who you are. Try again in a moment.');
+}
+
+function toTarget(options: ManageClientOptions): MemberAuthTarget {
+  return {
+    baseUrl: options.baseUrl,
+    clientId: options.clientId,
+    companyId: options.companyId,
+    apiVersion: options.apiVersion ?? '2026.11',
+    // No retries here: the pod is waiting, and a failure is not cached, so the next try asks again.
+    timeouts: options.timeouts ?? {},
+  };
+}
+
+/** Host (and port, when one is given) of what Manage calls its site: `na.myconnectwise.net`, maybe with a scheme or path. */
+function siteHost(site: string): { hostname: string; port: string } | null {
+  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(site) ? site : `https://${site}`;
+  if (!URL.canParse(text)) return null;
+  const url = new URL(text);
+  return { hostname: url.hostname.toLowerCase(), port: url.port };
+}
+
+/**
+ * The site must be this install's Manage: its API host or its web UI host (the API host
+ * without `api-`, as on ConnectWise cloud). A port, when the site names one, must match too.
+ */
+export function isInstallSite(site: string, baseUrl: string): boolean {
+  const given = siteHost(site);
+  if (!given || !URL.canParse(baseUrl)) return false;
+  const api = new URL(baseUrl);
+  const apiHost = api.hostname.toLowerCase();
+  const hosts = new Set([apiHost, apiHost.startsWith('api-') ? apiHost.slice(4) : apiHost]);
+  if (!hosts.has(given.hostname)) return false;
+  return given.port === '' || given.port === api.port;
+}
+
+function proofKey(target: MemberAuthTarget, auth: MemberSessionAuth): string {
+  return createHash('sha256')
+    .update([target.baseUrl, target.companyId.toLowerCase(), auth.memberId.toLowerCase(), auth.memberHash].join('\n'), 'utf8')
+    .digest('hex');
+}
+
+function failureKey(target: MemberAuthTarget, memberId: string): string {
+  return `${target.companyId.toLowerCase()}\n${memberId.toLowerCase()}`;
+}
+
+function prune<V>(map: Map<string, V>, expired: (value: V) => boolean): void {
+  if (map.size < MAX_ENTRIES) return;
+  for (const [key, value] of map) if (expired(value)) map.delete(key);
+  // Still full: drop the oldest entries (a Map iterates in insertion order).
+  for (const key of map.keys()) {
+    if (map.size < MAX_ENTRIES) break;
+    map.delete(key);
+  }
+}
+
+function throttledFor(key: string, now: number): number | null {
+  const entry = failures.get(key);
+  if (!entry) return null;
+  if (now - entry.since >= FAILURE_WINDOW_MS) {
+    failures.delete(key);
+    return null;
+  }
+  return entry.count >= FAILURE_LIMIT ? Math.max(1, Math.ceil((entry.since + FAILURE_WINDOW_MS - now) / 1000)) : null;
+}
+
+function recordFailure(key: string, now: number): void {
+  const entry = failures.get(key);
+  if (!entry || now - entry.since >= FAILURE_WINDOW_MS) {
+    prune(failures, (v) => now - v.since >= FAILURE_WINDOW_MS);
+    failures.set(key, { count: 1, since: now });
+  } else {
+    entry.count += 1;
+  }
+}
+
+async function proveMember(target: MemberAuthTarget, auth: MemberSessionAuth, now: () => number): Promise<VerifiedMember> {
+  const key = proofKey(target, auth);
+  const cached = proofs.get(key);
+  if (cached && cached.until > now()) return cached.member;
+  if (cached) proofs.delete(key);
+
+  const throttleKey = failureKey(target, auth.memberId);
+  const retryAfter = throttledFor(throttleKey, now());
+  if (retryAfter !== null) {
+    throw new DeskbellApiError('rate_limit_exceeded', `Too many failed sign-ins for this member. Try again in ${retryAfter} seconds.`, {
+      retryAfterSeconds: retryAfter,
+    });
+  }
+
+  const result = await verifyMemberSession(target, auth);
+  if (!result.ok) {
+    if (result.reason === 'unavailable') throw unavailable();
+    recordFailure(throttleKey, now());
+    throw unauthorized(REFUSED);
+  }
+  failures.delete(throttleKey);
+  prune(proofs, (v) => v.until <= now());
+  proofs.set(key, { member: result.member, until: now() + PROOF_TTL_MS });
+  return result.member;
+}
+
+/** POST /api/pod/session: proves the member, checks what they may read, seals the token. */
+export async function createPodSession(db: DeskbellDatabase, body: PodSessionBody, options: PodSessionOptions = {}): Promise<PodSessionGrant> {
+  const now = options.now ?? Date.now;
+  const connection = await loadManageConnection(db);
+  if (!connection.configured) {
+    throw new DeskbellApiError('service_unavailable', 'Deskbell is not connected to Manage yet, so it cannot confirm who you are.');
+  }
+  const target = toTarget(connection.options);
+  // Both checked before anything reaches Manage: a pod of another company or site gets nothing.
+  if (body.auth.companyid.toLowerCase() !== target.companyId.toLowerCase()) {
+    throw unauthorized('This pod was opened from another Manage company than the one Deskbell is connected to.');
+  }
+  if (!isInstallSite(body.auth.site, target.baseUrl)) {
+    throw unauthorized('This pod was opened from another Manage site than the one Deskbell is connected to.');
+  }
+  const auth: MemberSessionAuth = {
+    memberId: body.auth.memberid,
+    memberHash: body.auth.memberHash,
+    ...(body.auth.memberContext ? { memberContext: body.auth.memberContext } : {}),
+  };
+  const member = await proveMember(target, auth, now);
+
+  const path = body.screen === 'ticket' ? `/service/tickets/${body.id}` : `/company/companies/${body.id}`;
+  let allowed: boolean;
+  try {
+    allowed = await memberCanRead(target, auth, path);
+  } catch (error) {
+    if (error instanceof MemberAuthError && error.reason === 'rejected') {
+      // The session ended since it was proved: prove it afresh next time.
+      proofs.delete(proofKey(target, auth));
+      throw unauthorized(REFUSED);
+    }
+    if (error instanceof MemberAuthError) throw unavailable();
+    throw error;
+  }
+  if (!allowed) {
+    throw new DeskbellApiError('forbidden', `Your Manage security role does not let you open this ${body.screen === 'ticket' ? 'ticket' : 'company'}.`);
+  }
+
+  const name = `${member.firstName} ${member.lastName}`.trim() || member.identifier;
+  const scope = { screen: body.screen, id: body.id };
+  const sealed = await sealPodToken(
+    { member: { id: member.id, identifier: member.identifier, name }, companyId: target.companyId, scope },
+    { now, ...(options.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {}), ...(options.password ? { password: options.password } : {}) },
+  );
+  return { token: sealed.token, expiresAt: sealed.expiresAt, member: { identifier: member.identifier, name }, scope };
+}
+
+/**
+ * The claims of a pod request's bearer token, or 401. A token also dies with the connection
+ * it was made under: when the install now talks to another Manage company, it is refused.
+ */
+export async function authorizePodRequest(
+  db: DeskbellDatabase,
+  request: Request,
+  options: Pick<PodSessionOptions, 'now' | 'password'> = {},
+): Promise<PodTokenClaims> {
+  const claims = await requirePodToken(request, options);
+  const connection = await describeManageConnection(db);
+  if (!connection || connection.companyId.toLowerCase() !== claims.companyId.toLowerCase()) {
+    throw unauthorized('This pod session belongs to another Manage connection: reopen the ticket in Manage.');
+  }
+  return claims;
+}
+
+/** toErrorResponse, plus Retry-After on a 429 so the pod knows when to try again. */
+export function toPodErrorResponse(err: unknown): Response {
+  const response = toErrorResponse(err);
+  const details = err instanceof DeskbellApiError ? err.details : null;
+  if (
+    response.status === 429 &&
+    details !== null &&
+    typeof details === 'object' &&
+    'retryAfterSeconds' in details &&
+    typeof details.retryAfterSeconds === 'number'
+  ) {
+    response.headers.set('retry-after', String(details.retryAfterSeconds));
+  }
+  return response;
+}
