@@ -24,7 +24,7 @@ export function SetupFrame({
         <SetupSteps steps={status.steps} current={current} />
         <h1 className="text-2xl font-bold tracking-tight">{step ? `Step ${step.number}: ${title}` : title}</h1>
         <div className="max-w-3xl text-slate-600">{intro}</div>
-        {step && step.state !== 'later' ? (
+        {step ? (
           <p className="text-sm text-slate-500" data-testid="step-detail">
             Last result: {step.detail}
           </p>

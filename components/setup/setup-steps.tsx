@@ -1,15 +1,14 @@
 import Link from 'next/link';
 import type { WizardStep, WizardStepId, WizardStepState } from '@/lib/setup/wizard-status';
 
-const STATE_LABEL: Record<WizardStepState, string> = { done: 'Done', failing: 'Failing', todo: 'To do', optional: 'Optional', later: 'Later release' };
+const STATE_LABEL: Record<WizardStepState, string> = { done: 'Done', failing: 'Failing', todo: 'To do', optional: 'Optional' };
 const STATE_STYLE: Record<WizardStepState, string> = {
   done: 'bg-emerald-100 text-emerald-800 ring-emerald-600/20',
   failing: 'bg-red-100 text-red-800 ring-red-600/20',
   todo: 'bg-slate-100 text-slate-700 ring-slate-500/20',
   optional: 'bg-sky-50 text-sky-800 ring-sky-600/20',
-  later: 'bg-slate-50 text-slate-500 ring-slate-300/40',
 };
-const STATE_MARK: Record<WizardStepState, string> = { done: '\u2713', failing: '!', todo: '', optional: '', later: '\u2026' };
+const STATE_MARK: Record<WizardStepState, string> = { done: '\u2713', failing: '!', todo: '', optional: '' };
 
 /**
  * The step indicator. Each link is named "<n>. <title>: <state>" (e.g. "2. Permissions:

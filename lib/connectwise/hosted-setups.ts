@@ -41,11 +41,35 @@ export type CreateHostedSetupInput = {
   disabled?: boolean;
 };
 
+/**
+ * A screen a pod or tab can be hosted on (`GET /system/connectWiseHostedScreens`). Not in the
+ * official subset: the shape (`id`, `screenId` as a string, `name`) comes from the public
+ * client libraries generated from Manage's full document. A hosted setup's `screenId` is this
+ * record's `id`. Unverified: keep the mapping here, in one place.
+ */
+export type ManageHostedScreen = { id: number; screenId: string | null; name: string };
+
+const hostedScreenSchema = z.object({
+  id: z.number(),
+  screenId: z.union([z.string(), z.number()]).nullish(),
+  name: z.string().nullish(),
+});
+
+function toHostedScreen(raw: z.output<typeof hostedScreenSchema>): ManageHostedScreen {
+  return { id: raw.id, screenId: raw.screenId === null || raw.screenId === undefined ? null : String(raw.screenId), name: raw.name ?? '' };
+}
+
 export async function listHostedSetups(client: ManageClient): Promise<ManageHostedSetup[]> {
   return listAll(client, '/system/connectwisehostedsetups', hostedSetupSchema, toHostedSetup);
 }
 
-export async function createHostedSetup(client: ManageClient, input: CreateHostedSetupInput): Promise<ManageHostedSetup> {
+/** The screens Manage can host a pod or tab on (Service Ticket, Company, ...). */
+export async function listHostedScreens(client: ManageClient): Promise<ManageHostedScreen[]> {
+  return listAll(client, '/system/connectWiseHostedScreens', hostedScreenSchema, toHostedScreen);
+}
+
+/** Manage's body for a create or a full replace (PUT), checked against its documented limits. */
+function hostedSetupBody(input: CreateHostedSetupInput) {
   const url = requireMaxLength(input.url, 1024, 'Hosted setup url');
   let origin: string;
   try {
@@ -55,7 +79,7 @@ export async function createHostedSetup(client: ManageClient, input: CreateHoste
   }
   const description = truncateText(input.description.trim(), 50);
   if (description === '') throw new TypeError('A hosted setup needs a description');
-  const body = {
+  return {
     screenId: input.screenId,
     description,
     url,
@@ -64,7 +88,15 @@ export async function createHostedSetup(client: ManageClient, input: CreateHoste
     ...(input.podHeight === undefined ? {} : { podHeight: input.podHeight }),
     disabledFlag: input.disabled ?? false,
   };
-  return writeOne(client, 'POST', '/system/connectwisehostedsetups', body, hostedSetupSchema, toHostedSetup);
+}
+
+export async function createHostedSetup(client: ManageClient, input: CreateHostedSetupInput): Promise<ManageHostedSetup> {
+  return writeOne(client, 'POST', '/system/connectwisehostedsetups', hostedSetupBody(input), hostedSetupSchema, toHostedSetup);
+}
+
+/** Replaces one hosted setup (Manage's PUT): every field of the input, the id kept. */
+export async function updateHostedSetup(client: ManageClient, id: number, input: CreateHostedSetupInput): Promise<ManageHostedSetup> {
+  return writeOne(client, 'PUT', `/system/connectwisehostedsetups/${id}`, { id, ...hostedSetupBody(input) }, hostedSetupSchema, toHostedSetup);
 }
 
 export async function deleteHostedSetup(client: ManageClient, id: number): Promise<void> {

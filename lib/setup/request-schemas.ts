@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DeskbellApiError } from '@/lib/api/errors';
 import { ticketDefaultsSchema } from '@/lib/settings/intake-settings';
 import { callbackTargetSchema } from './callback-registration';
+import { podChoiceSchema } from './hosted-setup-registration';
 
 /**
  * Bodies of the setup API, validated at the boundary. Field paths in zod's errors match the
@@ -63,6 +64,16 @@ export const callbackIdSchema = z.coerce.number({ error: 'A callback id is a num
 /** `POST /api/admin/setup/callbacks/{id}?action=repair`: the one action a POST on a callback takes. */
 export const callbackActionSchema = z.literal('repair', { error: 'Say what to do with the callback: ?action=repair (DELETE removes it).' });
 export const tokenIdSchema = z.uuid();
+
+/** Which optional tabs to register beside the pod: `{tabs: {ticket: boolean, company: boolean}}`. */
+export const podRegistrationBodySchema = podChoiceSchema;
+/** Manage's hosted setup id, from the URL. */
+export const hostedSetupIdSchema = z.coerce
+  .number({ error: 'A hosted setup id is a number.' })
+  .int('A hosted setup id is a whole number.')
+  .positive('A hosted setup id is a positive number.');
+/** `POST /api/admin/setup/pod/{id}?action=repair`: the one action a POST on a hosted setup takes. */
+export const hostedSetupActionSchema = z.literal('repair', { error: 'Say what to do with the hosted setup: ?action=repair (DELETE removes it).' });
 
 /** The request's JSON, validated; a body that is not JSON is a 400 with a plain message. */
 export async function readJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {

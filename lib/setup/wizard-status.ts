@@ -7,6 +7,7 @@ import { describeManageConnection, type StoredManageConnection } from '@/lib/set
 import { readSetting } from '@/lib/settings/settings-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { readCallbackRegistration } from './callback-registration';
+import { readPodRegistration } from './hosted-setup-registration';
 import { readSetupCheck, type SetupCheck } from './setup-checks';
 
 /**
@@ -14,9 +15,11 @@ import { readSetupCheck, type SetupCheck } from './setup-checks';
  * Reads the database only: rendering a setup page never waits for Manage.
  */
 
-export type WizardStepId = 'connection' | 'permissions' | 'unregistered' | 'defaults' | 'rules' | 'agents' | 'callbacks' | 'later';
-/** `optional`: nothing is missing, and nothing is set either (no dispatcher rules). */
-export type WizardStepState = 'done' | 'failing' | 'todo' | 'optional' | 'later';
+export type WizardStepId = 'connection' | 'permissions' | 'unregistered' | 'defaults' | 'rules' | 'agents' | 'callbacks' | 'pod';
+/**
+ * `optional`: nothing is missing, and nothing is set either (no dispatcher rules).
+ */
+export type WizardStepState = 'done' | 'failing' | 'todo' | 'optional';
 
 export type WizardStep = {
   id: WizardStepId;
@@ -42,7 +45,7 @@ export const WIZARD_STEPS: readonly Pick<WizardStep, 'id' | 'number' | 'title' |
   { id: 'rules', number: 5, title: 'Rules', href: '/setup/rules' },
   { id: 'agents', number: 6, title: 'Agents', href: '/setup/agents' },
   { id: 'callbacks', number: 7, title: 'Callbacks', href: '/setup/callbacks' },
-  { id: 'later', number: 8, title: 'Pod', href: '/setup/later' },
+  { id: 'pod', number: 8, title: 'Pod', href: '/setup/pod' },
 ];
 
 function fromCheck(check: SetupCheck | undefined, todo: string): Pick<WizardStep, 'state' | 'detail'> {
@@ -61,6 +64,8 @@ export function computeWizardSteps(input: {
   rules?: { version: number; createdBy: string; empty: boolean } | null;
   /** The stored callback registration and its last sync; absent or null when none was stored. */
   callbacks?: { level: 'owner' | 'board'; boards: number; registered: number; failed: number } | null;
+  /** The stored pod registration (the pod plus `tabs` ticked tabs) and its last sync; absent or null when none was stored. */
+  pod?: PodStepInput | null;
 }): WizardStep[] {
   const { connection, checks } = input;
   const states: Record<WizardStepId, Pick<WizardStep, 'state' | 'detail'>> = {
@@ -83,7 +88,7 @@ export function computeWizardSteps(input: {
         ? { state: 'done', detail: `Rules v${input.rules.version} are active (saved by ${input.rules.createdBy}).` }
         : { state: 'optional', detail: input.rules ? `Rules v${input.rules.version} are empty: every press uses the defaults.` : 'No rules: every press uses the defaults. Add rules to route presses.' },
     callbacks: callbacksState(input.callbacks),
-    later: { state: 'later', detail: 'The Manage pod arrives in a later release.' },
+    pod: podState(input.pod),
     agents:
       input.activeTokens > 0
         ? { state: 'done', detail: `${input.activeTokens} active agent token(s).` }
@@ -101,8 +106,18 @@ function callbacksState(c: { level: 'owner' | 'board'; boards: number; registere
   return { state: 'done', detail: `${c.registered} callback(s) registered for ${scope}.` };
 }
 
+type PodStepInput = { tabs: number; wanted: number; registered: number; failed: number };
+
+/** Done once a registration is stored and its last sync left every wanted pod and tab in Manage; to do otherwise. */
+function podState(p: PodStepInput | null | undefined): Pick<WizardStep, 'state' | 'detail'> {
+  if (!p) return { state: 'todo', detail: 'Register the Deskbell pod on Manage\u2019s Service Ticket screen, so technicians see each press inside its ticket.' };
+  if (p.failed > 0) return { state: 'todo', detail: `${p.registered} of ${p.wanted} hosted setup(s) registered; ${p.failed} change(s) failed. Register again.` };
+  if (p.registered < p.wanted) return { state: 'todo', detail: `${p.registered} of ${p.wanted} hosted setup(s) are registered in Manage; register again.` };
+  return { state: 'done', detail: p.tabs > 0 ? `The pod and ${p.tabs} tab(s) are registered in Manage.` : 'The pod is registered in Manage.' };
+}
+
 export async function loadWizardStatus(db: DeskbellDatabase): Promise<WizardStatus> {
-  const [connection, connectionCheck, permissions, unregisteredCheck, settings, savedDefaults, tokens, rules, callbacks] = await Promise.all([
+  const [connection, connectionCheck, permissions, unregisteredCheck, settings, savedDefaults, tokens, rules, callbacks, pod] = await Promise.all([
     describeManageConnection(db),
     readSetupCheck(db, 'connection'),
     readSetupCheck(db, 'permissions'),
@@ -112,6 +127,7 @@ export async function loadWizardStatus(db: DeskbellDatabase): Promise<WizardStat
     listAgentTokens(db),
     findActiveRules(db),
     readCallbackRegistration(db),
+    readPodRegistration(db),
   ]);
   const checks = { connection: connectionCheck, permissions, unregistered: unregisteredCheck };
   return {
@@ -129,6 +145,12 @@ export async function loadWizardStatus(db: DeskbellDatabase): Promise<WizardStat
         boards: callbacks.level === 'board' ? callbacks.boardIds.length : 0,
         registered: callbacks.lastSync.registered,
         failed: callbacks.lastSync.failed,
+      },
+      pod: pod && {
+        tabs: Number(pod.tabs.ticket) + Number(pod.tabs.company),
+        wanted: pod.lastSync.wanted,
+        registered: pod.lastSync.registered,
+        failed: pod.lastSync.failed,
       },
     }),
   };

@@ -11,7 +11,7 @@ test('register the ticket callback for all tickets, register again, remove it', 
   await signIn(page, '/setup/callbacks');
   await expect(page.getByRole('heading', { level: 1, name: 'Step 7: Callbacks' })).toBeVisible();
   await expect(page.getByRole('link', { name: '7. Callbacks: To do' })).toBeVisible();
-  await expect(page.getByRole('link', { name: '8. Pod: Later release' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '8. Pod: To do' })).toBeVisible();
   await expect(page.getByTestId('no-callbacks')).toHaveText('No Deskbell callback is registered in Manage yet.');
 
   const form = page.getByRole('form', { name: 'Register callbacks' });

@@ -5,7 +5,7 @@ const base = { connection: null, checks: {}, unregisteredIdsStored: false, defau
 const rulesStep = (rules: Parameters<typeof computeWizardSteps>[0]['rules']) => computeWizardSteps({ ...base, rules }).find((s) => s.id === 'rules')!;
 
 describe('the Rules step in the step indicator', () => {
-  it('is a real step 5, before Agents, Callbacks and the later-release Pod step', () => {
+  it('is a real step 5, before Agents, Callbacks and the Pod step', () => {
     expect(WIZARD_STEPS.map((s) => `${s.number}. ${s.title}`)).toEqual([
       '1. Connection',
       '2. Permissions',
@@ -17,7 +17,7 @@ describe('the Rules step in the step indicator', () => {
       '8. Pod',
     ]);
     expect(WIZARD_STEPS.find((s) => s.id === 'rules')!.href).toBe('/setup/rules');
-    expect(computeWizardSteps(base).find((s) => s.id === 'later')).toMatchObject({ state: 'later', detail: 'The Manage pod arrives in a later release.' });
+    expect(computeWizardSteps(base).find((s) => s.id === 'pod')).toMatchObject({ number: 8, href: '/setup/pod', state: 'todo' });
   });
 
   it('is optional without rules (or with empty ones), and done with active rules', () => {

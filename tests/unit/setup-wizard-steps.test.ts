@@ -17,8 +17,8 @@ const base = { connection: null, checks: {}, unregisteredIdsStored: false, defau
 const states = (input: Parameters<typeof computeWizardSteps>[0]) => Object.fromEntries(computeWizardSteps(input).map((s) => [s.id, s.state]));
 
 describe('step indicator', () => {
-  it('a fresh install has everything to do, and the later features marked as later', () => {
-    expect(states(base)).toEqual({ connection: 'todo', permissions: 'todo', unregistered: 'todo', defaults: 'todo', rules: 'optional', agents: 'todo', callbacks: 'todo', later: 'later' });
+  it('a fresh install has everything to do (the rules are optional)', () => {
+    expect(states(base)).toEqual({ connection: 'todo', permissions: 'todo', unregistered: 'todo', defaults: 'todo', rules: 'optional', agents: 'todo', callbacks: 'todo', pod: 'todo' });
   });
 
   it('a failed connection test shows failing even before anything is saved', () => {
@@ -36,7 +36,7 @@ describe('step indicator', () => {
         defaultsSaved: true,
         activeTokens: 2,
       }),
-    ).toEqual({ connection: 'done', permissions: 'failing', unregistered: 'done', defaults: 'done', rules: 'optional', agents: 'done', callbacks: 'todo', later: 'later' });
+    ).toEqual({ connection: 'done', permissions: 'failing', unregistered: 'done', defaults: 'done', rules: 'optional', agents: 'done', callbacks: 'todo', pod: 'todo' });
   });
 
   it('stored catch-all ids with a failing last check are failing; a stored, untested connection is still to do', () => {
@@ -45,9 +45,8 @@ describe('step indicator', () => {
     expect(s.connection).toBe('todo');
   });
 
-  it('step 7 is Callbacks and step 8 the Pod, a later-release placeholder', () => {
-    expect(WIZARD_STEPS.slice(6).map((s) => `${s.number}. ${s.title} ${s.href}`)).toEqual(['7. Callbacks /setup/callbacks', '8. Pod /setup/later']);
-    expect(computeWizardSteps(base).find((s) => s.id === 'later')).toMatchObject({ state: 'later', detail: 'The Manage pod arrives in a later release.' });
+  it('step 7 is Callbacks and step 8 the Pod, a real step now; no step is a later-release placeholder', () => {
+    expect(WIZARD_STEPS.slice(6).map((s) => `${s.number}. ${s.title} ${s.href}`)).toEqual(['7. Callbacks /setup/callbacks', '8. Pod /setup/pod']);
   });
 
   it('callbacks: to do until a registration is stored, then done with the count, failing when Manage refused a change', () => {
@@ -57,5 +56,15 @@ describe('step indicator', () => {
     expect(step({ level: 'board', boards: 2, registered: 2, failed: 0 })).toMatchObject({ state: 'done', detail: '2 callback(s) registered for 2 board(s).' });
     expect(step({ level: 'board', boards: 3, registered: 1, failed: 2 })).toMatchObject({ state: 'failing', detail: '1 of 3 callback(s) registered for 3 board(s); Manage refused 2 change(s).' });
     expect(step({ level: 'owner', boards: 0, registered: 0, failed: 0 })).toMatchObject({ state: 'todo' });
+  });
+
+  it('pod: to do until a registration is stored, done once every wanted pod and tab is in Manage, to do again after a failure or a removal', () => {
+    const step = (pod: Parameters<typeof computeWizardSteps>[0]['pod']) => computeWizardSteps({ ...base, connection, pod }).find((s) => s.id === 'pod')!;
+    expect(step(undefined)).toMatchObject({ state: 'todo', detail: expect.stringMatching(/^Register the Deskbell pod on Manage\u2019s Service Ticket screen/) });
+    expect(step(null)).toMatchObject({ state: 'todo' });
+    expect(step({ tabs: 0, wanted: 1, registered: 1, failed: 0 })).toMatchObject({ state: 'done', detail: 'The pod is registered in Manage.' });
+    expect(step({ tabs: 2, wanted: 3, registered: 3, failed: 0 })).toMatchObject({ state: 'done', detail: 'The pod and 2 tab(s) are registered in Manage.' });
+    expect(step({ tabs: 1, wanted: 2, registered: 1, failed: 1 })).toMatchObject({ state: 'todo', detail: '1 of 2 hosted setup(s) registered; 1 change(s) failed. Register again.' });
+    expect(step({ tabs: 0, wanted: 1, registered: 0, failed: 0 })).toMatchObject({ state: 'todo', detail: '0 of 1 hosted setup(s) are registered in Manage; register again.' });
   });
 });

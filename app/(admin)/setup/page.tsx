@@ -17,7 +17,7 @@ export default async function SetupPage() {
       title="Connect Deskbell to ConnectWise Manage"
       intro={
         <p>
-          Seven steps, about fifteen minutes. Each step checks itself live against Manage and says what to change in Manage when something is
+          Eight steps, about fifteen minutes. Each step checks itself live against Manage and says what to change in Manage when something is
           missing. You can run any step again later.
         </p>
       }

@@ -1,0 +1,82 @@
+/**
+ * The wizard's Pod step in Chromium against the e2e simulator: register the Manage pod on the
+ * Service Ticket screen, see it Active with the manual instructions beside it, register again
+ * (nothing changes), then remove it. Ends with nothing registered.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+
+const adminFile = path.resolve(import.meta.dirname, '../../test-results/e2e-data/admin.json');
+type E2eAdmin = { setupCode: string; email: string; name: string; password: string };
+
+/** Signs in; when this spec runs alone on a fresh stack, creates the first admin first. */
+async function signIn(page: Page, next: string): Promise<void> {
+  const admin = JSON.parse(fs.readFileSync(adminFile, 'utf8')) as E2eAdmin;
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  const first = page.getByRole('form', { name: 'Create the first admin' });
+  const signInForm = page.getByRole('form', { name: 'Sign in' });
+  await expect(first.or(signInForm).first()).toBeVisible();
+  if (await first.isVisible()) {
+    await first.getByLabel('Setup code').fill(admin.setupCode);
+    await first.getByLabel('Email').fill(admin.email);
+    await first.getByLabel('Name (optional)').fill(admin.name);
+    await first.getByLabel('Password', { exact: true }).fill(admin.password);
+    await first.getByLabel('Password again').fill(admin.password);
+    await first.getByRole('button', { name: 'Create the first admin' }).click();
+    await page.waitForURL(/\/setup/);
+    await page.goto(next);
+  } else {
+    await signInForm.getByLabel('Email').fill(admin.email);
+    await signInForm.getByLabel('Password').fill(admin.password);
+    await signInForm.getByRole('button', { name: 'Sign in' }).click();
+  }
+  await page.waitForURL((url) => url.pathname === next);
+}
+
+test('register the Manage pod, see it Active, register again, remove it', async ({ page }, testInfo) => {
+  test.setTimeout(90_000);
+  await signIn(page, '/setup/pod');
+  await expect(page.getByRole('heading', { level: 1, name: 'Step 8: Pod' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '8. Pod: To do' })).toBeVisible();
+  await expect(page.getByTestId('no-hosted-setups')).toHaveText('No Deskbell pod or tab is registered in Manage yet.');
+  const podUrl = /^http:\/\/127\.0\.0\.1:\d+\/pod\?id=\[cw_id\]&screen=\[cw_screen\]$/;
+  await expect(page.getByTestId('pod-url')).toHaveText(podUrl);
+
+  const form = page.getByRole('form', { name: 'Register the pod' });
+  await expect(form.getByLabel('Also a tab on the Service Ticket screen')).not.toBeChecked();
+  await expect(form.getByLabel('Also a tab on the Company screen')).not.toBeChecked();
+  await form.getByRole('button', { name: 'Register the pod' }).click();
+  await expect(page.getByTestId('pod-summary')).toHaveText('Registered in Manage: the Service Ticket pod (1 created).');
+  await expect(page.getByTestId('sync-entry')).toHaveAttribute('data-outcome', 'created');
+
+  const list = page.getByRole('table', { name: 'Pods and tabs list' });
+  const row = list.locator('tbody tr');
+  await expect(row).toHaveCount(1);
+  await expect(row).toHaveAttribute('data-state', 'active');
+  await expect(row.getByRole('rowheader')).toHaveText('Service Ticket');
+  await expect(row).toContainText('Pod');
+  await expect(row).toContainText('360 px');
+  await expect(row).toContainText('Active');
+  await expect(page.getByRole('link', { name: '8. Pod: Done' })).toBeVisible();
+
+  await page.getByText('Prefer to do it by hand?').click();
+  await expect(page.getByLabel('URL', { exact: true })).toHaveValue(podUrl);
+  await expect(page.getByLabel('Origin', { exact: true })).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+$/);
+  await expect(page.getByLabel('Pod height', { exact: true })).toHaveValue('360');
+  for (const name of ['Copy the origin', 'Copy the URL', 'Copy the pod height']) await expect(page.getByRole('button', { name })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('pod-registered.png'), fullPage: true });
+
+  await form.getByRole('button', { name: 'Update registration' }).click();
+  await expect(page.getByTestId('pod-summary')).toHaveText('Registered in Manage: the Service Ticket pod (1 unchanged).');
+  await expect(page.getByTestId('sync-entry')).toHaveAttribute('data-outcome', 'unchanged');
+  await expect(row).toHaveCount(1);
+
+  const id = (await row.getAttribute('data-testid'))!.replace('hosted-row-', '');
+  await row.getByRole('button', { name: `Remove hosted setup ${id}` }).click();
+  await row.getByRole('button', { name: `Confirm removing hosted setup ${id}` }).click();
+  await expect(page.getByTestId('no-hosted-setups')).toHaveText('No Deskbell pod or tab is registered in Manage yet.');
+  await expect(page.getByRole('status').filter({ hasText: `Hosted setup ${id} (Pod on Service Ticket) was removed from Manage.` })).toBeVisible();
+  await expect(page.getByRole('link', { name: '8. Pod: To do' })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('pod-removed.png'), fullPage: true });
+});
