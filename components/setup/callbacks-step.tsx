@@ -1,8 +1,9 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { SyncReport } from './sync-report';
 import { useRouter } from 'next/navigation';
-import type { CallbackRow, CallbackRowState, CallbacksStepState, CallbackSyncOutcome, CallbackSyncReport } from '@/lib/setup/callback-registration';
+import type { CallbackRow, CallbackRowState, CallbacksStepState, CallbackSyncReport } from '@/lib/setup/callback-registration';
 import { callSetupApi } from './setup-api';
 import { Alert, primaryButton, secondaryButton } from './form-field';
 
@@ -13,22 +14,6 @@ const STATE_STYLE: Record<CallbackRowState, string> = {
   active: 'bg-emerald-100 text-emerald-800 ring-emerald-600/20',
   disabled: 'bg-red-100 text-red-800 ring-red-600/20',
   needs_repair: 'bg-amber-100 text-amber-900 ring-amber-600/20',
-};
-const OUTCOME_LABEL: Record<CallbackSyncOutcome, string> = {
-  created: 'Created',
-  updated: 'Updated',
-  unchanged: 'Unchanged',
-  removed: 'Removed',
-  failed: 'Failed',
-  kept: 'Kept',
-};
-const OUTCOME_STYLE: Record<CallbackSyncOutcome, string> = {
-  created: 'bg-emerald-100 text-emerald-800',
-  updated: 'bg-sky-100 text-sky-800',
-  unchanged: 'bg-slate-100 text-slate-700',
-  removed: 'bg-slate-100 text-slate-700',
-  failed: 'bg-red-100 text-red-800',
-  kept: 'bg-amber-100 text-amber-900',
 };
 
 type Busy = null | 'register' | 'refresh' | { repair: number } | { remove: number };
@@ -201,20 +186,7 @@ export function CallbacksStep({ initial }: { initial: CallbacksStepState }) {
       </form>
 
       {report ? (
-        <section aria-label="Registration result" className={`space-y-3 rounded-xl p-6 ring-1 ${report.ok ? 'bg-emerald-50 ring-emerald-200' : 'bg-red-50 ring-red-200'}`}>
-          <p className="font-semibold" data-testid="callbacks-summary">
-            {report.summary}
-          </p>
-          <ul className="space-y-2 text-sm">
-            {report.entries.map((entry, i) => (
-              <li key={`${entry.id ?? 'new'}-${i}`} data-testid="sync-entry" data-outcome={entry.outcome} className="flex flex-wrap items-baseline gap-2">
-                <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${OUTCOME_STYLE[entry.outcome]}`}>{OUTCOME_LABEL[entry.outcome]}</span>
-                <span className="font-medium">{entry.target}</span>
-                <span className="text-slate-700">{entry.message}</span>
-              </li>
-            ))}
-          </ul>
-        </section>
+        <SyncReport report={report} summaryTestId="callbacks-summary" />
       ) : null}
 
       {notice ? (
