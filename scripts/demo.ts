@@ -66,6 +66,9 @@ Press the button from a terminal (a known contact on a known computer):
 or from a browser:
   ${stack.appUrl}/press#token=${agentToken}
 
+See the press inside a (simulated) Manage ticket, as the Deskbell pod shows it to technicians:
+  ${stack.appUrl}/demo/manage/ticket/<ticket number the press printed>
+
 Press Ctrl+C to stop.`);
 
   let stopping = false;

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { environmentForChild } from '../../lib/env';
-import { startManageSim, type ManageSim } from '../../tools/manage-sim';
+import { DEMO_MEMBER_SESSION, startManageSim, type ManageSim } from '../../tools/manage-sim';
 
 export type StackOptions = {
   appHost: string;
@@ -84,6 +84,8 @@ export async function startDeskbellStack(options: StackOptions): Promise<Running
         // Demo mode: the secret key that seals stored Manage secrets and signs admin sessions
         // is generated into the data directory.
         DESKBELL_DEMO: '1',
+        // The demo Manage frame (/demo/manage/ticket/{id}) signs the pod in as the simulator's demo technician.
+        DESKBELL_DEMO_MEMBER: `${DEMO_MEMBER_SESSION.memberIdentifier}:${DEMO_MEMBER_SESSION.memberHash}`,
         NEXTAUTH_URL: appUrl,
         NODE_ENV: 'production',
         NEXT_TELEMETRY_DISABLED: '1',

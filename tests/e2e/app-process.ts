@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { environmentForChild } from '../../lib/env';
+import { DEMO_MEMBER_SESSION } from '../../tools/manage-sim/demo-data';
 import { e2eStack } from './e2e-stack';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -28,6 +29,7 @@ function appEnv(dataDir: string, port: number, options: AppOptions = {}): NodeJS
     NODE_ENV: 'production',
     // Demo mode generates the secret key into the data directory, as `npm run demo` does.
     DESKBELL_DEMO: '1',
+    DESKBELL_DEMO_MEMBER: `${DEMO_MEMBER_SESSION.memberIdentifier}:${DEMO_MEMBER_SESSION.memberHash}`,
     DESKBELL_SECRET_KEY: undefined,
     NEXTAUTH_URL: `http://127.0.0.1:${port}`,
     NEXT_TELEMETRY_DISABLED: '1',
