@@ -11,6 +11,7 @@
  *   --rtt-samples=N [11]
  * - rule sandbox: --rules-evals=N [1000] --rules-warmup=N [50] --rules-cold=N [3]
  * - callback acknowledgement: --callbacks=N [2000] --callback-clients=N [50] --callback-warmup=N [50]
+ * - pod first paint (needs a built app: `npm run build`): --pod-loads=N [10] --pod-latency-ms=N [150]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +20,7 @@ import { serverEnv } from '@/lib/env';
 import { benchAccept, type AcceptResult } from './accept.bench';
 import { benchAdapterOverhead, type AdapterOverheadResult } from './adapter-overhead.bench';
 import { benchCallbackAck, type CallbackAckResult } from './callbacks.bench';
+import { benchPodFirstPaint, type PodFirstPaintResult } from './pod-first-paint.bench';
 import { benchPressToTicket, type PressGroupResult, type PressTiming, type PressToTicketResult } from './press-to-ticket.bench';
 import { benchRules, type RulesBenchResult } from './rules.bench';
 import { benchSetupCache, type SetupCacheResult } from './setup-cache.bench';
@@ -47,6 +49,7 @@ type Report = {
   pressToTicket: PressToTicketResult;
   rules: RulesBenchResult;
   callbacks: CallbackAckResult;
+  podFirstPaint: PodFirstPaintResult;
 };
 
 function signedMs(ms: number): string {
@@ -102,6 +105,7 @@ function renderMarkdown(r: Report): string {
     renderPressToTicket(r.pressToTicket),
     renderRules(r.rules),
     renderCallbacks(r.callbacks),
+    renderPodFirstPaint(r.podFirstPaint),
   ].join('\n');
 }
 
@@ -234,6 +238,26 @@ function renderRules(r: RulesBenchResult): string {
   ].join('\n');
 }
 
+function renderPodFirstPaint(p: PodFirstPaintResult): string {
+  const ms = (v: number | null) => (v === null ? '-' : `${formatMs(v)} ms`);
+  return [
+    `## 7. Pod first paint (${p.loads} loads after ${p.warmup} warm-up, simulator latency ${p.latencyMs} ms on every Manage call)`,
+    '',
+    `- ${p.setup}`,
+    '',
+    '| measure | value | what it is |',
+    '|---|---:|---|',
+    `| ready \u2192 first thumbnail, median | ${formatMs(p.medianMs)} ms | the pod's \`pod:ready-sent\` to \`pod:first-thumbnail\` performance marks |`,
+    `| p90 / min / max | ${formatMs(p.p90Ms)} / ${formatMs(p.minMs)} / ${formatMs(p.maxMs)} ms | |`,
+    `| ratio to Manage latency | ${(p.medianMs / p.latencyMs).toFixed(2)} | one Manage round trip (the member's read check) is on the path |`,
+    `| POST /api/pod/session, median | ${ms(p.medianSessionMs)} | resource timing in the pod frame |`,
+    `| GET the press, median | ${ms(p.medianPressMs)} | |`,
+    `| GET the first thumbnail, median | ${ms(p.medianThumbnailMs)} | |`,
+    `| samples | ${p.samplesMs.map((v) => formatMs(v)).join(', ')} ms | |`,
+    '',
+  ].join('\n');
+}
+
 function renderCallbacks(c: CallbackAckResult): string {
   return [
     `## 6. Callback acknowledgement (\`POST /api/connectwise/callback/{token}\`, ${c.concurrency} concurrent callbacks, ${c.callbacks} signed callbacks of ${(c.bodyBytes / 1024).toFixed(1)} KiB after ${c.warmup} warm-up)`,
@@ -276,6 +300,7 @@ async function main(): Promise<void> {
     concurrency: readIntArg('callback-clients', 50),
     warmup: readIntArg('callback-warmup', 50),
   };
+  const podOptions = { loads: readIntArg('pod-loads', 10), latencyMs: readIntArg('pod-latency-ms', 150) };
   const env = serverEnv();
   const apiVersion = env.MANAGE_API_VERSION;
 
@@ -297,6 +322,8 @@ async function main(): Promise<void> {
     await sim.stop();
     const accept = await benchAccept(acceptOptions);
     const rules = await benchRules(rulesOptions);
+    // Its own app and simulator on their own ports, after everything else has stopped.
+    const podFirstPaint = await benchPodFirstPaint(podOptions);
     const cpus = os.cpus();
     report = {
       date: new Date().toISOString(),
@@ -315,6 +342,7 @@ async function main(): Promise<void> {
       pressToTicket,
       rules,
       callbacks,
+      podFirstPaint,
     };
   } finally {
     await sim.stop();
