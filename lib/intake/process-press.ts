@@ -47,8 +47,8 @@ export type PressPipelineDeps = {
   publicUrl: string;
   uploadConcurrency?: number;
   /**
-   * Told once the ticket exists and its files are attached, before the press is marked done
-   * (so a failure here is retried with the press, and must be idempotent): the "created"
+   * Told as soon as the ticket id is stored, before files are attached and the press is marked
+   * done (so a failure here is retried with the press, and must be idempotent): the "created"
    * notification and the baseline later callbacks are compared with.
    */
   onTicketCreated?: (pressId: string, ticket: CreatedTicket) => Promise<void>;
@@ -298,7 +298,6 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
     rules: NO_RULE_TRACE,
   };
 
-  let created: CreatedTicket | undefined;
   try {
     await withManageCallLog(outcome.calls, async () => {
       const settings = await deps.loadSettings(deps.db);
@@ -346,7 +345,7 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
       );
       // Stored at once: from here on a retry continues with this ticket and never creates another.
       await updatePress(deps.db, pressId, { ticket_id: ticket.id, ticket_number: String(ticket.id) });
-      created = {
+      const created: CreatedTicket = {
         id: ticket.id,
         // A ticket reused from an earlier attempt is only an id here: our own draft says the rest.
         summary: ticket.summary ?? input.summary,
@@ -357,6 +356,9 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
         enteredBy: ticket.enteredBy ?? null,
         lastUpdated: ticket.lastUpdated ?? null,
       };
+      // At once, not after the uploads: a technician's change that calls back while files
+      // are still uploading must find the baseline to compare with.
+      if (deps.onTicketCreated) await deps.onTicketCreated(pressId, created);
       outcome.ticket = {
         id: ticket.id,
         number: String(ticket.id),
@@ -394,7 +396,6 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
     throw err;
   }
 
-  if (deps.onTicketCreated && created) await deps.onTicketCreated(pressId, created);
   await updatePress(deps.db, pressId, {
     status: 'ticket_created',
     ticket_created_at: new Date().toISOString(),

@@ -12,7 +12,7 @@ import { createSmtpSender } from '@/lib/notifications/email';
 import { listTicketTimeline } from '@/lib/notifications/ticket-events';
 import { loadPressReport } from '@/lib/presses/press-report';
 import { startCallbackReceiver, type CallbackReceiverServer } from '../support/callback-receiver-server';
-import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
+import { screenshot, shotsMeta, startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 import { basePress } from '../support/press-fixtures';
 
 /**
@@ -234,6 +234,31 @@ describe('Manage callbacks to end-user notifications', () => {
       expect((await inbox()).map((n) => n.kind)).toEqual(['status_changed']);
     } finally {
       await deleteCallback(h.context.client, second.id);
+    }
+  });
+
+  it('does not miss a technician who moves the ticket while its screenshots are still uploading', async () => {
+    // Below the harness's 1.5 s response timeout, so the upload is slow but succeeds.
+    h.sim.setFaults([{ kind: 'latency', ms: 1_000, match: { method: 'POST', path: '^/system/documents' } }]);
+    try {
+      const { status, body } = await h.press(
+        { ...basePress(), name: 'Amy Adams', email: 'amy.adams@acme.example', message: 'Screen flickers', screenshots: shotsMeta(1) },
+        [screenshot(1)],
+      );
+      expect(status).toBe(202);
+      let ticketId: number | undefined;
+      for (let i = 0; i < 100 && ticketId === undefined; i++) {
+        ticketId = h.ticketsFor(body.id)[0]?.id;
+        if (ticketId === undefined) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(ticketId).toBeDefined();
+      // The upload is still in flight: the press is not done yet.
+      expect((await h.status(body.id)).status).not.toBe('ticket_created');
+      await simAdmin(`/__sim/tickets/${ticketId}/status`, { status: 'In Progress' });
+      await settleAll();
+      expect((await inbox()).map((n) => n.kind)).toEqual(['created', 'status_changed']);
+    } finally {
+      h.sim.clearFaults();
     }
   });
 
