@@ -3,36 +3,8 @@
  * Service Ticket screen, see it Active with the manual instructions beside it, register again
  * (nothing changes), then remove it. Ends with nothing registered.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-
-const adminFile = path.resolve(import.meta.dirname, '../../test-results/e2e-data/admin.json');
-type E2eAdmin = { setupCode: string; email: string; name: string; password: string };
-
-/** Signs in; when this spec runs alone on a fresh stack, creates the first admin first. */
-async function signIn(page: Page, next: string): Promise<void> {
-  const admin = JSON.parse(fs.readFileSync(adminFile, 'utf8')) as E2eAdmin;
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  const first = page.getByRole('form', { name: 'Create the first admin' });
-  const signInForm = page.getByRole('form', { name: 'Sign in' });
-  await expect(first.or(signInForm).first()).toBeVisible();
-  if (await first.isVisible()) {
-    await first.getByLabel('Setup code').fill(admin.setupCode);
-    await first.getByLabel('Email').fill(admin.email);
-    await first.getByLabel('Name (optional)').fill(admin.name);
-    await first.getByLabel('Password', { exact: true }).fill(admin.password);
-    await first.getByLabel('Password again').fill(admin.password);
-    await first.getByRole('button', { name: 'Create the first admin' }).click();
-    await page.waitForURL(/\/setup/);
-    await page.goto(next);
-  } else {
-    await signInForm.getByLabel('Email').fill(admin.email);
-    await signInForm.getByLabel('Password').fill(admin.password);
-    await signInForm.getByRole('button', { name: 'Sign in' }).click();
-  }
-  await page.waitForURL((url) => url.pathname === next);
-}
+import { expect, test } from '@playwright/test';
+import { signIn } from './admin-sign-in';
 
 test('register the Manage pod, see it Active, register again, remove it', async ({ page }, testInfo) => {
   test.setTimeout(90_000);
