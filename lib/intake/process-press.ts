@@ -387,12 +387,13 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
         status: 'refused',
         refused_message: err.message,
         outcome: JSON.stringify(outcome),
+        company_id: outcome.contact?.companyId ?? null,
         last_error: null,
         next_attempt_at: null,
       });
       return;
     }
-    await updatePress(deps.db, pressId, { outcome: JSON.stringify(outcome) });
+    await updatePress(deps.db, pressId, { outcome: JSON.stringify(outcome), company_id: outcome.contact?.companyId ?? null });
     throw err;
   }
 
@@ -400,6 +401,7 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
     status: 'ticket_created',
     ticket_created_at: new Date().toISOString(),
     outcome: JSON.stringify(outcome),
+    company_id: outcome.contact?.companyId ?? null,
     last_error: null,
     next_attempt_at: null,
   });

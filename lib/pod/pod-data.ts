@@ -76,10 +76,10 @@ export async function loadPodTicket(db: DeskbellDatabase, claims: PodTokenClaims
 
 /** Whether the press is inside the token's scope: its ticket, or (company tab) its company. */
 async function pressInScope(db: DeskbellDatabase, claims: PodTokenClaims, pressId: string): Promise<boolean> {
-  const press = await db.selectFrom('presses').select(['ticket_id', 'outcome']).where('id', '=', pressId).executeTakeFirst();
+  const press = await db.selectFrom('presses').select(['ticket_id', 'company_id']).where('id', '=', pressId).executeTakeFirst();
   if (!press) return false;
   if (claims.scope.screen === 'ticket') return press.ticket_id !== null && press.ticket_id === claims.scope.id;
-  return readOutcome(press.outcome)?.contact?.companyId === claims.scope.id;
+  return press.company_id !== null && press.company_id === claims.scope.id;
 }
 
 const fileHeaders = (contentType: string, size: number, disposition: string) => ({
@@ -148,9 +148,8 @@ type CompanyRow = {
 
 /**
  * GET /api/pod/companies/{companyId}/presses: the company's newest presses and the hosts that
- * press most often among its last COMPANY_SCAN_LIMIT. The company is in the outcome JSON (the
- * contact the press was filed under): a portable LIKE finds candidates as JSON.stringify wrote
- * them, and the parsed outcome decides.
+ * press most often among its last COMPANY_SCAN_LIMIT (presses.company_id, indexed with the
+ * time: the contact's company the press was filed under).
  */
 export async function listPodCompanyPresses(
   db: DeskbellDatabase,
@@ -162,9 +161,7 @@ export async function listPodCompanyPresses(
   const rows: CompanyRow[] = await db
     .selectFrom('presses')
     .select(['id', 'status', 'received_at', 'payload', 'outcome', 'ticket_id', 'ticket_number'])
-    .where((eb) =>
-      eb.or([eb('outcome', 'like', `%"companyId":${companyId},%`), eb('outcome', 'like', `%"companyId":${companyId}}%`)]),
-    )
+    .where('company_id', '=', companyId)
     .orderBy('received_at', 'desc')
     .orderBy('id', 'desc')
     .limit(COMPANY_SCAN_LIMIT)

@@ -16,7 +16,7 @@ export type FileUrlBuilder = (pressId: string, fileId: string) => string;
 export const adminFileUrl: FileUrlBuilder = (pressId, fileId) =>
   `/api/admin/presses/${encodeURIComponent(pressId)}/files/${encodeURIComponent(fileId)}`;
 
-type PressRow = Omit<Selectable<PressesTable>, 'agent_token_id' | 'idempotency_key' | 'request_hash'>;
+type PressRow = Omit<Selectable<PressesTable>, 'agent_token_id' | 'idempotency_key' | 'request_hash' | 'company_id'>;
 
 /**
  * What happened, from the columns we keep. Only the latest state has its own time

@@ -47,6 +47,8 @@ export type PressesTable = {
   outcome: string | null;
   files_removed_at: string | null;
   ticket_created_at: string | null;
+  /** The Manage company of the contact the press was filed under; written with the outcome. */
+  company_id: ColumnType<number | null, number | null | undefined, number | null>;
 };
 
 export type PressFileKind = 'screenshot' | 'attachment';

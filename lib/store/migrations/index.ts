@@ -5,6 +5,7 @@ import { adminMigration } from './0003-admin';
 import { rulesMigration } from './0004-rules';
 import { ticketEventsMigration } from './0005-ticket-events';
 import { thumbnailsMigration } from './0006-thumbnails';
+import { pressCompanyMigration } from './0007-press-company';
 
 /**
  * Migrations are listed here rather than read from a folder at run time, so they survive
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004-rules': rulesMigration,
   '0005-ticket-events': ticketEventsMigration,
   '0006-thumbnails': thumbnailsMigration,
+  '0007-press-company': pressCompanyMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
