@@ -2,9 +2,8 @@
 
 import { useState, type FormEvent } from 'react';
 import { SyncReport } from './sync-report';
-import { useRouter } from 'next/navigation';
+import { isBusyWith, useManageRegistration } from './use-manage-registration';
 import type { CallbackRow, CallbackRowState, CallbacksStepState, CallbackSyncReport } from '@/lib/setup/callback-registration';
-import { callSetupApi } from './setup-api';
 import { Alert, primaryButton, secondaryButton } from './form-field';
 
 const API = '/api/admin/setup/callbacks';
@@ -16,19 +15,17 @@ const STATE_STYLE: Record<CallbackRowState, string> = {
   needs_repair: 'bg-amber-100 text-amber-900 ring-amber-600/20',
 };
 
-type Busy = null | 'register' | 'refresh' | { repair: number } | { remove: number };
-
 export function CallbacksStep({ initial }: { initial: CallbacksStepState }) {
-  const router = useRouter();
-  const [state, setState] = useState(initial);
+  const { state, busy, working, error, notice, report, confirming, setConfirming, refresh, register: registerWith, repair, remove } =
+    useManageRegistration<CallbacksStepState, CallbackSyncReport, CallbackRow, { callback: CallbackRow }>({
+      api: API,
+      initial,
+      repairedNotice: (row, data) => `Callback ${row.id} (${row.target}) was repaired: ${STATE_LABEL[data.callback.state]}.`,
+      removedNotice: (row) => `Callback ${row.id} (${row.target}) was removed from Manage.`,
+    });
   const [level, setLevel] = useState<'owner' | 'board'>(initial.registration?.level ?? 'owner');
   const [boardIds, setBoardIds] = useState<number[]>(initial.registration?.level === 'board' ? initial.registration.boardIds : []);
   const [boardsError, setBoardsError] = useState<string | undefined>();
-  const [busy, setBusy] = useState<Busy>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [report, setReport] = useState<CallbackSyncReport | null>(null);
-  const [confirming, setConfirming] = useState<number | null>(null);
 
   // A stored board Manage no longer lists stays visible (and tickable off).
   const boardOptions = [
@@ -36,82 +33,17 @@ export function CallbacksStep({ initial }: { initial: CallbacksStepState }) {
     ...boardIds.filter((id) => !state.boards.some((b) => b.id === id)).map((id) => ({ id, name: `Board ${id} (not in Manage\u2019s active boards)` })),
   ];
 
-  async function reload(): Promise<boolean> {
-    const res = await callSetupApi<CallbacksStepState>('GET', API);
-    if (!res.ok) {
-      setError(res.message);
-      return false;
-    }
-    setState(res.data);
-    router.refresh();
-    return true;
-  }
-
-  async function refresh() {
-    setError(null);
-    setNotice(null);
-    setBusy('refresh');
-    await reload();
-    setBusy(null);
-  }
-
   async function register(e: FormEvent) {
     e.preventDefault();
-    setError(null);
-    setNotice(null);
     if (level === 'board' && boardIds.length === 0) {
       setBoardsError('Choose at least one board, or choose All tickets.');
       return;
     }
     setBoardsError(undefined);
-    setBusy('register');
-    const body = level === 'owner' ? { level } : { level, boardIds };
-    const res = await callSetupApi<CallbackSyncReport>('POST', API, body);
-    if (!res.ok) {
-      setBusy(null);
-      setBoardsError(res.fieldErrors.boardIds);
-      setError(res.message);
-      return;
-    }
-    setReport(res.data);
-    await reload();
-    setBusy(null);
+    const res = await registerWith(level === 'owner' ? { level } : { level, boardIds });
+    if (!res.ok) setBoardsError(res.fieldErrors.boardIds);
   }
 
-  async function repair(row: CallbackRow) {
-    setError(null);
-    setNotice(null);
-    setReport(null);
-    setBusy({ repair: row.id });
-    const res = await callSetupApi<{ callback: CallbackRow }>('POST', `${API}/${row.id}?action=repair`);
-    if (!res.ok) {
-      setBusy(null);
-      setError(res.message);
-      return;
-    }
-    setNotice(`Callback ${row.id} (${row.target}) was repaired: ${STATE_LABEL[res.data.callback.state]}.`);
-    await reload();
-    setBusy(null);
-  }
-
-  async function remove(row: CallbackRow) {
-    setError(null);
-    setNotice(null);
-    setReport(null);
-    setBusy({ remove: row.id });
-    const res = await callSetupApi<{ removed: number }>('DELETE', `${API}/${row.id}`);
-    setConfirming(null);
-    if (!res.ok) {
-      setBusy(null);
-      setError(res.message);
-      return;
-    }
-    setNotice(`Callback ${row.id} (${row.target}) was removed from Manage.`);
-    await reload();
-    setBusy(null);
-  }
-
-  const working = busy !== null;
   const toggleBoard = (id: number, on: boolean) => setBoardIds((ids) => (on ? [...ids, id].sort((a, b) => a - b) : ids.filter((x) => x !== id)));
 
   return (
@@ -242,7 +174,7 @@ export function CallbacksStep({ initial }: { initial: CallbacksStepState }) {
                     {confirming === row.id ? (
                       <span className="inline-flex gap-2">
                         <button type="button" className={secondaryButton} onClick={() => void remove(row)} disabled={working} aria-label={`Confirm removing callback ${row.id}`}>
-                          {typeof busy === 'object' && busy !== null && 'remove' in busy && busy.remove === row.id ? 'Removing\u2026' : 'Yes, remove'}
+                          {isBusyWith(busy, 'remove', row.id) ? 'Removing\u2026' : 'Yes, remove'}
                         </button>
                         <button type="button" className={secondaryButton} onClick={() => setConfirming(null)} disabled={working}>
                           Keep
@@ -252,7 +184,7 @@ export function CallbacksStep({ initial }: { initial: CallbacksStepState }) {
                       <span className="inline-flex gap-2">
                         {row.state !== 'active' ? (
                           <button type="button" className={secondaryButton} onClick={() => void repair(row)} disabled={working} aria-label={`Repair callback ${row.id}`}>
-                            {typeof busy === 'object' && busy !== null && 'repair' in busy && busy.repair === row.id ? 'Repairing\u2026' : 'Repair'}
+                            {isBusyWith(busy, 'repair', row.id) ? 'Repairing\u2026' : 'Repair'}
                           </button>
                         ) : null}
                         <button type="button" className={secondaryButton} onClick={() => setConfirming(row.id)} disabled={working} aria-label={`Remove callback ${row.id}`}>

@@ -2,9 +2,8 @@
 
 import { useState, type FormEvent } from 'react';
 import { SyncReport } from './sync-report';
-import { useRouter } from 'next/navigation';
+import { isBusyWith, useManageRegistration } from './use-manage-registration';
 import type { HostedSetupRow, HostedSetupRowState, HostedSyncReport, PodStepState } from '@/lib/setup/hosted-setup-registration';
-import { callSetupApi } from './setup-api';
 import { Alert, primaryButton, secondaryButton } from './form-field';
 
 const API = '/api/admin/setup/pod';
@@ -16,93 +15,22 @@ const STATE_STYLE: Record<HostedSetupRowState, string> = {
   needs_repair: 'bg-amber-100 text-amber-900 ring-amber-600/20',
 };
 
-type Busy = null | 'register' | 'refresh' | { repair: number } | { remove: number };
-
-function busyFor(busy: Busy, what: 'repair' | 'remove', id: number): boolean {
-  if (typeof busy !== 'object' || busy === null) return false;
-  return what === 'repair' ? 'repair' in busy && busy.repair === id : 'remove' in busy && busy.remove === id;
-}
-
 export function PodStep({ initial }: { initial: PodStepState }) {
-  const router = useRouter();
-  const [state, setState] = useState(initial);
+  const { state, busy, working, error, notice, report, confirming, setConfirming, refresh, register: registerWith, repair, remove } =
+    useManageRegistration<PodStepState, HostedSyncReport, HostedSetupRow, { setup: HostedSetupRow }>({
+      api: API,
+      initial,
+      repairedNotice: (row, data) => `Hosted setup ${row.id} (${row.type} on ${row.screen}) was repaired: ${STATE_LABEL[data.setup.state]}.`,
+      removedNotice: (row) => `Hosted setup ${row.id} (${row.type} on ${row.screen}) was removed from Manage.`,
+    });
   const [ticketTab, setTicketTab] = useState(initial.registration?.tabs.ticket ?? false);
   const [companyTab, setCompanyTab] = useState(initial.registration?.tabs.company ?? false);
-  const [busy, setBusy] = useState<Busy>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [report, setReport] = useState<HostedSyncReport | null>(null);
-  const [confirming, setConfirming] = useState<number | null>(null);
-
-  async function reload(): Promise<boolean> {
-    const res = await callSetupApi<PodStepState>('GET', API);
-    if (!res.ok) {
-      setError(res.message);
-      return false;
-    }
-    setState(res.data);
-    router.refresh();
-    return true;
-  }
-
-  async function refresh() {
-    setError(null);
-    setNotice(null);
-    setBusy('refresh');
-    await reload();
-    setBusy(null);
-  }
 
   async function register(e: FormEvent) {
     e.preventDefault();
-    setError(null);
-    setNotice(null);
-    setBusy('register');
-    const res = await callSetupApi<HostedSyncReport>('POST', API, { tabs: { ticket: ticketTab, company: companyTab } });
-    if (!res.ok) {
-      setBusy(null);
-      setError(res.message);
-      return;
-    }
-    setReport(res.data);
-    await reload();
-    setBusy(null);
+    await registerWith({ tabs: { ticket: ticketTab, company: companyTab } });
   }
 
-  async function repair(row: HostedSetupRow) {
-    setError(null);
-    setNotice(null);
-    setReport(null);
-    setBusy({ repair: row.id });
-    const res = await callSetupApi<{ setup: HostedSetupRow }>('POST', `${API}/${row.id}?action=repair`);
-    if (!res.ok) {
-      setBusy(null);
-      setError(res.message);
-      return;
-    }
-    setNotice(`Hosted setup ${row.id} (${row.type} on ${row.screen}) was repaired: ${STATE_LABEL[res.data.setup.state]}.`);
-    await reload();
-    setBusy(null);
-  }
-
-  async function remove(row: HostedSetupRow) {
-    setError(null);
-    setNotice(null);
-    setReport(null);
-    setBusy({ remove: row.id });
-    const res = await callSetupApi<{ removed: number }>('DELETE', `${API}/${row.id}`);
-    setConfirming(null);
-    if (!res.ok) {
-      setBusy(null);
-      setError(res.message);
-      return;
-    }
-    setNotice(`Hosted setup ${row.id} (${row.type} on ${row.screen}) was removed from Manage.`);
-    await reload();
-    setBusy(null);
-  }
-
-  const working = busy !== null;
   const pod = state.kinds.find((k) => k.kind === 'ticket-pod');
   const tickets = state.kinds.find((k) => k.kind === 'ticket-tab');
   const companies = state.kinds.find((k) => k.kind === 'company-tab');
@@ -246,7 +174,7 @@ export function PodStep({ initial }: { initial: PodStepState }) {
                     {confirming === row.id ? (
                       <span className="inline-flex gap-2">
                         <button type="button" className={secondaryButton} onClick={() => void remove(row)} disabled={working} aria-label={`Confirm removing hosted setup ${row.id}`}>
-                          {busyFor(busy, 'remove', row.id) ? 'Removing\u2026' : 'Yes, remove'}
+                          {isBusyWith(busy, 'remove', row.id) ? 'Removing\u2026' : 'Yes, remove'}
                         </button>
                         <button type="button" className={secondaryButton} onClick={() => setConfirming(null)} disabled={working}>
                           Keep
@@ -256,7 +184,7 @@ export function PodStep({ initial }: { initial: PodStepState }) {
                       <span className="inline-flex gap-2">
                         {row.repairable ? (
                           <button type="button" className={secondaryButton} onClick={() => void repair(row)} disabled={working} aria-label={`Repair hosted setup ${row.id}`}>
-                            {busyFor(busy, 'repair', row.id) ? 'Repairing\u2026' : 'Repair'}
+                            {isBusyWith(busy, 'repair', row.id) ? 'Repairing\u2026' : 'Repair'}
                           </button>
                         ) : null}
                         <button type="button" className={secondaryButton} onClick={() => setConfirming(row.id)} disabled={working} aria-label={`Remove hosted setup ${row.id}`}>
