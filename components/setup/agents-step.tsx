@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import type { AgentToken } from '@/lib/auth/agent-tokens';
 import type { CreatedAgentToken } from '@/lib/setup/agents';
+import { Copyable } from './copyable';
 import { callSetupApi } from './setup-api';
 import { Alert, FormField, primaryButton, secondaryButton } from './form-field';
 
@@ -138,31 +139,6 @@ export function AgentsStep({ tokens: initialTokens, publicUrl }: { tokens: Agent
           </table>
         )}
       </section>
-    </div>
-  );
-}
-
-/** copyLabel must not contain `label`: a test's getByLabel(label) would match the button too. */
-function Copyable({ id, label, copyLabel, value }: { id: string; label: string; copyLabel: string; value: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      <div className="mt-1 flex gap-2">
-        <input id={id} readOnly value={value} className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs" onFocus={(e) => e.target.select()} />
-        <button
-          type="button"
-          className={secondaryButton}
-          aria-label={copyLabel}
-          onClick={() => {
-            void navigator.clipboard?.writeText(value).then(() => setCopied(true));
-          }}
-        >
-          {copied ? 'Copied' : 'Copy'}
-        </button>
-      </div>
     </div>
   );
 }

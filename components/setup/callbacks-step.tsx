@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { Copyable } from './copyable';
 import { SyncReport } from './sync-report';
 import { isBusyWith, useManageRegistration } from './use-manage-registration';
 import type { CallbackRow, CallbackRowState, CallbacksStepState, CallbackSyncReport } from '@/lib/setup/callback-registration';
@@ -224,7 +225,7 @@ export function CallbacksStep({ initial }: { initial: CallbacksStepState }) {
             <li>Save.</li>
           </ol>
           {state.callbackUrl ? (
-            <CopyableUrl value={state.callbackUrl} />
+            <Copyable id="manual-callback-url" label="Callback URL" copyLabel="Copy the address" value={state.callbackUrl} />
           ) : (
             <p className="text-red-700">The callback URL cannot be shown until the problem above is fixed.</p>
           )}
@@ -233,36 +234,6 @@ export function CallbacksStep({ initial }: { initial: CallbacksStepState }) {
           </p>
         </div>
       </details>
-    </div>
-  );
-}
-
-function CopyableUrl({ value }: { value: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <div>
-      <label htmlFor="manual-callback-url" className="block text-sm font-medium text-slate-800">
-        Callback URL
-      </label>
-      <div className="mt-1 flex gap-2">
-        <input
-          id="manual-callback-url"
-          readOnly
-          value={value}
-          className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs"
-          onFocus={(e) => e.target.select()}
-        />
-        <button
-          type="button"
-          className={secondaryButton}
-          aria-label="Copy the address"
-          onClick={() => {
-            void navigator.clipboard?.writeText(value).then(() => setCopied(true));
-          }}
-        >
-          {copied ? 'Copied' : 'Copy'}
-        </button>
-      </div>
     </div>
   );
 }

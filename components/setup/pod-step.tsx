@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { Copyable } from './copyable';
 import { SyncReport } from './sync-report';
 import { isBusyWith, useManageRegistration } from './use-manage-registration';
 import type { HostedSetupRow, HostedSetupRowState, HostedSyncReport, PodStepState } from '@/lib/setup/hosted-setup-registration';
@@ -220,44 +221,14 @@ export function PodStep({ initial }: { initial: PodStepState }) {
             <li>Origin, URL and Pod height: the values below (Manage fills in [cw_id] and [cw_screen] itself).</li>
             <li>Save.</li>
           </ol>
-          <CopyableValue id="manual-pod-origin" label="Origin" copyName="the origin" value={state.origin} />
-          <CopyableValue id="manual-pod-url" label="URL" copyName="the URL" value={state.podUrl} />
-          <CopyableValue id="manual-pod-height" label="Pod height" copyName="the pod height" value={String(state.podHeight)} />
+          <Copyable id="manual-pod-origin" label="Origin" copyLabel="Copy the origin" value={state.origin} />
+          <Copyable id="manual-pod-url" label="URL" copyLabel="Copy the URL" value={state.podUrl} />
+          <Copyable id="manual-pod-height" label="Pod height" copyLabel="Copy the pod height" value={String(state.podHeight)} />
           <p className="text-xs text-slate-500">
             For a tab, repeat with Type: Tab on the Service Ticket or Company screen, the same origin and URL, and no pod height.
           </p>
         </div>
       </details>
-    </div>
-  );
-}
-
-function CopyableValue({ id, label, copyName, value }: { id: string; label: string; copyName: string; value: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      <div className="mt-1 flex gap-2">
-        <input
-          id={id}
-          readOnly
-          value={value}
-          className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs"
-          onFocus={(e) => e.target.select()}
-        />
-        <button
-          type="button"
-          className={secondaryButton}
-          aria-label={`Copy ${copyName}`}
-          onClick={() => {
-            void navigator.clipboard?.writeText(value).then(() => setCopied(true));
-          }}
-        >
-          {copied ? 'Copied' : 'Copy'}
-        </button>
-      </div>
     </div>
   );
 }
