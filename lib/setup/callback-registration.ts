@@ -1,4 +1,5 @@
 import 'server-only';
+import { createOneAtATime } from './one-at-a-time';
 import { z } from 'zod';
 import { DeskbellApiError } from '@/lib/api/errors';
 import { recordAudit } from '@/lib/audit/audit-log';
@@ -250,13 +251,8 @@ function toCallbackApiError(error: unknown, doing: string, fix?: string): unknow
 
 export type CallbackManage = { client: ManageClient; tables: Pick<SetupTables, 'boards'> };
 
-/** One registration change at a time in this process: two clicks never race to create twice. */
-let queue: Promise<unknown> = Promise.resolve();
-function serialized<T>(run: () => Promise<T>): Promise<T> {
-  const next = queue.then(run, run);
-  queue = next.catch(() => undefined);
-  return next;
-}
+/** One registration change at a time in this process. */
+const serialized = createOneAtATime();
 
 async function callbackUrlNow(db: DeskbellDatabase): Promise<{ publicUrl: string; url: string }> {
   const publicUrl = callbackPublicUrl();

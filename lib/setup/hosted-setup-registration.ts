@@ -1,4 +1,5 @@
 import 'server-only';
+import { createOneAtATime } from './one-at-a-time';
 import { z } from 'zod';
 import { DeskbellApiError } from '@/lib/api/errors';
 import { recordAudit } from '@/lib/audit/audit-log';
@@ -325,13 +326,8 @@ function missingScreenMessage(key: HostedScreenKey, screens: readonly ManageHost
 
 export type HostedManage = { client: ManageClient };
 
-/** One registration change at a time in this process: two clicks never race to create twice. */
-let queue: Promise<unknown> = Promise.resolve();
-function serialized<T>(run: () => Promise<T>): Promise<T> {
-  const next = queue.then(run, run);
-  queue = next.catch(() => undefined);
-  return next;
-}
+/** One registration change at a time in this process. */
+const serialized = createOneAtATime();
 
 async function listAllSetups(client: ManageClient): Promise<ManageHostedSetup[]> {
   try {
