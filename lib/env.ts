@@ -191,6 +191,16 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
   return result.data;
 }
 
+const testHarnessSchema = z.object({
+  /** First of the four loopback ports the e2e stack uses (tests/e2e/e2e-stack.ts); `npm test` picks a free block. */
+  DESKBELL_E2E_PORT: port.max(65532).default(3100),
+});
+
+/** Settings of the test harness only (never read by the app). */
+export function testHarnessEnv(): z.infer<typeof testHarnessSchema> {
+  return testHarnessSchema.parse(process.env);
+}
+
 const clientSchema = z.object({
   NEXT_PUBLIC_APP_NAME: z.string().default('Deskbell'),
 });

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { environmentForChild } from '../lib/env';
 import { ensureBrowser } from './ensure-browser';
+import { findFreePortBlock } from './lib/free-ports';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const resultsDir = path.join(repoRoot, 'test-results');
@@ -78,9 +79,12 @@ step('vitest', () => {
 
 step('build', () => check(run(bin('next'), ['build'], { NODE_ENV: 'production' })));
 
+// The e2e stack's four ports (tests/e2e/e2e-stack.ts), free right now: another run on this machine cannot collide.
+const e2ePortBase = String(await findFreePortBlock(4));
+
 step('e2e', () => {
   ensureBrowser();
-  const status = run(bin('playwright'), ['test']);
+  const status = run(bin('playwright'), ['test'], { DESKBELL_E2E_PORT: e2ePortBase });
   const json = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(
     path.join(resultsDir, 'playwright.json'),
   );

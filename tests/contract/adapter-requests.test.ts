@@ -444,6 +444,7 @@ describe('simulator responses to reads conform to the official contract', () => 
       '/system/callbacks': '/system/callbacks',
       '/system/callbacks/{id}': `/system/callbacks/${callbackId}`,
       '/system/connectwisehostedsetups': '/system/connectwisehostedsetups',
+      '/system/connectWiseHostedScreens': '/system/connectWiseHostedScreens',
       '/system/connectwisehostedsetups/{id}': `/system/connectwisehostedsetups/${hostedSetupId}`,
       '/system/documents': `/system/documents?recordType=Ticket&recordId=${ticketId}`,
       '/system/documents/{id}': `/system/documents/${documentId}`,

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { e2eStack } from './e2e-stack';
 
 const appDir = path.resolve(import.meta.dirname, '../../app');
 const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
@@ -60,7 +61,7 @@ for (const { method, url } of adminApi) {
     const res = await request.fetch(url, {
       method,
       maxRedirects: 0,
-      headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:3100' },
+      headers: { 'content-type': 'application/json', origin: e2eStack.appUrl },
       data: method === 'GET' ? undefined : '{}',
     });
     expect(res.status()).toBe(401);

@@ -13,7 +13,7 @@ import { buildPng } from '../support/press-fixtures';
 import { demoManage, pressWithCli, setSimPermissions, startApp, stopApp, ticketsWithExternalXRef, type AppProcess } from './app-process';
 import { e2eStack } from './e2e-stack';
 
-const port = 3102;
+const port = e2eStack.journeyAppPort;
 const dataDir = path.resolve(import.meta.dirname, '../../test-results/journey-data');
 const admin = { email: 'owner@harborview-tech.example', name: 'Olivia Owner', password: 'correct horse battery staple 42' };
 let app: AppProcess;

@@ -50,7 +50,7 @@ export function createAgentTokenWithCli(dataDir: string, name: string): string {
   const result = spawnSync(
     path.join(repoRoot, 'node_modules/.bin/tsx'),
     ['--conditions=react-server', 'scripts/agent-token.ts', 'create', '--name', name],
-    { cwd: repoRoot, env: appEnv(dataDir, 3199), encoding: 'utf8' },
+    { cwd: repoRoot, env: appEnv(dataDir, e2eStack.appPort), encoding: 'utf8' },
   );
   const token = /(dbt_[A-Za-z0-9_-]+)/.exec(result.stdout)?.[1];
   if (result.status !== 0 || !token) throw new Error(`agent-token create failed: ${result.stderr || result.stdout}`);

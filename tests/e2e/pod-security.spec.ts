@@ -1,7 +1,7 @@
 /**
  * The pod's defences, in Chromium with two real origins of the same server:
- * http://127.0.0.1:3100 (Deskbell's own origin, allowed to frame the pod in demo mode) and
- * http://localhost:3100 (any other site). Pages that play Manage or an attacker are served by
+ * http://127.0.0.1:<port> (Deskbell's own origin, allowed to frame the pod in demo mode) and
+ * http://localhost:<port> (any other site). Pages that play Manage or an attacker are served by
  * Playwright's router on those origins; the pod itself is always the real one.
  * - a postMessage from another origin is ignored (the pod never signs in with it);
  * - the pod refuses to be framed by another origin: the CSP header says so, and Chromium does
@@ -17,7 +17,7 @@ import { createAgentTokenWithCli, demoManage, pressWithCli, ticketsWithExternalX
 import { e2eStack } from './e2e-stack';
 
 const e2eDataDir = path.resolve(import.meta.dirname, '../../test-results/e2e-data');
-const APP = e2eStack.appUrl; // http://127.0.0.1:3100
+const APP = e2eStack.appUrl; // http://127.0.0.1:<port>
 const OTHER = `http://localhost:${e2eStack.appPort}`;
 const SIM_SITE = new URL(e2eStack.simUrl).host; // what Manage (the simulator) calls its site
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -11,6 +11,7 @@ import {
   ticketsWithExternalXRef,
   type AppProcess,
 } from './app-process';
+import { e2eStack } from './e2e-stack';
 
 const dataDir = path.resolve(import.meta.dirname, '../../test-results/durability-data');
 let app: AppProcess | undefined;
@@ -25,7 +26,7 @@ test('kill -9 between the 202 and the ticket: the press survives and becomes exa
   test.setTimeout(120_000);
   fs.rmSync(dataDir, { recursive: true, force: true });
   const token = createAgentTokenWithCli(dataDir, 'durability test');
-  app = await startApp(dataDir, 3101);
+  app = await startApp(dataDir, e2eStack.durabilityAppPort);
 
   // Manage answers the contact lookup slowly, so the press is mid-pipeline when we kill.
   await setSimFaults([{ kind: 'latency', ms: 5_000, match: { path: '^/company/contacts$' } }]);
@@ -53,7 +54,7 @@ test('kill -9 between the 202 and the ticket: the press survives and becomes exa
   expect(await ticketsWithExternalXRef(id)).toHaveLength(0);
 
   await setSimFaults([]);
-  app = await startApp(dataDir, 3101);
+  app = await startApp(dataDir, e2eStack.durabilityAppPort);
   await expect
     .poll(
       async () => ((await (await fetch(`${app!.url}/api/v1/presses/${id}?wait=5`, { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string }).status,

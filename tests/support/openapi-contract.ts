@@ -1,6 +1,7 @@
 /**
  * Contract checker over ConnectWise's official OpenAPI subset
- * (../shared/reference/manage-openapi-subset.json). It is ours, independent of the
+ * (tests/contract/manage-openapi/manage-openapi-subset.json: ConnectWise's public contract,
+ * carried in the repository). The checker is ours, independent of the
  * simulator, so a request the simulator happens to accept can still be caught here.
  *
  * Beyond plain OpenAPI 3.0 validation it enforces what the official document only says in
@@ -15,7 +16,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-export const MANAGE_OPENAPI_PATH = path.resolve(repoRoot, '../shared/reference/manage-openapi-subset.json');
+export const MANAGE_OPENAPI_PATH = path.resolve(repoRoot, 'tests/contract/manage-openapi/manage-openapi-subset.json');
 
 /** Everything up to and including this segment is the server base (`/v4_6_release/apis/3.0`). */
 const API_PREFIX = '/apis/3.0';
