@@ -165,8 +165,19 @@ export function createHostedApiClient(options: HostedApiClientOptions): HostedAp
         return;
       }
       case 'event': {
-        // Acknowledge first, always: Manage may hold a save or a back navigation until it hears back.
-        post({ kind: 'ack', event: message.event, _id: message._id, result: 'success' }, event.origin);
+        // Acknowledge first, always: Manage may hold a save or a back navigation until it hears
+        // back. Like ConnectWise's own client, the ack names our frame once we have one:
+        // Manage may match acknowledgements by frame, and one without it may leave a save waiting.
+        post(
+          {
+            kind: 'ack',
+            event: message.event,
+            _id: message._id,
+            result: 'success',
+            ...(session ? { frameId: session.frameId } : {}),
+          },
+          event.origin,
+        );
         if (!isKnownEventName(message.event)) return;
         if (message.event === 'onLoad') {
           const screen = parseScreenObject(message.data);
@@ -235,7 +246,8 @@ export function createHostedApiClient(options: HostedApiClientOptions): HostedAp
       reject(new HostedApiTimeoutError(`Manage did not answer ${name} within ${formatTimeout(timeoutMs)}.`));
     }, timeoutMs);
     pending.set(key, { promise, resolve, reject, timer });
-    post({ kind: 'request', name, args: {}, frameId: frame.frameId }, frame.origin);
+    // No `args` key: ConnectWise's client sends none for a request without arguments.
+    post({ kind: 'request', name, frameId: frame.frameId }, frame.origin);
     return promise;
   }
 
@@ -272,7 +284,7 @@ export function createHostedApiClient(options: HostedApiClientOptions): HostedAp
 
   function refreshScreen(): void {
     const frame = requireSession('refreshScreen');
-    post({ kind: 'request', name: 'refreshScreen', args: {}, frameId: frame.frameId }, frame.origin);
+    post({ kind: 'request', name: 'refreshScreen', frameId: frame.frameId }, frame.origin);
   }
 
   function onEvent(listener: (e: HostedEvent) => void): () => void {

@@ -3,15 +3,20 @@
  * Pure and browser-safe (no server-only, no process.env). Both halves use it: the pod
  * (client.ts) and the demo Manage host (demo-host.ts).
  *
- * On the wire every message is a JSON string posted with window.postMessage:
+ * On the wire every message is a JSON string posted with window.postMessage. The pod's side is
+ * byte for byte what ConnectWise's own client (ConnectWiseHostedAPI.1.0.js) posts: the same
+ * keys in the same order, `frameID` last on everything after the handshake, and no `args` key
+ * on a request that has none:
  *   pod -> Manage  {"message":"ready"}
  *   Manage -> pod  {"MessageFrameID":"..."}
- *   pod -> Manage  {"hosted_request":"getMemberAuthentication","args":{},"frameID":"..."}
+ *   pod -> Manage  {"hosted_request":"getMemberAuthentication","frameID":"..."}
+ *   pod -> Manage  {"args":{"newTab":false,"screen":"ticket","id":7},"hosted_request":"openScreen","frameID":"..."}
  *   Manage -> pod  {"response":"getmemberauthentication","data":{...}}
  *   Manage -> pod  {"event":"onLoad","_id":1,"data":{"screenObject":{...}}}
- *   pod -> Manage  {"event":"onLoad","_id":1,"result":"success"}
- * In code the same messages are a union tagged with `kind`, so a switch can tell an event from
- * its acknowledgement (both carry `event` on the wire).
+ *   pod -> Manage  {"event":"onLoad","_id":1,"result":"success","frameID":"..."}
+ * (ConnectWise's client builds a request as {request, args}, then renames `request` to
+ * `hosted_request`, which moves it after `args`.) In code the same messages are a union tagged
+ * with `kind`, so a switch can tell an event from its acknowledgement (both carry `event`).
  */
 import { z } from 'zod';
 
@@ -45,7 +50,8 @@ export type FrameIdMessage = { kind: 'frameId'; frameId: string };
 export type RequestMessage = {
   kind: 'request';
   name: HostedRequestName;
-  args: Record<string, unknown>;
+  /** Absent when the request has no arguments: then the wire carries no `args` key at all. */
+  args?: Record<string, unknown>;
   frameId: string;
 };
 /** `name` is as Manage sent it: the request name lower-cased (`getmemberauthentication`). */
@@ -61,6 +67,8 @@ export type AckMessage = {
   _id: unknown;
   result: 'success' | 'failure';
   errors?: unknown;
+  /** The frame's id once the handshake is done (Manage may match acknowledgements by frame). */
+  frameId?: string;
 };
 export type HostedMessage =
   | ReadyMessage
@@ -78,7 +86,11 @@ export function serialize(message: HostedMessage): string {
     case 'frameId':
       return JSON.stringify({ MessageFrameID: message.frameId });
     case 'request':
-      return JSON.stringify({ hosted_request: message.name, args: message.args, frameID: message.frameId });
+      return JSON.stringify({
+        ...(message.args === undefined ? {} : { args: message.args }),
+        hosted_request: message.name,
+        frameID: message.frameId,
+      });
     case 'response':
       return JSON.stringify({ response: message.name, data: message.data });
     case 'event':
@@ -89,6 +101,7 @@ export function serialize(message: HostedMessage): string {
         _id: message._id,
         result: message.result,
         ...(message.errors === undefined ? {} : { errors: message.errors }),
+        ...(message.frameId === undefined ? {} : { frameID: message.frameId }),
       });
   }
 }
@@ -105,6 +118,7 @@ const ackSchema = z.object({
   _id: z.unknown(),
   result: z.enum(['success', 'failure']),
   errors: z.unknown().optional(),
+  frameID: z.string().optional(),
 });
 const eventSchema = z.object({ event: z.string().min(1), _id: z.unknown(), data: z.unknown() });
 const readySchema = z.object({ message: z.literal('ready') });
@@ -137,7 +151,8 @@ export function parseIncoming(data: unknown): HostedMessage | null {
   if ('hosted_request' in record) {
     const parsed = requestSchema.safeParse(record);
     if (!parsed.success) return null;
-    return { kind: 'request', name: parsed.data.hosted_request, args: parsed.data.args ?? {}, frameId: parsed.data.frameID };
+    const { hosted_request: name, args, frameID } = parsed.data;
+    return { kind: 'request', name, ...(args ? { args } : {}), frameId: frameID };
   }
   if ('response' in record) {
     const parsed = responseSchema.safeParse(record);
@@ -147,8 +162,15 @@ export function parseIncoming(data: unknown): HostedMessage | null {
     if ('result' in record) {
       const parsed = ackSchema.safeParse(record);
       if (!parsed.success) return null;
-      const { event, _id, result, errors } = parsed.data;
-      return { kind: 'ack', event, _id, result, ...(errors === undefined ? {} : { errors }) };
+      const { event, _id, result, errors, frameID } = parsed.data;
+      return {
+        kind: 'ack',
+        event,
+        _id,
+        result,
+        ...(errors === undefined ? {} : { errors }),
+        ...(frameID === undefined ? {} : { frameId: frameID }),
+      };
     }
     const parsed = eventSchema.safeParse(record);
     return parsed.success

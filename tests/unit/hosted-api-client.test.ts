@@ -90,16 +90,14 @@ describe('protocol', () => {
   it('serialises every message as a JSON string with Manage\u2019s key names', () => {
     expect(serialize({ kind: 'ready' })).toBe('{"message":"ready"}');
     expect(serialize({ kind: 'frameId', frameId: 'f' })).toBe('{"MessageFrameID":"f"}');
-    expect(JSON.parse(serialize({ kind: 'request', name: 'refreshScreen', args: {}, frameId: 'f' }))).toEqual({
-      hosted_request: 'refreshScreen',
-      args: {},
-      frameID: 'f',
-    });
-    expect(JSON.parse(serialize({ kind: 'ack', event: 'onLoad', _id: 3, result: 'success' }))).toEqual({
-      event: 'onLoad',
-      _id: 3,
-      result: 'success',
-    });
+    expect(serialize({ kind: 'request', name: 'refreshScreen', frameId: 'f' })).toBe('{"hosted_request":"refreshScreen","frameID":"f"}');
+    expect(serialize({ kind: 'request', name: 'setDirty', args: { dirty: true }, frameId: 'f' })).toBe(
+      '{"args":{"dirty":true},"hosted_request":"setDirty","frameID":"f"}',
+    );
+    expect(serialize({ kind: 'ack', event: 'onLoad', _id: 3, result: 'success' })).toBe('{"event":"onLoad","_id":3,"result":"success"}');
+    expect(serialize({ kind: 'ack', event: 'beforeSave', _id: 3, result: 'failure', errors: ['x'], frameId: 'f' })).toBe(
+      '{"event":"beforeSave","_id":3,"result":"failure","errors":["x"],"frameID":"f"}',
+    );
   });
 
   it('parses strings and already-parsed objects alike, and tells an event from its ack', () => {
@@ -123,6 +121,21 @@ describe('protocol', () => {
       data: { a: 1 },
     });
     expect(parseIncoming('{"message":"ready"}')).toEqual({ kind: 'ready' });
+    // What a pod posts parses back to the same message: a request without args stays without.
+    for (const wire of [
+      '{"hosted_request":"getMemberAuthentication","frameID":"f"}',
+      '{"args":{"newTab":false,"screen":"ticket","id":1},"hosted_request":"openScreen","frameID":"f"}',
+      '{"event":"beforeBack","_id":"x","result":"success","frameID":"f"}',
+    ]) {
+      expect(serialize(parseIncoming(wire)!)).toBe(wire);
+    }
+    expect(parseIncoming('{"event":"beforeSave","_id":2,"result":"success","frameID":"f"}')).toEqual({
+      kind: 'ack',
+      event: 'beforeSave',
+      _id: 2,
+      result: 'success',
+      frameId: 'f',
+    });
   });
 
   it.each([
@@ -187,7 +200,7 @@ describe('createHostedApiClient', () => {
     client.refreshScreen();
     expect(sent()).toEqual([
       {
-        message: { hosted_request: 'refreshScreen', args: {}, frameID: 'frame-eu' },
+        message: { hosted_request: 'refreshScreen', frameID: 'frame-eu' },
         targetOrigin: MANAGE_EU,
         raw: expect.any(String),
       },
@@ -272,7 +285,7 @@ describe('createHostedApiClient', () => {
     expect(posts).toHaveBeenCalledTimes(1);
     expect(posts.mock.calls[0]?.[0]).toBeTypeOf('string');
     expect(sent()[0]).toMatchObject({
-      message: { hosted_request: 'getMemberAuthentication', args: {}, frameID: 'frame-42' },
+      message: { hosted_request: 'getMemberAuthentication', frameID: 'frame-42' },
       targetOrigin: MANAGE,
     });
 
@@ -293,7 +306,7 @@ describe('createHostedApiClient', () => {
     expect(sent().map((post) => post.message)).toEqual([{ message: 'ready' }]);
     receive(JSON.stringify({ MessageFrameID: 'frame-7' }));
     await vi.waitFor(() => expect(posts).toHaveBeenCalledTimes(2));
-    expect(sent()[1]?.message).toEqual({ hosted_request: 'getMemberAuthentication', args: {}, frameID: 'frame-7' });
+    expect(sent()[1]?.raw).toBe('{"hosted_request":"getMemberAuthentication","frameID":"frame-7"}');
     receive({ response: 'getmemberauthentication', data: MEMBER });
     await expect(auth).resolves.toEqual(MEMBER);
   });
@@ -371,11 +384,11 @@ describe('createHostedApiClient', () => {
     receive(JSON.stringify({ event: 'beforeSave', _id: 18, data: {} }));
 
     expect(sent().map((post) => [post.message, post.targetOrigin])).toEqual([
-      [{ event: 'beforeSave', _id: 'before-listener', result: 'success' }, MANAGE],
-      [{ event: 'onLoad', _id: 17, result: 'success' }, MANAGE],
-      [{ event: 'beforeBack', _id: { nested: true }, result: 'success' }, MANAGE],
-      [{ event: 'somethingNew', _id: 99, result: 'success' }, MANAGE],
-      [{ event: 'beforeSave', _id: 18, result: 'success' }, MANAGE],
+      [{ event: 'beforeSave', _id: 'before-listener', result: 'success', frameID: 'frame-1' }, MANAGE],
+      [{ event: 'onLoad', _id: 17, result: 'success', frameID: 'frame-1' }, MANAGE],
+      [{ event: 'beforeBack', _id: { nested: true }, result: 'success', frameID: 'frame-1' }, MANAGE],
+      [{ event: 'somethingNew', _id: 99, result: 'success', frameID: 'frame-1' }, MANAGE],
+      [{ event: 'beforeSave', _id: 18, result: 'success', frameID: 'frame-1' }, MANAGE],
     ]);
     expect(seen).toEqual([
       { event: 'onLoad', _id: 17, data: { screenObject } },
@@ -400,7 +413,7 @@ describe('createHostedApiClient', () => {
     });
     client.onEvent(other);
     receive(JSON.stringify({ event: 'beforeSave', _id: 5, data: {} }));
-    expect(sent()[0]?.message).toEqual({ event: 'beforeSave', _id: 5, result: 'success' });
+    expect(sent()[0]?.message).toEqual({ event: 'beforeSave', _id: 5, result: 'success', frameID: 'frame-1' });
     expect(other).toHaveBeenCalledTimes(1);
     expect(reportError).toHaveBeenCalledWith(expect.objectContaining({ message: 'listener broke' }));
   });
@@ -415,9 +428,9 @@ describe('createHostedApiClient', () => {
     client.openScreen({ screen: 'company', id: 250, newTab: true });
     client.refreshScreen();
     expect(posts.mock.calls).toEqual([
-      ['{"hosted_request":"openScreen","args":{"newTab":false,"screen":"ticket","id":7012},"frameID":"frame-9"}', MANAGE],
-      ['{"hosted_request":"openScreen","args":{"newTab":true,"screen":"company","id":250},"frameID":"frame-9"}', MANAGE],
-      ['{"hosted_request":"refreshScreen","args":{},"frameID":"frame-9"}', MANAGE],
+      ['{"args":{"newTab":false,"screen":"ticket","id":7012},"hosted_request":"openScreen","frameID":"frame-9"}', MANAGE],
+      ['{"args":{"newTab":true,"screen":"company","id":250},"hosted_request":"openScreen","frameID":"frame-9"}', MANAGE],
+      ['{"hosted_request":"refreshScreen","frameID":"frame-9"}', MANAGE],
     ]);
 
     expect(() => client.openScreen({ screen: 'ticket', id: 0 })).toThrow(/not a record id/);
@@ -459,7 +472,7 @@ describe('createHostedApiClient', () => {
     // None of the junk was answered: the only posts are ready and the request.
     expect(sent().map((post) => post.message)).toEqual([
       { message: 'ready' },
-      { hosted_request: 'getMemberAuthentication', args: {}, frameID: 'frame-ok' },
+      { hosted_request: 'getMemberAuthentication', frameID: 'frame-ok' },
     ]);
   });
 
