@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { createHostedApiClient, HostedApiTimeoutError, type HostedApiClient } from '@/lib/hosted-api/client';
-import { startDemoManageHost } from '@/lib/hosted-api/demo-host';
+import { startDemoManageHost, type DemoEventActivity } from '@/lib/hosted-api/demo-host';
 import type { HostedEvent, MemberAuthentication, ScreenObject } from '@/lib/hosted-api/protocol';
 
 const MANAGE = 'http://localhost:3000'; // the demo Manage frame is served by Deskbell itself
@@ -52,13 +52,22 @@ function podClient(timeoutMs = 2000): HostedApiClient {
   return client;
 }
 
-function host(options: { podOrigin?: string; onRequest?: (name: string, args: unknown) => void } = {}) {
+function host(
+  options: {
+    podOrigin?: string;
+    onRequest?: (name: string, args: unknown) => void;
+    onEventActivity?: (activity: DemoEventActivity) => void;
+    ackTimeoutMs?: number;
+  } = {},
+) {
   const demo = startDemoManageHost({
     iframe,
     podOrigin: options.podOrigin ?? POD,
     member: MEMBER,
     screenObject: SCREEN,
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    ...(options.onEventActivity ? { onEventActivity: options.onEventActivity } : {}),
+    ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
   });
   cleanups.push(() => demo.close());
   return demo;
@@ -90,10 +99,11 @@ afterEach(() => {
 });
 
 describe('startDemoManageHost', () => {
-  it('plays Manage for a real pod client: handshake, member authentication, onLoad', async () => {
+  it('plays Manage for a real pod client: handshake, onLoad, member authentication', async () => {
     wire();
     const onRequest = vi.fn();
-    host({ onRequest });
+    const activity: DemoEventActivity[] = [];
+    host({ onRequest, onEventActivity: (a) => activity.push(a) });
     const client = podClient();
     const events: HostedEvent[] = [];
     client.onEvent((event) => events.push(event));
@@ -107,26 +117,111 @@ describe('startDemoManageHost', () => {
     expect(events[0]).toEqual({ event: 'onLoad', _id: 1, data: { screenObject: SCREEN } });
     expect(client.screenObject()).toEqual(SCREEN);
 
-    // The host spoke Manage's wire format, only to the pod's origin.
+    // The host spoke Manage's wire format, only to the pod's origin: onLoad with the screen load.
     expect(hostPosts()).toEqual([
       { message: { MessageFrameID: session.frameId }, targetOrigin: POD },
-      { message: { response: 'getmemberauthentication', data: MEMBER }, targetOrigin: POD },
       { message: { event: 'onLoad', _id: 1, data: { screenObject: SCREEN } }, targetOrigin: POD },
+      { message: { response: 'getmemberauthentication', data: MEMBER }, targetOrigin: POD },
     ]);
-    // ...and the pod acknowledged onLoad with the same _id.
-    await vi.waitFor(() =>
-      expect(toHost.mock.calls.map(([raw]) => JSON.parse(raw as string))).toContainEqual({
-        event: 'onLoad',
-        _id: 1,
-        result: 'success',
-      }),
-    );
+    // ...and the pod acknowledged onLoad with the same _id and its frame, which the host took.
+    expect(toHost.mock.calls.map(([raw]) => raw)).toContain(`{"event":"onLoad","_id":1,"result":"success","frameID":"${session.frameId}"}`);
+    expect(activity).toEqual([
+      { kind: 'sent', event: 'onLoad', id: 1 },
+      { kind: 'acknowledged', event: 'onLoad', id: 1, result: 'success' },
+    ]);
 
     // A second authentication (token refresh) is answered but does not send onLoad again.
     await expect(client.getMemberAuthentication()).resolves.toEqual(MEMBER);
     await tick();
     expect(hostPosts().filter((post) => post.message.event === 'onLoad')).toHaveLength(1);
-    expect(onRequest).toHaveBeenCalledWith('getMemberAuthentication', {});
+    expect(onRequest).toHaveBeenCalledWith('getMemberAuthentication', undefined);
+  });
+
+  it('sends onLoad on every screen load, even to a pod that never asks who is signed in', async () => {
+    wire();
+    const onRequest = vi.fn();
+    host({ onRequest });
+    const client = podClient();
+    const events: HostedEvent[] = [];
+    client.onEvent((event) => events.push(event));
+    await client.ready();
+    await vi.waitFor(() => expect(events).toEqual([{ event: 'onLoad', _id: 1, data: { screenObject: SCREEN } }]));
+    expect(onRequest).not.toHaveBeenCalled();
+  });
+
+  it('holds beforeSave and beforeBack until the pod acknowledges them with its frame', async () => {
+    wire();
+    const activity: DemoEventActivity[] = [];
+    const demo = host({ onEventActivity: (a) => activity.push(a) });
+    const client = podClient();
+    const { frameId } = await client.ready();
+    await vi.waitFor(() => expect(activity).toContainEqual({ kind: 'acknowledged', event: 'onLoad', id: 1, result: 'success' }));
+
+    await expect(demo.sendEvent('beforeSave')).resolves.toEqual({ event: 'beforeSave', id: 2, status: 'success' });
+    await expect(demo.sendEvent('beforeBack')).resolves.toEqual({ event: 'beforeBack', id: 3, status: 'success' });
+    expect(hostPosts().slice(-2).map((post) => post.message)).toEqual([
+      { event: 'beforeSave', _id: 2, data: {} },
+      { event: 'beforeBack', _id: 3, data: {} },
+    ]);
+    expect(toHost.mock.calls.slice(-2).map(([raw]) => raw)).toEqual([
+      `{"event":"beforeSave","_id":2,"result":"success","frameID":"${frameId}"}`,
+      `{"event":"beforeBack","_id":3,"result":"success","frameID":"${frameId}"}`,
+    ]);
+    expect(activity.slice(2)).toEqual([
+      { kind: 'sent', event: 'beforeSave', id: 2 },
+      { kind: 'acknowledged', event: 'beforeSave', id: 2, result: 'success' },
+      { kind: 'sent', event: 'beforeBack', id: 3 },
+      { kind: 'acknowledged', event: 'beforeBack', id: 3, result: 'success' },
+    ]);
+  });
+
+  it('does not take an ack without the frame\u2019s id, another frame\u2019s, or for another event: the save times out', async () => {
+    wire();
+    const activity: DemoEventActivity[] = [];
+    const demo = host({ onEventActivity: (a) => activity.push(a), ackTimeoutMs: 150 });
+    // No pod client: the test answers as a pod would, byte by byte.
+    fromPod('{"message":"ready"}');
+    await vi.waitFor(() => expect(hostPosts()).toHaveLength(2));
+    const frameId = hostPosts()[0]!.message.MessageFrameID as string;
+    expect(frameId).toMatch(/^[0-9a-f]{32}$/);
+
+    const save = demo.sendEvent('beforeSave');
+    // What the pod sent before it named its frame, then a stale frame, then the wrong event.
+    fromPod('{"event":"beforeSave","_id":2,"result":"success"}');
+    fromPod('{"event":"beforeSave","_id":2,"result":"success","frameID":"an-older-frame"}');
+    fromPod(`{"event":"beforeBack","_id":2,"result":"success","frameID":"${frameId}"}`);
+    await expect(save).resolves.toEqual({ event: 'beforeSave', id: 2, status: 'timed-out' });
+    expect(activity.filter((a) => a.event === 'beforeSave' || a.kind === 'ignored-ack')).toEqual([
+      { kind: 'sent', event: 'beforeSave', id: 2 },
+      { kind: 'ignored-ack', event: 'beforeSave', id: 2, reason: 'no-frame-id' },
+      { kind: 'ignored-ack', event: 'beforeSave', id: 2, reason: 'wrong-frame-id' },
+      { kind: 'ignored-ack', event: 'beforeBack', id: 2, reason: 'not-waiting' },
+      { kind: 'timed-out', event: 'beforeSave', id: 2, waitedMs: 150 },
+    ]);
+
+    // A late but correct ack changes nothing; a refusal with errors is reported as such.
+    activity.length = 0;
+    fromPod(`{"event":"beforeSave","_id":2,"result":"success","frameID":"${frameId}"}`);
+    const back = demo.sendEvent('beforeBack');
+    fromPod(`{"event":"beforeBack","_id":3,"result":"failure","errors":["Fill in the reason"],"frameID":"${frameId}"}`);
+    await expect(back).resolves.toEqual({ event: 'beforeBack', id: 3, status: 'failure', errors: ['Fill in the reason'] });
+    expect(activity).toEqual([
+      { kind: 'ignored-ack', event: 'beforeSave', id: 2, reason: 'not-waiting' },
+      { kind: 'sent', event: 'beforeBack', id: 3 },
+      { kind: 'acknowledged', event: 'beforeBack', id: 3, result: 'failure', errors: ['Fill in the reason'] },
+    ]);
+  });
+
+  it('close() settles what is waiting, and sends nothing more', async () => {
+    wire();
+    const demo = host();
+    const save = demo.sendEvent('beforeSave');
+    demo.close();
+    await expect(save).resolves.toMatchObject({ event: 'beforeSave', status: 'closed' });
+    toPod.mockClear();
+    await expect(demo.sendEvent('beforeBack')).resolves.toMatchObject({ status: 'closed' });
+    await tick();
+    expect(toPod).not.toHaveBeenCalled();
   });
 
   it('records openScreen, refreshScreen and setDirty', async () => {
@@ -144,7 +239,7 @@ describe('startDemoManageHost', () => {
     expect(onRequest.mock.calls).toEqual([
       ['setDirty', { dirty: true }],
       ['openScreen', { newTab: true, screen: 'company', id: 250 }],
-      ['refreshScreen', {}],
+      ['refreshScreen', undefined],
     ]);
   });
 
@@ -181,7 +276,7 @@ describe('startDemoManageHost', () => {
     await vi.waitFor(() => expect(firstEvents.map((event) => event._id)).toEqual([1]));
     first.close();
 
-    // The pod reloads: a new ready gets a new frame, and onLoad is sent again after auth.
+    // The pod reloads: a new ready gets a new frame, and its own onLoad.
     const second = podClient();
     const events: HostedEvent[] = [];
     second.onEvent((event) => events.push(event));
