@@ -14,7 +14,8 @@ import {
   type CreateHostedSetupInput,
   type ManageHostedScreen,
 } from '@/lib/connectwise/hosted-setups';
-import { isCloudHost, isLoopbackHost } from '@/lib/connectwise/hosts';
+import { isCloudHost } from '@/lib/connectwise/hosts';
+import { classifyAddressSpace } from './address-space';
 import type { ManageHostedSetup } from '@/lib/connectwise/types';
 import { serverEnv } from '@/lib/env';
 import { SecretKeyMissingError } from '@/lib/secrets/secret-box';
@@ -237,9 +238,15 @@ export function coveredKinds(ours: readonly ManageHostedSetup[], wanted: readonl
   return wanted.filter((w) => ours.some((s) => kindOf(s, screens) === w.kind)).map((w) => w.kind);
 }
 
+/** What an admin does about a public URL the technicians' browsers cannot use. */
+const SERVE_PUBLICLY =
+  'Serve Deskbell on a public https name that your technicians\u2019 browsers can reach (for example behind a reverse proxy), ' +
+  'set DESKBELL_PUBLIC_URL to it, restart Deskbell, then press Update registration.';
+
 /**
  * Why technicians may not see the pod though it is registered: a public URL their browsers
- * cannot reach, or plain http inside Manage's https page.
+ * cannot reach (loopback), a private address that a Manage page from the internet may not
+ * frame (browsers' local-network protection), or plain http inside Manage's https page.
  */
 export function podReachabilityWarnings(publicUrl: string, manageEndpoint: string | null): string[] {
   let pub: URL;
@@ -255,21 +262,36 @@ export function podReachabilityWarnings(publicUrl: string, manageEndpoint: strin
   } catch {
     return [];
   }
-  if (isLoopbackHost(manageHost)) return [];
-  if (isLoopbackHost(pub.hostname)) {
+  const manage = classifyAddressSpace(manageHost);
+  // Both on this computer: the simulator and demo setups, where nothing is framed from afar.
+  if (manage.space === 'loopback') return [];
+  const deskbell = classifyAddressSpace(pub.hostname);
+  if (deskbell.space === 'loopback') {
     return [
       `Deskbell's public URL is ${publicUrl}, a loopback address: Manage (${manageHost}) is elsewhere, and each technician's browser would look for the pod on its own computer. ` +
-        'Set DESKBELL_PUBLIC_URL to an https address your technicians can reach, restart Deskbell, then press Update registration.',
+        SERVE_PUBLICLY,
     ];
+  }
+  const warnings: string[] = [];
+  // Manage on a private address too (on-premises, opened inside the network) may frame a private pod.
+  if (deskbell.space === 'private' && manage.space === 'public') {
+    const where = isCloudHost(manageHost)
+      ? `Manage (${manageHost}) is a ConnectWise cloud site on the internet`
+      : `If your technicians open Manage (${manageHost}) at an address on the internet`;
+    warnings.push(
+      `Deskbell's public URL is ${publicUrl}, and ${deskbell.words}. ${where}, and Chrome and Edge refuse to show a page on a private address inside a page from the internet: ` +
+        'the technician sees an empty pod, and the browser reports ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS. ' +
+        SERVE_PUBLICLY,
+    );
   }
   if (pub.protocol === 'http:') {
     const cloud = isCloudHost(manageHost) ? ` ${manageHost} is a ConnectWise cloud site, which only frames https pages.` : '';
-    return [
+    warnings.push(
       `Deskbell's public URL ${publicUrl} uses plain http. Manage shows the pod inside its own https page, and browsers block an http frame there (mixed content).${cloud} ` +
         'Set DESKBELL_PUBLIC_URL to an https address, restart Deskbell, then press Update registration.',
-    ];
+    );
   }
-  return [];
+  return warnings;
 }
 
 function screenLabel(screenId: number, names: ReadonlyMap<number, string>): string {

@@ -237,6 +237,34 @@ describe('sentences', () => {
     expect(podReachabilityWarnings('http://127.0.0.1:3000', null)).toEqual([]);
   });
 
+  it('warns when the public URL is on a private network and Manage is on the internet, and says what to do', () => {
+    const cloud = 'na.myconnectwise.net/v4_6_release';
+    const [privateWarning, ...rest] = podReachabilityWarnings('https://10.20.0.5', cloud);
+    expect(rest).toEqual([]);
+    expect(privateWarning).toBe(
+      "Deskbell's public URL is https://10.20.0.5, and 10.20.0.5 is a private network address (only computers inside your network reach it). " +
+        'Manage (na.myconnectwise.net) is a ConnectWise cloud site on the internet, and Chrome and Edge refuse to show a page on a private address inside a page from the internet: ' +
+        'the technician sees an empty pod, and the browser reports ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS. ' +
+        'Serve Deskbell on a public https name that your technicians\u2019 browsers can reach (for example behind a reverse proxy), ' +
+        'set DESKBELL_PUBLIC_URL to it, restart Deskbell, then press Update registration.',
+    );
+    for (const url of ['https://192.168.1.20:8443', 'https://[fd00::5]', 'https://[fe80::1]', 'https://deskbell.local', 'https://deskbell', 'https://100.100.1.1']) {
+      expect(podReachabilityWarnings(url, cloud), url).toEqual([expect.stringMatching(/ConnectWise cloud site.*ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS.*reverse proxy/)]);
+    }
+    // Plain http on a private address: both problems are named.
+    expect(podReachabilityWarnings('http://172.16.4.4', cloud)).toEqual([expect.stringMatching(/private network address/), expect.stringMatching(/plain http/)]);
+    // An on-premises Manage by name: it may be on the internet, so the warning is conditional.
+    expect(podReachabilityWarnings('https://10.20.0.5', 'https://cw.msp.example/v4_6_release')).toEqual([expect.stringMatching(/^.*If your technicians open Manage \(cw\.msp\.example\) at an address on the internet/)]);
+    // Manage on a private address too: the browser lets it frame a private pod.
+    expect(podReachabilityWarnings('https://10.20.0.5', 'https://10.20.0.9/v4_6_release')).toEqual([]);
+    expect(podReachabilityWarnings('https://deskbell.lan', 'cw.lan/v4_6_release')).toEqual([]);
+    // A public name or address: nothing to say.
+    expect(podReachabilityWarnings('https://203.0.113.7', cloud)).toEqual([]);
+    expect(podReachabilityWarnings('https://deskbell.msp.example', cloud)).toEqual([]);
+    // Loopback keeps its own sentence, now with the same advice.
+    expect(podReachabilityWarnings('http://localhost:3000', cloud)).toEqual([expect.stringMatching(/a loopback address.*public https name.*reverse proxy/)]);
+  });
+
   it('a 403 names the permission; a 404 on the screens list says Manage may be too old; others keep Manage\u2019s words', () => {
     const error = (status: number | null, path = '/system/connectwisehostedsetups') =>
       new ManageError({ message: `Manage answered ${status}.`, status, code: 'X', kind: status === null ? 'network' : 'http', method: 'POST', path, retryable: false });
