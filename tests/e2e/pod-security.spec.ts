@@ -60,10 +60,12 @@ window.startManage = (podOrigin, member, screenObject) => {
     if (event.origin !== podOrigin || event.source !== frame.contentWindow) return;
     let message; try { message = JSON.parse(event.data); } catch { return; }
     const post = (m) => frame.contentWindow.postMessage(JSON.stringify(m), podOrigin);
-    if (message.message === 'ready') { frameId = 'manage-' + Math.random().toString(16).slice(2); post({ MessageFrameID: frameId }); }
-    else if (message.hosted_request === 'getMemberAuthentication' && message.frameID === frameId) {
+    if (message.message === 'ready') {
+      frameId = 'manage-' + Math.random().toString(16).slice(2);
+      post({ MessageFrameID: frameId });
+      post({ event: 'onLoad', _id: 1, data: { screenObject } }); // on every screen load, as Manage does
+    } else if (message.hosted_request === 'getMemberAuthentication' && message.frameID === frameId) {
       post({ response: 'getmemberauthentication', data: member });
-      post({ event: 'onLoad', _id: 1, data: { screenObject } });
     }
   });
 };`;
