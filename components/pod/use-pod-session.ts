@@ -42,7 +42,7 @@ export type PodSessionHandle = {
 };
 
 const DEFAULT_REFRESH_AT = 0.8;
-/** Waiting for onLoad when the URL did not say which record: Manage sends it right after the member details. */
+/** Waiting for onLoad when the URL did not say which record: Manage sends it on every screen load. */
 const SCREEN_OBJECT_WAIT_MS = 3_000;
 /** A failed renewal is tried again this often while the current token still works. */
 const RENEW_RETRY_MS = 15_000;
