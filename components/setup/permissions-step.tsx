@@ -18,13 +18,21 @@ const METHOD: Record<DecisionMethod, string> = {
   probe: 'By a test request',
 };
 
-/** "All 11 lines were decided from the security role." / "7 ... from the security role, 4 by a test request." */
-function describeMethods(probes: readonly ProbeResult[]): string {
+/** The reason every test-request line shares (the role could not be read), said once above the table. */
+function sharedFallback(probes: readonly ProbeResult[]): string | null {
+  const reasons = new Set(probes.filter((p) => p.method === 'probe').map((p) => p.fallback ?? ''));
+  const [only] = [...reasons];
+  return reasons.size === 1 && only ? only : null;
+}
+
+/** "All 11 lines were decided from the security role ..." / "7 ... from the security role, 4 by a test request." */
+function describeMethods(probes: readonly ProbeResult[], shared: string | null): string {
   const fromRole = probes.filter((p) => p.method === 'role').length;
   const byRequest = probes.length - fromRole;
   if (byRequest === 0) return `All ${fromRole} lines were decided from the API member\u2019s security role in Manage; no test request was sent.`;
-  if (fromRole === 0) return `All ${byRequest} lines were decided by a test request: the API member\u2019s security role could not be used.`;
-  return `${fromRole} line${fromRole === 1 ? ' was' : 's were'} decided from the API member\u2019s security role, ${byRequest} by a test request.`;
+  const why = shared ? ` ${shared}` : '';
+  if (fromRole === 0) return `All ${byRequest} lines were decided by a test request.${why}`;
+  return `${fromRole} line${fromRole === 1 ? ' was' : 's were'} decided from the API member\u2019s security role, ${byRequest} by a test request.${why}`;
 }
 
 /** One row per permission: verdict, what it is for, how it was decided (role or test request), and the role setting that fixes it. */
@@ -48,6 +56,7 @@ export function PermissionsStep({ initial, connected }: { initial: { at: string;
   }
 
   const failing = check?.probes.filter((p) => p.verdict === 'fail') ?? [];
+  const shared = check ? sharedFallback(check.probes) : null;
   return (
     <section className="space-y-4">
       <div className="flex flex-wrap items-center gap-4">
@@ -65,7 +74,7 @@ export function PermissionsStep({ initial, connected }: { initial: { at: string;
       ) : null}
       {check && check.probes.length > 0 ? (
         <p className="text-sm text-slate-600" data-testid="permission-methods">
-          {describeMethods(check.probes)}
+          {describeMethods(check.probes, shared)}
         </p>
       ) : null}
       {check ? (
@@ -94,6 +103,7 @@ export function PermissionsStep({ initial, connected }: { initial: { at: string;
                 </th>
                 <td className="border-t border-slate-100 px-4 py-3 text-slate-600">
                   <span className="mb-1 block text-xs font-semibold uppercase tracking-wide text-slate-500">{METHOD[probe.method]}</span>
+                  {probe.fallback && probe.fallback !== shared ? <p className="mb-1 text-slate-500">{probe.fallback}</p> : null}
                   <ul className="space-y-1">
                     {probe.how.map((line) => (
                       <li key={line}>{line}</li>

@@ -222,17 +222,17 @@ async function sendProbeCall(client: ManageClient, call: ProbeCall): Promise<Pro
   }
 }
 
-function resultOf(probe: PermissionProbe, method: DecisionMethod, verdict: ProbeVerdict, how: string[]): ProbeResult {
-  return { id: probe.id, permission: probe.permission, purpose: probe.purpose, fix: probe.fix, method, verdict, how };
+function resultOf(probe: PermissionProbe, method: DecisionMethod, verdict: ProbeVerdict, how: string[], fallback?: string): ProbeResult {
+  const result: ProbeResult = { id: probe.id, permission: probe.permission, purpose: probe.purpose, fix: probe.fix, method, verdict, how };
+  return fallback === undefined ? result : { ...result, fallback };
 }
 
-/** Decides the line by its test requests; `why` (first line) says why the role did not decide it. */
-export async function runPermissionProbe(client: ManageClient, probe: PermissionProbe, why?: string): Promise<ProbeResult> {
+/** Decides the line by its test requests; `fallback` says why the role did not decide it. */
+export async function runPermissionProbe(client: ManageClient, probe: PermissionProbe, fallback?: string): Promise<ProbeResult> {
   const decisions = [];
   // One call after the other: a probe's second call is only worth sending when it adds news.
   for (const call of probe.calls) decisions.push(decideProbeCall(call, await sendProbeCall(client, call)));
-  const how = decisions.map((d) => d.how);
-  return resultOf(probe, 'probe', combineVerdicts(decisions.map((d) => d.verdict)), why ? [why, ...how] : how);
+  return resultOf(probe, 'probe', combineVerdicts(decisions.map((d) => d.verdict)), decisions.map((d) => d.how), fallback);
 }
 
 export async function runPermissionProbes(client: ManageClient, probes: readonly PermissionProbe[] = PERMISSION_PROBES): Promise<ProbeResult[]> {
@@ -324,11 +324,11 @@ export async function decidePermissions(client: ManageClient, probes: readonly P
   return Promise.all(
     probes.map((probe) => {
       if (!reading.readable) {
-        return runPermissionProbe(client, probe, `The security role could not be read (${reading.reason}), so a test request decided.`);
+        return runPermissionProbe(client, probe, `The API member\u2019s security role could not be read: ${reading.reason}.`);
       }
       const decision = decideFromRole(probe, reading.role.name, reading.settings);
       if (decision.decided) return resultOf(probe, 'role', decision.verdict, decision.how);
-      return runPermissionProbe(client, probe, `${decision.missing}, so a test request decided.`);
+      return runPermissionProbe(client, probe, `${decision.missing}.`);
     }),
   );
 }

@@ -223,10 +223,10 @@ describe('permissions step', () => {
     expect(check.ok).toBe(true);
     expect(snapshotStore()).toBe(before);
     const add = check.probes.find((p) => p.id === 'service-tickets-add');
-    expect(add?.how).toEqual([
-      'The security role could not be read (GET /system/securityRoles/63/settings answered 403 Forbidden), so a test request decided.',
-      'POST /service/tickets answered 400 InvalidObject: the permission exists; the content was refused on purpose.',
-    ]);
+    expect(add?.how).toEqual(['POST /service/tickets answered 400 InvalidObject: the permission exists; the content was refused on purpose.']);
+    expect(new Set(check.probes.map((p) => p.fallback))).toEqual(
+      new Set(['The API member\u2019s security role could not be read: GET /system/securityRoles/63/settings answered 403 Forbidden.']),
+    );
     expect(apiCalls().filter((c) => probePaths.has(c)).sort()).toEqual([...probePaths].sort());
   });
 
@@ -254,7 +254,7 @@ describe('permissions step', () => {
     try {
       const check = await checkManagePermissions(db);
       expect(check.probes.every((p) => p.method === 'probe' && p.verdict === 'pass')).toBe(true);
-      expect(check.probes[0]!.how[0]).toMatch(/^The security role could not be read \(GET \/system\/myMembers answered 503/);
+      expect(check.probes[0]!.fallback).toBe('The API member\u2019s security role could not be read: GET /system/myMembers answered 503 ServiceUnavailable.');
     } finally {
       sim.clearFaults();
     }
