@@ -196,22 +196,32 @@ describe('permissions step', () => {
     expect((await readSetupCheck(db, 'permissions'))?.probes?.every((p) => p.method === 'role')).toBe(true);
   });
 
-  it.each([
-    ['companies/configurations', 'configurations-inquire', 'Companies > Configurations: Inquire Level = All', 'Companies > Configurations, Inquire Level = None'],
-    ['service-desk/service-tickets:add', 'service-tickets-add', 'Service Desk > Service Tickets: Add Level = All', 'Service Desk > Service Tickets, Add Level = None'],
-    ['service-desk/service-tickets:edit', 'service-tickets-edit', 'Service Desk > Service Tickets: Edit Level = All', 'Service Desk > Service Tickets, Edit Level = None'],
-    ['companies/manage-attachments', 'document-upload', 'Companies > Manage Attachments: Add Level = All', 'Companies > Manage Attachments, Add Level = None'],
-  ] as const)('from the role: with %s removed exactly the %s line fails, with its fix, and no test request is sent', async (denied, failingId, fix, said) => {
-    sim.setPermissions({ denied: [denied] });
+  const DENIALS = [
+    ['companies/configurations', 'configurations-inquire', 'Companies > Configurations', 'Inquire'],
+    ['service-desk/service-tickets:add', 'service-tickets-add', 'Service Desk > Service Tickets', 'Add'],
+    ['service-desk/service-tickets:edit', 'service-tickets-edit', 'Service Desk > Service Tickets', 'Edit'],
+    ['companies/manage-attachments', 'document-upload', 'Companies > Manage Attachments', 'Add'],
+  ] as const;
+  // The same denials, decided from the role (readable) and by test requests (role unreadable).
+  const BOTH_WAYS = (['role', 'probe'] as const).flatMap((method) => DENIALS.map((denial) => [method, ...denial] as const));
+
+  it.each(BOTH_WAYS)('decided by %s: with %s denied exactly the %s line fails, with its fix', async (method, denied, failingId, where, level) => {
+    sim.setPermissions({ denied: method === 'role' ? [denied] : ['system/security-roles', denied] });
+    const before = snapshotStore();
     const check = await checkManagePermissions(db);
     expect(check.ok).toBe(false);
     expect(check.probes.filter((p) => p.verdict !== 'pass').map((p) => p.id)).toEqual([failingId]);
     const line = check.probes.find((p) => p.id === failingId)!;
-    expect(line).toMatchObject({ verdict: 'fail', method: 'role' });
-    expect(line.fix).toContain(fix);
-    expect(line.how.join(' ')).toContain(`${said}; Deskbell needs All.`);
-    expect(apiCalls()).toEqual(ROLE_READS);
-    expect(apiCalls().filter((c) => probePaths.has(c))).toEqual([]);
+    expect(line).toMatchObject({ verdict: 'fail', method });
+    expect(line.fix).toContain(`${where}: ${level} Level = All`);
+    if (method === 'role') {
+      expect(line.how.join(' ')).toContain(`${where}, ${level} Level = None; Deskbell needs All.`);
+      // Decided from the role alone: not one test request went to Manage.
+      expect(apiCalls()).toEqual(ROLE_READS);
+    } else {
+      expect(line.how.join(' ')).toMatch(/answered 403 Forbidden: the security role refuses it/);
+    }
+    expect(snapshotStore()).toBe(before);
     expect((await loadWizardStatus(db)).steps[1]).toMatchObject({ id: 'permissions', state: 'failing' });
   });
 
@@ -228,25 +238,6 @@ describe('permissions step', () => {
       new Set(['The API member\u2019s security role could not be read: GET /system/securityRoles/63/settings answered 403 Forbidden.']),
     );
     expect(apiCalls().filter((c) => probePaths.has(c)).sort()).toEqual([...probePaths].sort());
-  });
-
-  it.each([
-    ['companies/configurations', 'configurations-inquire', 'Companies > Configurations: Inquire Level = All'],
-    ['service-desk/service-tickets:add', 'service-tickets-add', 'Service Desk > Service Tickets: Add Level = All'],
-    ['service-desk/service-tickets:edit', 'service-tickets-edit', 'Service Desk > Service Tickets: Edit Level = All'],
-    ['companies/manage-attachments', 'document-upload', 'Companies > Manage Attachments: Add Level = All'],
-  ] as const)('by test requests: with %s denied exactly the %s line fails, with its fix', async (denied, failingId, fix) => {
-    sim.setPermissions({ denied: ['system/security-roles', denied] });
-    const before = snapshotStore();
-    const check = await checkManagePermissions(db);
-    expect(check.ok).toBe(false);
-    expect(check.probes.filter((p) => p.verdict !== 'pass').map((p) => p.id)).toEqual([failingId]);
-    const line = check.probes.find((p) => p.id === failingId)!;
-    expect(line).toMatchObject({ verdict: 'fail', method: 'probe' });
-    expect(line.fix).toContain(fix);
-    expect(line.how.join(' ')).toMatch(/answered 403 Forbidden: the security role refuses it/);
-    expect(snapshotStore()).toBe(before);
-    expect((await loadWizardStatus(db)).steps[1]).toMatchObject({ id: 'permissions', state: 'failing' });
   });
 
   it('falls back to test requests when Manage does not answer the role read either', async () => {
