@@ -31,7 +31,7 @@ export const probeResultSchema = z.object({
   /** Checks stored before roles were read were all decided by test requests. */
   method: decisionMethodSchema.default('probe'),
   /** Why a test request decided the line instead of the role (the role could not be read, or does not list a function). */
-  fallback: z.string().max(1_000).optional(),
+  fallback: z.string().optional(),
   /** How the line was decided, one line per call ("GET /company/companies answered 200"). */
   how: z.array(z.string()),
 });
