@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { PermissionCheck } from '@/lib/setup/permission-probes';
-import type { ProbeResult, ProbeVerdict } from '@/lib/setup/setup-checks';
+import type { DecisionMethod, ProbeResult, ProbeVerdict } from '@/lib/setup/setup-checks';
 import { callSetupApi } from './setup-api';
 import { Alert, primaryButton } from './form-field';
 
@@ -13,7 +13,29 @@ const VERDICT: Record<ProbeVerdict, { label: string; style: string }> = {
   unknown: { label: 'Unknown', style: 'bg-amber-100 text-amber-900' },
 };
 
-/** One row per permission: verdict, what it is for, how the probe decided, and the role setting that fixes it. */
+const METHOD: Record<DecisionMethod, string> = {
+  role: 'From the security role',
+  probe: 'By a test request',
+};
+
+/** The reason every test-request line shares (the role could not be read), said once above the table. */
+function sharedFallback(probes: readonly ProbeResult[]): string | null {
+  const reasons = new Set(probes.filter((p) => p.method === 'probe').map((p) => p.fallback ?? ''));
+  const [only] = [...reasons];
+  return reasons.size === 1 && only ? only : null;
+}
+
+/** "All 11 lines were decided from the security role ..." / "7 ... from the security role, 4 by a test request." */
+function describeMethods(probes: readonly ProbeResult[], shared: string | null): string {
+  const fromRole = probes.filter((p) => p.method === 'role').length;
+  const byRequest = probes.length - fromRole;
+  if (byRequest === 0) return `All ${fromRole} lines were decided from the API member\u2019s security role in Manage; no test request was sent.`;
+  const why = shared ? ` ${shared}` : '';
+  if (fromRole === 0) return `All ${byRequest} lines were decided by a test request.${why}`;
+  return `${fromRole} line${fromRole === 1 ? ' was' : 's were'} decided from the API member\u2019s security role, ${byRequest} by a test request.${why}`;
+}
+
+/** One row per permission: verdict, what it is for, how it was decided (role or test request), and the role setting that fixes it. */
 export function PermissionsStep({ initial, connected }: { initial: { at: string; probes: ProbeResult[] } | null; connected: boolean }) {
   const router = useRouter();
   const [check, setCheck] = useState(initial);
@@ -34,6 +56,7 @@ export function PermissionsStep({ initial, connected }: { initial: { at: string;
   }
 
   const failing = check?.probes.filter((p) => p.verdict === 'fail') ?? [];
+  const shared = check ? sharedFallback(check.probes) : null;
   return (
     <section className="space-y-4">
       <div className="flex flex-wrap items-center gap-4">
@@ -49,6 +72,11 @@ export function PermissionsStep({ initial, connected }: { initial: { at: string;
           <p>Change the API member&rsquo;s security role in Manage as shown on each failing line, then check again.</p>
         </Alert>
       ) : null}
+      {check && check.probes.length > 0 ? (
+        <p className="text-sm text-slate-600" data-testid="permission-methods">
+          {describeMethods(check.probes, shared)}
+        </p>
+      ) : null}
       {check ? (
         <table className="w-full border-separate border-spacing-0 overflow-hidden rounded-xl bg-white text-sm shadow-sm ring-1 ring-slate-200" aria-label="Permission checks">
           <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
@@ -60,7 +88,7 @@ export function PermissionsStep({ initial, connected }: { initial: { at: string;
           </thead>
           <tbody>
             {check.probes.map((probe) => (
-              <tr key={probe.id} data-probe={probe.id} data-verdict={probe.verdict} className="align-top">
+              <tr key={probe.id} data-probe={probe.id} data-verdict={probe.verdict} data-method={probe.method} className="align-top">
                 <td className="border-t border-slate-100 px-4 py-3">
                   <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ${VERDICT[probe.verdict].style}`}>{VERDICT[probe.verdict].label}</span>
                 </td>
@@ -74,6 +102,8 @@ export function PermissionsStep({ initial, connected }: { initial: { at: string;
                   ) : null}
                 </th>
                 <td className="border-t border-slate-100 px-4 py-3 text-slate-600">
+                  <span className="mb-1 block text-xs font-semibold uppercase tracking-wide text-slate-500">{METHOD[probe.method]}</span>
+                  {probe.fallback && probe.fallback !== shared ? <p className="mb-1 text-slate-500">{probe.fallback}</p> : null}
                   <ul className="space-y-1">
                     {probe.how.map((line) => (
                       <li key={line}>{line}</li>

@@ -161,3 +161,30 @@ export type ManageHostedSetup = {
   podHeight: number | null;
   disabled: boolean;
 };
+
+/** A security-role level, as Manage's role screen offers it ("My" = only the member's own records). */
+export type ManageSecurityLevel = 'None' | 'My' | 'All';
+
+/** One module/function row of a security role (System > Security Roles > role). */
+export type ManageSecurityRoleSetting = {
+  moduleIdentifier: string | null;
+  /** "Companies", "Service Desk", "System", ... */
+  moduleName: string | null;
+  functionIdentifier: string | null;
+  /** "Company Maintenance", "Service Tickets", ... */
+  functionName: string | null;
+  /** null when Manage left the level out. */
+  add: ManageSecurityLevel | null;
+  edit: ManageSecurityLevel | null;
+  delete: ManageSecurityLevel | null;
+  inquire: ManageSecurityLevel | null;
+  /** The function has an allow-list (Table Setup's "customize"), which this row does not show. */
+  customized: boolean;
+};
+
+/** The member the API keys belong to, with its security role when Manage names it. */
+export type ManageOwnMember = {
+  id: number;
+  identifier: string;
+  securityRole: ManageNamedRef | null;
+};

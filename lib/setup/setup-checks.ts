@@ -18,13 +18,21 @@ export type SetupCheckStep = keyof typeof SETUP_CHECK_KEYS;
 export const probeVerdictSchema = z.enum(['pass', 'fail', 'unknown']);
 export type ProbeVerdict = z.infer<typeof probeVerdictSchema>;
 
+/** How a permission line was decided: from the API member's security role, or by a test request. */
+export const decisionMethodSchema = z.enum(['role', 'probe']);
+export type DecisionMethod = z.infer<typeof decisionMethodSchema>;
+
 export const probeResultSchema = z.object({
   id: z.string(),
   permission: z.string(),
   purpose: z.string(),
   fix: z.string(),
   verdict: probeVerdictSchema,
-  /** How the probe decided, one line per call ("GET /company/companies answered 200"). */
+  /** Checks stored before roles were read were all decided by test requests. */
+  method: decisionMethodSchema.default('probe'),
+  /** Why a test request decided the line instead of the role (the role could not be read, or does not list a function). */
+  fallback: z.string().optional(),
+  /** How the line was decided, one line per call ("GET /company/companies answered 200"). */
   how: z.array(z.string()),
 });
 export type ProbeResult = z.infer<typeof probeResultSchema>;

@@ -21,6 +21,7 @@ import {
   findTicketsByExternalXRef,
   getCompany,
   getContact,
+  getOwnMember,
   getSla,
   getSystemInfo,
   getTicket,
@@ -36,6 +37,7 @@ import {
   listImpacts,
   listMembers,
   listPriorities,
+  listSecurityRoleSettings,
   listSeverities,
   listSources,
   listTicketDocuments,
@@ -395,6 +397,15 @@ describe('requests the adapter sends conform to the official contract', () => {
       expect(await findMemberByIdentifier(client, fixture.ownerIdentifier)).not.toBeNull();
     });
   });
+
+  it('own member and its security role settings', async () => {
+    const { result } = await recordAndValidate(['getSystemMyMembers', 'getSystemSecurityRolesByParentIdSettings'], async () => {
+      const own = await getOwnMember(client);
+      return { own, settings: await listSecurityRoleSettings(client, own.securityRole!.id) };
+    });
+    expect(result.own).toMatchObject({ identifier: 'deskbell', securityRole: { id: 63, name: 'API Integration' } });
+    expect(result.settings.find((s) => s.functionName === 'Service Tickets')).toMatchObject({ moduleName: 'Service Desk', add: 'All', inquire: 'All' });
+  });
 });
 
 function simHeaders(): Record<string, string> {
@@ -416,6 +427,8 @@ describe('simulator responses to reads conform to the official contract', () => 
     }
     const sla = firstOf(sim.store.slas.list(), 'SLA').id;
     const member = firstOf(sim.store.members.list(), 'member').id;
+    const apiRole = (sim.store.members.get(sim.store.settings.apiMemberId) as { securityRole?: { id: number } } | undefined)?.securityRole?.id;
+    if (apiRole === undefined) throw new Error('the demo API member has no security role');
     const b = fixture.boardId;
     paths = {
       '/company/companies': '/company/companies',
@@ -454,6 +467,7 @@ describe('simulator responses to reads conform to the official contract', () => 
       '/system/members/{id}': `/system/members/${member}`,
       '/system/myMembers': '/system/myMembers',
       '/system/myMembers/info': '/system/myMembers/info',
+      '/system/securityRoles/{parentId}/settings': `/system/securityRoles/${apiRole}/settings`,
     };
   });
 

@@ -23,8 +23,8 @@ function joined(result: { errors: string[] }): string {
 }
 
 describe('operation matching', () => {
-  it('knows all 51 operations of the subset', () => {
-    expect(listManageOperations()).toHaveLength(51);
+  it('knows all 52 operations of the subset', () => {
+    expect(listManageOperations()).toHaveLength(52);
   });
 
   it('maps concrete paths, with or without the server base, to their templates', () => {
@@ -40,6 +40,8 @@ describe('operation matching', () => {
     expect(matchManageOperation('GET', '/company/companies/statuses')?.operation.operationId).toBe('getCompanyCompaniesStatuses');
     expect(matchManageOperation('GET', '/company/companies/12')?.operation.operationId).toBe('getCompanyCompaniesById');
     expect(matchManageOperation('GET', '/system/myMembers/info')?.operation.operationId).toBe('getSystemMyMembersInfo');
+    expect(matchManageOperation('GET', '/system/securityRoles/63/settings')?.operation.operationId).toBe('getSystemSecurityRolesByParentIdSettings');
+    expect(matchManageOperation('GET', '/system/securityRoles/63/settings')?.pathParams).toEqual({ parentId: '63' });
   });
 
   it('rejects an unknown path, a wrong method and wrong casing with a reason', () => {

@@ -76,20 +76,36 @@ test('an MSP admin sets Deskbell up and follows a press to its report', async ({
   await expect(page.getByText('Saved. The next press uses this connection.')).toBeVisible();
   await shot(page, '03b-connected');
 
-  // 4. Permissions: one role setting missing in Manage shows with its fix; then all pass.
+  // 4. Permissions: one role setting missing in Manage shows with its fix, decided from the
+  // API member's security role; with the role unreadable, by test requests; then all pass.
   await setSimPermissions(['companies/configurations']);
   await page.goto(`${base}/setup/permissions`);
   await page.getByRole('button', { name: /Check permissions/ }).click();
   const failing = page.locator('[data-probe="configurations-inquire"]');
   await expect(failing).toHaveAttribute('data-verdict', 'fail');
+  await expect(failing).toHaveAttribute('data-method', 'role');
+  await expect(failing).toContainText('From the security role');
+  await expect(failing).toContainText('Companies > Configurations, Inquire Level = None; Deskbell needs All.');
   await expect(failing).toContainText('Fix in Manage');
   await expect(page.locator('[data-verdict="fail"]')).toHaveCount(1);
+  await expect(page.getByTestId('permission-methods')).toHaveText(/^All 11 lines were decided from the API member\u2019s security role in Manage; no test request was sent\.$/);
   await shot(page, '04a-permission-missing');
+  await setSimPermissions(['system/security-roles', 'companies/configurations']);
+  await page.getByRole('button', { name: /Check permissions again/ }).click();
+  await expect(failing).toHaveAttribute('data-method', 'probe');
+  await expect(failing).toHaveAttribute('data-verdict', 'fail');
+  await expect(failing).toContainText('By a test request');
+  await expect(failing).toContainText('GET /company/configurations answered 403 Forbidden: the security role refuses it.');
+  await expect(page.getByTestId('permission-methods')).toHaveText(
+    'All 11 lines were decided by a test request. The API member\u2019s security role could not be read: GET /system/securityRoles/63/settings answered 403 Forbidden.',
+  );
+  await shot(page, '04b-permission-missing-by-test-request');
   await setSimPermissions([]);
   await page.getByRole('button', { name: /Check permissions/ }).click();
   await expect(page.locator('[data-verdict="fail"]')).toHaveCount(0);
   await expect(failing).toHaveAttribute('data-verdict', 'pass');
-  await shot(page, '04b-permissions-pass');
+  await expect(page.locator('[data-method="probe"]')).toHaveCount(0);
+  await shot(page, '04c-permissions-pass');
 
   // 5. Unregistered users: this MSP's own catch-all address does not exist yet; create it.
   await page.goto(`${base}/setup/unregistered`);

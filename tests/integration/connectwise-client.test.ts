@@ -454,6 +454,26 @@ describe('tickets, notes, configurations and documents', () => {
     expect(notes.map((n) => n.id)).toEqual(expect.arrayContaining([internal.id, detail.id]));
   });
 
+  it('never sends a note without a display flag: Manage would refuse it, so the adapter refuses first', async () => {
+    const client = newClient();
+    const ticket = await createTicket(client, { summary: 'Note flags', company: { identifier: 'AcmeMfg' } });
+    sim.clearRequests();
+    for (const input of [{ text: 'Nowhere' }, { text: 'All false', detail: false, internal: false, resolution: false }, { text: 'Only notify', processNotifications: true }]) {
+      await expect(addTicketNote(client, ticket.id, input)).rejects.toThrow(/Manage needs at least one flag/);
+    }
+    expect(apiRequests().filter((r) => r.method === 'POST')).toEqual([]);
+
+    // Each flag alone is enough, and is sent as true with the other two as false.
+    const resolution = await addTicketNote(client, ticket.id, { text: 'Fixed', resolution: true });
+    expect(resolution).toMatchObject({ resolution: true, detail: false, internal: false });
+    expect(apiRequests().find((r) => r.method === 'POST')?.body).toEqual({
+      text: 'Fixed',
+      detailDescriptionFlag: false,
+      internalAnalysisFlag: false,
+      resolutionFlag: true,
+    });
+  });
+
   it('finds active configurations by hostname (FQDN and short name), excluding inactive and other companies', async () => {
     const client = newClient();
     const company = { id: 777, identifier: 'HostCo', name: 'Host Co' };

@@ -321,6 +321,36 @@ describe('tickets', () => {
     expect(notJson.status).toBe(415);
   });
 
+  it('refuses a note that says nowhere to display it, as Manage does, and stores nothing', async () => {
+    const created = await api('/service/tickets', { method: 'POST', json: { summary: 'Note flags', company: { id: 251 } } });
+    const id = created.data.id;
+    const notesBefore = (await api(`/service/tickets/${id}/notes`)).data.length;
+    const displayError = {
+      code: 'InvalidObject',
+      message: 'serviceNote object is invalid',
+      errors: [expect.objectContaining({ message: 'Please choose where to display the notes in order to save this record.', resource: 'serviceNote' })],
+    };
+    for (const body of [
+      { text: 'No flag at all' },
+      { text: 'Every flag false', detailDescriptionFlag: false, internalAnalysisFlag: false, resolutionFlag: false },
+      { text: 'Null flags', detailDescriptionFlag: null, internalAnalysisFlag: null },
+      // Flags that say nothing about where the note shows do not count.
+      { text: 'Only other flags', issueFlag: true, processNotifications: true, internalFlag: true, externalFlag: true },
+    ]) {
+      const refused = await api(`/service/tickets/${id}/notes`, { method: 'POST', json: body });
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.data).toEqual(displayError);
+    }
+    expect((await api(`/service/tickets/${id}/notes`)).data).toHaveLength(notesBefore);
+
+    for (const flag of ['detailDescriptionFlag', 'internalAnalysisFlag', 'resolutionFlag']) {
+      const accepted = await api(`/service/tickets/${id}/notes`, { method: 'POST', json: { text: `Only ${flag}`, [flag]: true } });
+      expect(accepted.status, flag).toBe(201);
+      expect(accepted.data[flag]).toBe(true);
+    }
+    expect((await api(`/service/tickets/${id}/notes`)).data).toHaveLength(notesBefore + 3);
+  });
+
   it('PATCH replaces fields and reference objects and refreshes names', async () => {
     const created = await api('/service/tickets', { method: 'POST', json: { summary: 'Before', company: { id: 251 }, contact: { id: 1001 } } });
     const id = created.data.id;

@@ -172,42 +172,90 @@ describe('connection step', () => {
 });
 
 describe('permissions step', () => {
-  beforeEach(() => sim.clearPermissions());
-
-  it('every probe passes on the demo simulator and nothing in Manage changes', async () => {
-    const before = snapshotStore();
-    const check = await checkManagePermissions(db);
-    expect(check.probes.map((p) => [p.id, p.verdict])).toEqual(PERMISSION_PROBES.map((p) => [p.id, 'pass']));
-    expect(check.ok).toBe(true);
-    expect(snapshotStore()).toBe(before);
-    const add = check.probes.find((p) => p.id === 'service-tickets-add');
-    expect(add?.how).toEqual(['POST /service/tickets answered 400 InvalidObject: the permission exists; the content was refused on purpose.']);
+  beforeEach(() => {
+    sim.clearPermissions();
+    sim.clearRequests();
   });
 
-  it.each([
-    ['companies/configurations', 'configurations-inquire', 'Companies > Configurations: Inquire Level = All'],
-    ['service-desk/service-tickets:add', 'service-tickets-add', 'Service Desk > Service Tickets: Add Level = All'],
-    ['service-desk/service-tickets:edit', 'service-tickets-edit', 'Service Desk > Service Tickets: Edit Level = All'],
-    ['companies/manage-attachments', 'document-upload', 'Companies > Manage Attachments: Add Level = All'],
-  ] as const)('with %s denied exactly the %s line fails, with its fix', async (denied, failingId, fix) => {
-    sim.setPermissions({ denied: [denied] });
+  const ROLE_READS = ['GET /system/myMembers', 'GET /system/securityRoles/63/settings'];
+  const apiCalls = () => sim.requests().map((r) => `${r.method} ${r.path}`);
+  const probePaths = new Set(PERMISSION_PROBES.flatMap((p) => p.calls.map((c) => `${c.method} ${c.path}`)));
+
+  it('decides every line from the API member\u2019s security role and sends no test request', async () => {
+    const before = snapshotStore();
+    const check = await checkManagePermissions(db);
+    expect(check.probes.map((p) => [p.id, p.verdict, p.method])).toEqual(PERMISSION_PROBES.map((p) => [p.id, 'pass', 'role']));
+    expect(check.ok).toBe(true);
+    expect(apiCalls()).toEqual(ROLE_READS);
+    expect(snapshotStore()).toBe(before);
+    const upload = check.probes.find((p) => p.id === 'document-upload');
+    expect(upload?.how).toEqual([
+      'Security role \u201cAPI Integration\u201d: Companies > Manage Attachments, Add Level = All.',
+      'Security role \u201cAPI Integration\u201d: Service Desk > Service Ticket - Dependencies, Add Level = All.',
+    ]);
+    expect((await readSetupCheck(db, 'permissions'))?.probes?.every((p) => p.method === 'role')).toBe(true);
+  });
+
+  const DENIALS = [
+    ['companies/configurations', 'configurations-inquire', 'Companies > Configurations', 'Inquire'],
+    ['service-desk/service-tickets:add', 'service-tickets-add', 'Service Desk > Service Tickets', 'Add'],
+    ['service-desk/service-tickets:edit', 'service-tickets-edit', 'Service Desk > Service Tickets', 'Edit'],
+    ['companies/manage-attachments', 'document-upload', 'Companies > Manage Attachments', 'Add'],
+  ] as const;
+  // The same denials, decided from the role (readable) and by test requests (role unreadable).
+  const BOTH_WAYS = (['role', 'probe'] as const).flatMap((method) => DENIALS.map((denial) => [method, ...denial] as const));
+
+  it.each(BOTH_WAYS)('decided by %s: with %s denied exactly the %s line fails, with its fix', async (method, denied, failingId, where, level) => {
+    sim.setPermissions({ denied: method === 'role' ? [denied] : ['system/security-roles', denied] });
     const before = snapshotStore();
     const check = await checkManagePermissions(db);
     expect(check.ok).toBe(false);
     expect(check.probes.filter((p) => p.verdict !== 'pass').map((p) => p.id)).toEqual([failingId]);
     const line = check.probes.find((p) => p.id === failingId)!;
-    expect(line.verdict).toBe('fail');
-    expect(line.fix).toContain(fix);
-    expect(line.how.join(' ')).toMatch(/answered 403 Forbidden: the security role refuses it/);
+    expect(line).toMatchObject({ verdict: 'fail', method });
+    expect(line.fix).toContain(`${where}: ${level} Level = All`);
+    if (method === 'role') {
+      expect(line.how.join(' ')).toContain(`${where}, ${level} Level = None; Deskbell needs All.`);
+      // Decided from the role alone: not one test request went to Manage.
+      expect(apiCalls()).toEqual(ROLE_READS);
+    } else {
+      expect(line.how.join(' ')).toMatch(/answered 403 Forbidden: the security role refuses it/);
+    }
     expect(snapshotStore()).toBe(before);
     expect((await loadWizardStatus(db)).steps[1]).toMatchObject({ id: 'permissions', state: 'failing' });
+  });
+
+  it('when the role may not be read, every line is decided by a test request that changes nothing', async () => {
+    sim.setPermissions({ denied: ['system/security-roles'] });
+    const before = snapshotStore();
+    const check = await checkManagePermissions(db);
+    expect(check.probes.map((p) => [p.id, p.verdict, p.method])).toEqual(PERMISSION_PROBES.map((p) => [p.id, 'pass', 'probe']));
+    expect(check.ok).toBe(true);
+    expect(snapshotStore()).toBe(before);
+    const add = check.probes.find((p) => p.id === 'service-tickets-add');
+    expect(add?.how).toEqual(['POST /service/tickets answered 400 InvalidObject: the permission exists; the content was refused on purpose.']);
+    expect(new Set(check.probes.map((p) => p.fallback))).toEqual(
+      new Set(['The API member\u2019s security role could not be read: GET /system/securityRoles/63/settings answered 403 Forbidden.']),
+    );
+    expect(apiCalls().filter((c) => probePaths.has(c)).sort()).toEqual([...probePaths].sort());
+  });
+
+  it('falls back to test requests when Manage does not answer the role read either', async () => {
+    sim.setFaults([{ kind: 'status', status: 503, times: 10, match: { path: '^/system/myMembers$' } }]);
+    try {
+      const check = await checkManagePermissions(db);
+      expect(check.probes.every((p) => p.method === 'probe' && p.verdict === 'pass')).toBe(true);
+      expect(check.probes[0]!.fallback).toBe('The API member\u2019s security role could not be read: GET /system/myMembers answered 503 ServiceUnavailable.');
+    } finally {
+      sim.clearFaults();
+    }
   });
 
   it('the simulator\u2019s admin endpoint denies and grants permissions too', async () => {
     const put = await fetch(`${sim.url}/__sim/permissions`, { method: 'PUT', body: JSON.stringify({ denied: ['system/table-setup'] }) });
     expect(await put.json()).toEqual({ denied: ['system/table-setup'] });
     const check = await checkManagePermissions(db);
-    expect(check.probes.filter((p) => p.verdict === 'fail').map((p) => p.id)).toEqual(['table-setup-inquire']);
+    expect(check.probes.filter((p) => p.verdict === 'fail').map((p) => [p.id, p.method])).toEqual([['table-setup-inquire', 'role']]);
     const bad = await fetch(`${sim.url}/__sim/permissions`, { method: 'PUT', body: JSON.stringify({ denied: ['system/everything'] }) });
     expect(bad.status).toBe(400);
     expect((await fetch(`${sim.url}/__sim/permissions`, { method: 'DELETE' })).status).toBe(204);

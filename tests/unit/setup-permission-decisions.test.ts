@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { combineVerdicts, decideProbeCall, PERMISSION_PROBES } from '@/lib/setup/permission-probes';
+import type { ManageSecurityLevel, ManageSecurityRoleSetting } from '@/lib/connectwise/types';
+import { combineVerdicts, decideFromRole, decideProbeCall, PERMISSION_PROBES } from '@/lib/setup/permission-probes';
 
 const read = { method: 'GET' as const, path: '/company/companies', expect: 'read' as const };
 const write = { method: 'POST' as const, path: '/service/tickets', expect: 'refused' as const };
@@ -56,6 +57,76 @@ describe('probe decisions', () => {
           expect(call.expect).toBe('refused');
           expect(call.path.includes('/0') || JSON.stringify(call.json ?? call.form).includes('"id":0') || call.form?.recordId === '0').toBe(true);
         }
+      }
+    }
+  });
+});
+
+function setting(moduleName: string, functionName: string, levels: Partial<Record<'add' | 'edit' | 'delete' | 'inquire', ManageSecurityLevel | null>>, extra: Partial<ManageSecurityRoleSetting> = {}): ManageSecurityRoleSetting {
+  return { moduleIdentifier: null, moduleName, functionIdentifier: null, functionName, add: null, edit: null, delete: null, inquire: null, customized: false, ...levels, ...extra };
+}
+
+const probe = (id: string) => PERMISSION_PROBES.find((p) => p.id === id)!;
+
+describe('decisions from the security role', () => {
+  const tickets = setting('Service Desk', 'Service Tickets', { add: 'All', edit: 'My', delete: 'None', inquire: 'All' });
+  const dependencies = setting('Service Desk', 'Service Ticket - Dependencies', { add: 'None', inquire: 'All' });
+  const attachments = setting('Companies', 'Manage Attachments', { add: 'All' });
+  const settings = [tickets, dependencies, attachments];
+
+  it('All passes, naming the role and the level it read', () => {
+    expect(decideFromRole(probe('service-tickets-add'), 'API Integration', settings)).toEqual({
+      decided: true,
+      verdict: 'pass',
+      how: ['Security role \u201cAPI Integration\u201d: Service Desk > Service Tickets, Add Level = All.'],
+    });
+  });
+
+  it('None and My fail: Deskbell needs All', () => {
+    const my = decideFromRole(probe('service-tickets-edit'), 'API Integration', settings);
+    expect(my).toEqual({
+      decided: true,
+      verdict: 'fail',
+      how: ['Security role \u201cAPI Integration\u201d: Service Desk > Service Tickets, Edit Level = My (only records of the API member itself); Deskbell needs All.'],
+    });
+    const none = decideFromRole(probe('ticket-dependencies-add'), null, settings);
+    expect(none).toMatchObject({ decided: true, verdict: 'fail', how: ['The security role: Service Desk > Service Ticket - Dependencies, Add Level = None; Deskbell needs All.'] });
+  });
+
+  it('a line that needs two settings fails when either is short, and says which', () => {
+    const upload = decideFromRole(probe('document-upload'), 'R', settings);
+    expect(upload).toMatchObject({ decided: true, verdict: 'fail' });
+    expect(upload.decided && upload.how).toEqual([
+      'Security role \u201cR\u201d: Companies > Manage Attachments, Add Level = All.',
+      'Security role \u201cR\u201d: Service Desk > Service Ticket - Dependencies, Add Level = None; Deskbell needs All.',
+    ]);
+    const granted = [tickets, setting('Service Desk', 'Service Ticket - Dependencies', { add: 'All' }), attachments];
+    expect(decideFromRole(probe('document-upload'), 'R', granted)).toMatchObject({ decided: true, verdict: 'pass' });
+  });
+
+  it('leaves the line to a test request when the role does not list the function or gives no level', () => {
+    expect(decideFromRole(probe('configurations-inquire'), 'R', settings)).toEqual({ decided: false, missing: 'Security role \u201cR\u201d does not list Companies > Configurations' });
+    expect(decideFromRole(probe('service-tickets-edit'), 'R', [setting('Service Desk', 'Service Tickets', { add: 'All' })])).toEqual({
+      decided: false,
+      missing: 'Security role \u201cR\u201d gives no Edit Level for Service Desk > Service Tickets',
+    });
+    // A function of the same name in another module is not the one the line needs.
+    expect(decideFromRole(probe('configurations-inquire'), 'R', [setting('Procurement', 'Configurations', { inquire: 'All' })]).decided).toBe(false);
+  });
+
+  it('matches names as the role screen shows them, ignoring case and punctuation, or by identifier', () => {
+    const spaced = [setting('SERVICE DESK', 'service ticket dependencies', { inquire: 'All' })];
+    expect(decideFromRole(probe('ticket-dependencies-inquire'), 'R', spaced)).toMatchObject({ decided: true, verdict: 'pass' });
+    const byIdentifier = [setting('', '', { inquire: 'None' }, { moduleIdentifier: 'System', functionIdentifier: 'TableSetup' })];
+    expect(decideFromRole(probe('table-setup-inquire'), 'R', byIdentifier)).toMatchObject({ decided: true, verdict: 'fail' });
+  });
+
+  it('every line names the role settings it needs, and they agree with its fix', () => {
+    for (const line of PERMISSION_PROBES) {
+      expect(line.requires.length).toBeGreaterThan(0);
+      for (const req of line.requires) {
+        const level = { add: 'Add', edit: 'Edit', delete: 'Delete', inquire: 'Inquire' }[req.level];
+        expect(line.fix).toContain(`${req.module} > ${req.function}: ${level} Level = All`);
       }
     }
   });

@@ -51,5 +51,18 @@ export const FORBIDDEN_ERROR = {
   message: 'You do not have permission to perform this action. Please contact your administrator to update your security role.',
 } as const;
 
+/**
+ * Manage's answer to a ticket note with none of detailDescriptionFlag, internalAnalysisFlag or
+ * resolutionFlag set: 400 InvalidObject "serviceNote object is invalid" with one field error
+ * whose message is quoted below. Code, message and field error message are as a public client
+ * printed them from a live Manage (LabtechConsulting/ConnectWise-Manage-Powershell issue 12);
+ * the field error's `code` and `field` were not printed there and are NOT verified.
+ */
+export const NOTE_DISPLAY_ERROR = {
+  message: 'Please choose where to display the notes in order to save this record.',
+  code: 'InvalidField',
+  field: 'detailDescriptionFlag',
+} as const;
+
 /** Fixed instant for seeded records so demo data is identical on every start. */
 export const SEED_TIME = '2026-01-05T14:00:00Z';

@@ -1,6 +1,7 @@
 /** What every route handler gets: the simulator state and the parsed request. */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SimCredentials } from './constants';
+import type { PermissionTable } from './permissions';
 import type { Refs } from './refs';
 import type { SimMember, SimStore } from './store';
 
@@ -15,6 +16,8 @@ export type SimContext = {
    * increasing across the simulator and later than `after` (the record's previous value).
    */
   changeTime: (after?: unknown) => string;
+  /** The security role every API call is checked against (also what role settings report). */
+  permissions: PermissionTable;
 };
 
 export type MultipartBody = {

@@ -4,8 +4,8 @@
  */
 import { SEED_TIME, SERVER_VERSION } from './constants';
 import type { SimContext } from './context';
-import type { SimPermissionName } from './permissions';
 import { createTicket } from './resources/tickets';
+import { SECURITY_ROLES } from './security-roles';
 import type { SimBoard, SimCompany, SimContact, SimMember, SimStore } from './store';
 
 export type SeedName = 'demo' | 'empty';
@@ -27,27 +27,6 @@ const LOCATION = { id: 2, name: 'Portland' };
 const DEPARTMENT = { id: 10, identifier: 'SVC', name: 'Service' };
 const TIME_ZONE = { id: 3, name: 'Pacific Standard Time' };
 const COUNTRY = { id: 1, identifier: 'US', name: 'United States' };
-const SECURITY_ROLES = {
-  admin: { id: 1, name: 'Admin' },
-  technician: { id: 5, name: 'Technician' },
-  api: { id: 63, name: 'API Integration' },
-  sales: { id: 9, name: 'Sales' },
-};
-
-/**
- * What a seeded security role lacks, on top of the test-set denials (which apply to everyone).
- * Sales sees companies but no service tickets: a pod member who may not read a ticket.
- */
-const SECURITY_ROLE_DENIALS: Readonly<Record<number, readonly SimPermissionName[]>> = {
-  [SECURITY_ROLES.sales.id]: ['service-desk/service-tickets', 'service-desk/service-ticket-dependencies'],
-};
-
-/** The permissions a member's security role denies (none for the seeded admin, technicians and API member). */
-export function deniedByRole(member: SimMember): readonly SimPermissionName[] {
-  const roleId = (member as { securityRole?: { id?: number } }).securityRole?.id;
-  return roleId === undefined ? [] : (SECURITY_ROLE_DENIALS[roleId] ?? []);
-}
-
 type MemberSeed = {
   identifier: string;
   firstName: string;
@@ -100,7 +79,7 @@ function seedMembers(ctx: SimContext, only?: string): void {
       defaultEmail: 'Office',
       officePhone: `503555${String(1100 + id).slice(-4)}`,
       defaultPhone: 'Office',
-      securityRole: SECURITY_ROLES[m.role],
+      securityRole: { ...SECURITY_ROLES[m.role] },
       title: m.title,
       enableMobileFlag: m.licenseClass === 'F',
       type: { id: m.licenseClass === 'A' ? 3 : 1, name: m.licenseClass === 'A' ? 'API' : 'Employee' },

@@ -19,6 +19,7 @@ export const SIM_PERMISSIONS = [
   'service-desk/service-ticket-dependencies',
   'system/table-setup',
   'system/member-maintenance',
+  'system/security-roles',
 ] as const;
 export type SimPermission = (typeof SIM_PERMISSIONS)[number];
 export type SimPermissionLevel = 'add' | 'edit' | 'delete' | 'inquire';
@@ -47,7 +48,7 @@ const LEVEL_BY_METHOD: Record<string, SimPermissionLevel> = {
 
 /**
  * Which permission each route template needs; routes not listed need none the wizard checks
- * (system info, callbacks, hosted setups, the member's own session). Documents need two:
+ * (system info, callbacks, hosted setups, the member's own record and session). Documents need two:
  * the seed names Service Ticket Dependencies for attachments, integrators report Companies >
  * Manage Attachments for uploads (unverified which one Manage enforces, so both are).
  */
@@ -66,6 +67,9 @@ function permissionsFor(method: string, template: string): SimPermission[] {
   }
   if (path.startsWith('/service/')) return ['system/table-setup'];
   if (path === '/system/members' || path === '/system/members/{id}') return ['system/member-maintenance'];
+  // Reading a role's settings is unverified against a live Manage: assumed to need System >
+  // Security Roles (Inquire), like the role screen itself.
+  if (path.startsWith('/system/securityroles')) return ['system/security-roles'];
   return [];
 }
 
@@ -85,18 +89,21 @@ export class PermissionTable {
     return { denied: [...this.denied].sort() as SimPermissionName[] };
   }
 
+  /** Whether the role (test-set denials plus `roleDenied`) grants `level` of `permission`. */
+  allows(permission: SimPermission, level: SimPermissionLevel, roleDenied: readonly SimPermissionName[] = []): boolean {
+    const isDenied = (name: string) => this.denied.has(name) || (roleDenied as readonly string[]).includes(name);
+    return !isDenied(permission) && !isDenied(`${permission}:${level}`);
+  }
+
   /**
    * Throws Manage's 403 when the role lacks what `method` on the route `template` needs.
    * `roleDenied` is what the calling member's own security role lacks (a pod member session).
    */
   check(method: string, template: string, roleDenied: readonly SimPermissionName[] = []): void {
     if (this.denied.size === 0 && roleDenied.length === 0) return;
-    const level = LEVEL_BY_METHOD[method];
-    const isDenied = (name: string) => this.denied.has(name) || (roleDenied as readonly string[]).includes(name);
+    const level = LEVEL_BY_METHOD[method] ?? 'inquire';
     for (const permission of permissionsFor(method, template)) {
-      if (isDenied(permission) || (level && isDenied(`${permission}:${level}`))) {
-        throw new ManageApiError(403, FORBIDDEN_ERROR.code, FORBIDDEN_ERROR.message);
-      }
+      if (!this.allows(permission, level, roleDenied)) throw new ManageApiError(403, FORBIDDEN_ERROR.code, FORBIDDEN_ERROR.message);
     }
   }
 }

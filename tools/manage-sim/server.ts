@@ -28,12 +28,13 @@ import {
   type SimCredentials,
 } from './constants';
 import type { MultipartBody, RouteRequest, RouteResult, SimContext } from './context';
-import { deniedByRole, seedStore, type SeedName } from './demo-data';
+import { seedStore, type SeedName } from './demo-data';
 import { ManageApiError } from './errors';
 import { FaultEngine, faultRulesSchema, type FaultAction, type SimFaultRule } from './faults';
 import { PermissionTable, permissionSettingsSchema, type SimPermissionSettings } from './permissions';
 import { createRefs } from './refs';
 import { RequestLog, redactHeaders, type SimRequestRecord } from './request-log';
+import { deniedByRole } from './security-roles';
 import { createRouter } from './router';
 import { SimCollection, clearStore, createChangeClock, createEmptyStore, type SimStore, type SimTicket } from './store';
 import { handleTechnicianAdmin } from './technician';
@@ -608,7 +609,7 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${hostForUrl}:${address.port}`;
   const baseUrl = `${url}${API_PREFIX}`;
-  ctx = { store, refs: createRefs(baseUrl), baseUrl, credentials, pageSizeMax, changeTime: createChangeClock() };
+  ctx = { store, refs: createRefs(baseUrl), baseUrl, credentials, pageSizeMax, changeTime: createChangeClock(), permissions };
   const emitter = new CallbackEmitter({
     store,
     origin: url,

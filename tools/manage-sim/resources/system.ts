@@ -2,12 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { RouteDefinition, RouteRequest, SimContext } from '../context';
-import { fieldError, invalidObject, type ManageFieldError } from '../errors';
+import { fieldError, invalidObject, notFound, type ManageFieldError } from '../errors';
 import { listRecords } from '../listing';
 import { memberDisplayName } from '../refs';
+import { findSecurityRole, securityRoleSettings } from '../security-roles';
 import type { SimCallback, SimHostedSetup, SimMember } from '../store';
 import { isoSeconds } from '../store';
-import { compact, flag, maxText, parseBody, recordOr404 } from '../validation';
+import { compact, flag, maxText, parseBody, parseId, recordOr404 } from '../validation';
 
 const httpUrl = (max?: number) =>
   (max === undefined ? z.string() : z.string().max(max)).refine((value) => {
@@ -259,6 +260,17 @@ export const systemRoutes: RouteDefinition[] = [
     path: '/system/members/{id}',
     body: 'none',
     handler: (ctx, req) => ({ status: 200, body: recordOr404(ctx.store.members, req.params.id, 'Member') }),
+  },
+  {
+    method: 'GET',
+    path: '/system/securityRoles/{parentId}/settings',
+    body: 'none',
+    handler: (ctx, req) => {
+      const id = parseId(req.params.parentId);
+      const role = id === null ? undefined : findSecurityRole(id);
+      if (!role) throw notFound(`SecurityRole ${req.params.parentId ?? ''} not found`);
+      return listRecords(ctx, req, securityRoleSettings(ctx, role));
+    },
   },
   { method: 'GET', path: '/system/myMembers', body: 'none', handler: (_ctx, req) => ({ status: 200, body: myMember(req.member) }) },
   { method: 'GET', path: '/system/myMembers/info', body: 'none', handler: (_ctx, req) => ({ status: 200, body: myMemberInfo(req.member) }) },

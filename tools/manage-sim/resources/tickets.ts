@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { NOTE_DISPLAY_ERROR } from '../constants';
 import type { RouteDefinition, RouteRequest, SimContext } from '../context';
 import { badRequest, fieldError, invalidObject, type ManageFieldError } from '../errors';
 import { listRecords } from '../listing';
@@ -576,12 +577,7 @@ export const ticketRoutes: RouteDefinition[] = [
       const input = parseBody(noteInput, req.body, 'serviceNote');
       if (!input.detailDescriptionFlag && !input.internalAnalysisFlag && !input.resolutionFlag) {
         throw invalidObject('serviceNote', [
-          fieldError(
-            'serviceNote',
-            'detailDescriptionFlag',
-            'InvalidField',
-            'At least one of detailDescriptionFlag, internalAnalysisFlag or resolutionFlag must be true.',
-          ),
+          fieldError('serviceNote', NOTE_DISPLAY_ERROR.field, NOTE_DISPLAY_ERROR.code, NOTE_DISPLAY_ERROR.message),
         ]);
       }
       const note = addNote(ctx, ticket.id, input, req.member, isoSeconds());

@@ -18,7 +18,8 @@ export default async function PermissionsPage() {
       title="Permissions"
       intro={
         <p>
-          Deskbell checks each permission its API member needs, one request per permission, without creating or changing anything: reads fetch one
+          Deskbell checks each permission its API member needs without creating or changing anything. When the API member may read its own security
+          role, each line is decided from the role&rsquo;s settings and no test request is sent. Otherwise a test request decides: reads fetch one
           record; writes send requests Manage refuses for their content (a 400 means the permission exists, a 403 means it does not).
         </p>
       }
