@@ -80,6 +80,18 @@ test('the connection form names what is wrong with the key, the endpoint and the
   await page.getByLabel('Endpoint').fill('http://manage.example.com/v4_6_release');
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByText(/https/i).filter({ hasText: /http:\/\//i }).first()).toBeVisible();
+
+  // Another endpoint with the key and clientId left empty: the page says they must be typed
+  // again, before and after pressing Test (the stored ones only go to the stored endpoint).
+  await page.getByLabel('Endpoint').fill('127.0.0.1:1/v4_6_release');
+  await page.getByLabel('API key').fill('');
+  await page.getByLabel('clientId').fill('');
+  await expect(page.getByText('You changed the endpoint.')).toBeVisible();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByText(/type the API key again/).first()).toBeVisible();
+  await expect(page.getByText(/type the clientId again/).first()).toBeVisible();
+  await page.getByLabel('Endpoint').fill(`127.0.0.1:${e2eStack.simPort}/v4_6_release`);
+  await expect(page.getByText('You changed the endpoint.')).toBeHidden();
 });
 
 test('the unregistered, defaults preview and agent token forms', async ({ page }) => {
