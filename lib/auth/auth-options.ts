@@ -37,10 +37,19 @@ declare module 'next-auth' {
   }
 }
 
+declare module 'next-auth/jwt' {
+  interface JWT {
+    /** The admin's session generation when the token was issued. */
+    gen?: number;
+    /** When the sign-in that issued this token happened, in seconds since the epoch; renewals keep it. */
+    signedInAt?: number;
+  }
+}
+
 export const OIDC_PROVIDER_ID = 'oidc';
 /** The error code the sign-in form turns into "Too many attempts, try again in N minutes". */
 export const TOO_MANY_ATTEMPTS = 'TooManyAttempts';
-const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 /** next-auth's JWT secret: NEXTAUTH_SECRET when set, else derived from DESKBELL_SECRET_KEY. Never a default. */
 export function deriveAuthSecret(env: ServerEnv, findKey: (env: ServerEnv) => Buffer | null = findSecretKey): string {
@@ -166,11 +175,24 @@ export async function signInWithPassword(
 
 const credentialsSchema = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
 
-/** Called for every session read: a disabled or deleted admin's token stops working here. */
-export async function refreshAdminToken(db: DeskbellDatabase, token: JWT): Promise<JWT> {
+/**
+ * Called for every session read: the token ends here when the admin is disabled or deleted,
+ * when their session generation moved on (a password reset), or 12 hours after the sign-in
+ * that issued it, however often it was renewed in between.
+ */
+export async function refreshAdminToken(db: DeskbellDatabase, token: JWT, now: () => number = Date.now): Promise<JWT> {
   const user = token.sub ? await findActiveAdminById(db, token.sub) : null;
   if (!user) throw new Error('AdminSessionEnded');
+  if (token.gen !== user.sessionGeneration) throw new Error('AdminSessionEnded');
+  if (typeof token.signedInAt !== 'number' || now() - token.signedInAt * 1000 >= SESSION_MAX_AGE_SECONDS * 1000) {
+    throw new Error('AdminSessionEnded');
+  }
   return { ...token, email: user.email, name: user.name };
+}
+
+/** The claims a fresh sign-in puts in the token: whose, under which session generation, since when. */
+export function issueAdminToken(token: JWT, admin: AdminUser, now: () => number = Date.now): JWT {
+  return { ...token, sub: admin.id, email: admin.email, name: admin.name, gen: admin.sessionGeneration, signedInAt: Math.floor(now() / 1000) };
 }
 
 export function toAdminSession(token: JWT): AdminSession | null {
@@ -207,7 +229,9 @@ export function buildAuthOptions(env: ServerEnv, openDb: () => Promise<DeskbellD
     secret: deriveAuthSecret(env),
     debug: false,
     useSecureCookies: publicUrl.startsWith('https://'),
+    // Both: next-auth's JWT keeps its own 30-day expiry unless told otherwise.
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    jwt: { maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: '/login', error: '/login' },
     providers: oidc ? [credentials, buildOidcProvider(oidc)] : [credentials],
     callbacks: {
@@ -228,7 +252,7 @@ export function buildAuthOptions(env: ServerEnv, openDb: () => Promise<DeskbellD
         if (!admin || admin.disabledAt) throw new Error('AdminSessionEnded');
         await recordAdminLogin(db, admin.id);
         await recordAudit(db, { actor: admin.email, action: 'admin.signin', target: admin.email, details: { provider: account?.provider ?? 'credentials' } });
-        return { ...token, sub: admin.id, email: admin.email, name: admin.name };
+        return issueAdminToken(token, admin);
       },
       session({ session, token }) {
         return { ...session, admin: toAdminSession(token) ?? undefined };

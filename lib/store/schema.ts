@@ -117,6 +117,8 @@ export type AdminUsersTable = {
   created_at: string;
   last_login_at: string | null;
   disabled_at: string | null;
+  /** Raised to end every session issued before (password reset); tokens carry the one they were issued under. */
+  session_generation: number;
 };
 
 export type LoginThrottleTable = {

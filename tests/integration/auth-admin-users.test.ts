@@ -11,7 +11,7 @@ import {
   resetAdminPassword,
   verifyAdminPassword,
 } from '@/lib/auth/admin-users';
-import { decideOidcSignIn, refreshAdminToken, signInWithPassword } from '@/lib/auth/auth-options';
+import { decideOidcSignIn, issueAdminToken, refreshAdminToken, signInWithPassword } from '@/lib/auth/auth-options';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 
 let db: DeskbellDatabase;
@@ -79,7 +79,7 @@ describe('admin users', () => {
   it('ends a session at the next request once the admin is disabled', async () => {
     const ann = await createAdminUser(db, { email: 'ann@msp.example', name: 'Ann', password: PASSWORD }, 'cli');
     await createAdminUser(db, { email: 'bob@msp.example', password: `${PASSWORD} too` }, 'cli');
-    const token = { sub: ann.id, email: ann.email, name: 'Old name' };
+    const token = { ...issueAdminToken({}, ann), name: 'Old name' };
     await expect(refreshAdminToken(db, token)).resolves.toMatchObject({ sub: ann.id, name: 'Ann' });
     await disableAdminUser(db, ann.email, 'bob@msp.example');
     await expect(refreshAdminToken(db, token)).rejects.toThrow('AdminSessionEnded');
