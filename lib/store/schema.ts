@@ -122,7 +122,7 @@ export type AdminUsersTable = {
 };
 
 export type LoginThrottleTable = {
-  /** What is throttled: `email:<address>` or `ip:<address>`. */
+  /** What is throttled: `email-client:<email>|<client>`, `device:<email>|<device>`, `email:<email>`, `ip:<address>`, `setup:<address>`. */
   key: string;
   failures: number;
   window_started_at: string;
