@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { expect, test, type APIResponse, type Page } from '@playwright/test';
-import { signIn } from './admin-sign-in';
+import { readE2eAdmin, signIn } from './admin-sign-in';
 import { createAgentTokenWithCli, pressWithCli, ticketsWithExternalXRef } from './app-process';
 import { e2eStack } from './e2e-stack';
 
@@ -148,4 +148,18 @@ test('the demo Manage screen and the pod it frames both hydrate; the pod signs i
   const pod = page.frameLocator('[data-testid="demo-pod-frame"]');
   await expect(pod.getByTestId('pod-ticket')).toBeVisible({ timeout: 30_000 });
   expect(violations).toEqual([]);
+});
+
+test('a password sign-in leaves a known-device cookie: HttpOnly, only for the sign-in routes', async ({ page, context }) => {
+  const admin = readE2eAdmin();
+  await context.clearCookies();
+  await page.goto('/login');
+  const form = page.getByRole('form', { name: 'Sign in' });
+  await form.getByLabel('Email').fill(admin.email);
+  await form.getByLabel('Password').fill(admin.password);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  const device = (await context.cookies()).find((c) => c.name === 'deskbell.known-device');
+  expect(device).toMatchObject({ httpOnly: true, path: '/api/auth', sameSite: 'Lax' });
+  expect(device!.value).toMatch(/^v1\.[A-Za-z0-9_-]{16,43}\.\d+\.[A-Za-z0-9_-]+$/);
 });
