@@ -12,17 +12,44 @@ type FieldErrors = Partial<Record<keyof Fields, string>>;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/i;
+
+/**
+ * A guess at scheme://host:port of a typed endpoint, like the server's parser (https:// unless
+ * typed otherwise, plain http:// on loopback). Only for the hint below; the server decides.
+ */
+export function guessEndpointOrigin(endpoint: string): string | null {
+  const text = endpoint.trim();
+  if (text === '') return null;
+  const typed = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
+  const candidate = typed ? text : `https://${text}`;
+  if (!URL.canParse(candidate)) return null;
+  const url = new URL(candidate);
+  if (!typed && LOOPBACK.test(url.hostname)) url.protocol = 'http:';
+  return url.origin;
+}
+
+/** True when the typed endpoint is not the stored one's origin: the stored key and clientId will not be used for it. */
+function endpointMoved(fields: Fields, stored: StoredManageConnection | null): boolean {
+  if (!stored?.origin) return false;
+  const typed = guessEndpointOrigin(fields.endpoint);
+  return typed !== null && typed !== stored.origin;
+}
+
 /** Quick hints before anything is sent; the server's checks (the adapter's parsers) have the last word. */
 function checkLocally(fields: Fields, stored: StoredManageConnection | null): FieldErrors {
   const errors: FieldErrors = {};
   if (fields.endpoint.trim() === '') errors.endpoint = 'Enter the Manage endpoint, for example yourconnectwiseinstance.com/v4_6_release.';
+  const moved = endpointMoved(fields, stored);
   const key = fields.apiKey.trim();
-  if (key === '' && !stored) errors.apiKey = 'Enter the API key: Companyid+publickey:privatekey.';
+  if (key === '' && moved) errors.apiKey = 'This is another endpoint than the stored one: type the API key again (the stored key is only sent to the stored endpoint).';
+  else if (key === '' && !stored) errors.apiKey = 'Enter the API key: Companyid+publickey:privatekey.';
   else if (key !== '' && (!key.includes('+') || !key.includes(':'))) {
     errors.apiKey = 'The API key format is Companyid+publickey:privatekey (a "+" after the company id, a ":" before the private key).';
   }
   const clientId = fields.clientId.trim();
-  if (clientId === '' && !stored) errors.clientId = 'Enter the clientId: a GUID from developer.connectwise.com.';
+  if (clientId === '' && moved) errors.clientId = 'This is another endpoint than the stored one: type the clientId again (the stored clientId is only sent to the stored endpoint).';
+  else if (clientId === '' && !stored) errors.clientId = 'Enter the clientId: a GUID from developer.connectwise.com.';
   else if (clientId !== '' && !GUID.test(clientId)) errors.clientId = 'The clientId is a GUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427.';
   return errors;
 }
@@ -73,6 +100,7 @@ export function ConnectionStep({ stored }: { stored: StoredManageConnection | nu
     void run('save');
   }
 
+  const moved = endpointMoved(fields, stored);
   const canSaveAnyway = result !== null && !result.ok && result.problem.kind !== 'input' && saved === false;
 
   return (
@@ -97,11 +125,16 @@ export function ConnectionStep({ stored }: { stored: StoredManageConnection | nu
           type="password"
           value={fields.apiKey}
           onChange={update('apiKey')}
-          placeholder={stored ? 'Leave empty to keep the stored key' : 'Companyid+publickey:privatekey'}
+          placeholder={stored && !moved ? 'Leave empty to keep the stored key' : 'Companyid+publickey:privatekey'}
           autoComplete="off"
           spellCheck={false}
           hint={
-            stored ? (
+            stored && moved ? (
+              <>
+                You changed the endpoint. The stored key and clientId are only ever sent to <code>{stored.origin}</code>, so type the API key and
+                the clientId again for this endpoint.
+              </>
+            ) : stored ? (
               <>
                 {stored.source === 'environment' ? 'Pre-set by the environment (MANAGE_API_KEY)' : 'Stored'}: company <code>{stored.companyId}</code>,
                 public key <code>{stored.publicKey}</code>, private key stored. Leave empty to keep it, or enter a new key as
@@ -119,7 +152,9 @@ export function ConnectionStep({ stored }: { stored: StoredManageConnection | nu
           label="clientId"
           value={fields.clientId}
           onChange={update('clientId')}
-          placeholder={stored ? `Leave empty to keep the stored clientId (ending ${stored.clientIdHint})` : '1b4e28ba-2fa1-11d2-883f-0016d3cca427'}
+          placeholder={
+            stored && !moved ? `Leave empty to keep the stored clientId (ending ${stored.clientIdHint})` : '1b4e28ba-2fa1-11d2-883f-0016d3cca427'
+          }
           autoComplete="off"
           spellCheck={false}
           hint="The GUID ConnectWise gives an integration at developer.connectwise.com. Manage refuses every call without it."

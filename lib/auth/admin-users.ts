@@ -14,6 +14,8 @@ export type AdminUser = {
   lastLoginAt: string | null;
   disabledAt: string | null;
   hasPassword: boolean;
+  /** Session tokens issued under another generation are refused (see endAdminSessions). */
+  sessionGeneration: number;
 };
 
 /** A refusal an admin can act on (duplicate email, weak password, last admin). */
@@ -61,6 +63,7 @@ function toAdminUser(row: AdminUsersTable): AdminUser {
     lastLoginAt: row.last_login_at,
     disabledAt: row.disabled_at,
     hasPassword: row.password_hash !== null,
+    sessionGeneration: row.session_generation,
   };
 }
 
@@ -109,6 +112,7 @@ export async function createAdminUser(db: DeskbellDatabase, input: NewAdminUser,
     created_at: new Date().toISOString(),
     last_login_at: null,
     disabled_at: null,
+    session_generation: 0,
   };
   await db.insertInto('admin_users').values(row).execute();
   await recordAudit(db, {
@@ -166,9 +170,19 @@ export async function enableAdminUser(db: DeskbellDatabase, email: string, actor
   return { ...user, disabledAt: null };
 }
 
+/**
+ * A new password also ends every session the admin has, on every device: the session
+ * generation goes up in the same statement, and each token is checked against it on its
+ * next request. Whoever knew the old password is signed out with it.
+ */
 export async function resetAdminPassword(db: DeskbellDatabase, email: string, password: string, actor: string): Promise<void> {
   const user = await requireUser(db, email);
   requireStrongPassword(password, user.email);
-  await db.updateTable('admin_users').set({ password_hash: await hashPassword(password) }).where('id', '=', user.id).execute();
-  await recordAudit(db, { actor, action: 'admin.user.password_reset', target: user.email });
+  const passwordHash = await hashPassword(password);
+  await db
+    .updateTable('admin_users')
+    .set((eb) => ({ password_hash: passwordHash, session_generation: eb('session_generation', '+', 1) }))
+    .where('id', '=', user.id)
+    .execute();
+  await recordAudit(db, { actor, action: 'admin.user.password_reset', target: user.email, details: { sessionsEnded: true } });
 }

@@ -18,13 +18,14 @@ import {
   verifyAdminPassword,
   type AdminUser,
 } from './admin-users';
+import { deriveDeviceKey, issueKnownDevice, KNOWN_DEVICE_COOKIE, KNOWN_DEVICE_MAX_AGE_SECONDS, readCookie, readKnownDevice } from './known-device';
 import {
   checkLoginThrottle,
   clearLoginThrottle,
   clientIpFromHeaders,
   minutesUntil,
   recordLoginFailure,
-  throttleKeys,
+  signInThrottleKeys,
   throttlePolicyFromEnv,
   type ThrottlePolicy,
 } from './login-throttle';
@@ -37,10 +38,19 @@ declare module 'next-auth' {
   }
 }
 
+declare module 'next-auth/jwt' {
+  interface JWT {
+    /** The admin's session generation when the token was issued. */
+    gen?: number;
+    /** When the sign-in that issued this token happened, in seconds since the epoch; renewals keep it. */
+    signedInAt?: number;
+  }
+}
+
 export const OIDC_PROVIDER_ID = 'oidc';
 /** The error code the sign-in form turns into "Too many attempts, try again in N minutes". */
 export const TOO_MANY_ATTEMPTS = 'TooManyAttempts';
-const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 /** next-auth's JWT secret: NEXTAUTH_SECRET when set, else derived from DESKBELL_SECRET_KEY. Never a default. */
 export function deriveAuthSecret(env: ServerEnv, findKey: (env: ServerEnv) => Buffer | null = findSecretKey): string {
@@ -129,48 +139,82 @@ export async function decideOidcSignIn(
 }
 
 export type PasswordSignIn =
-  | { ok: true; user: AdminUser }
+  | { ok: true; user: AdminUser; knownDevice: string }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'locked'; retryAfterMinutes: number };
+
+/** Who is trying: the address a trusted proxy saw (or null) and the known-device cookie as sent. */
+export type SignInClient = { clientIp: string | null; deviceCookie?: string };
 
 /**
  * The credentials check behind the sign-in form: throttle first (a locked key is refused
  * without looking at the password, so a lock does not let an attacker confirm a guess),
- * then the password; every outcome is counted and audited without the password.
+ * then the password; every outcome is counted and audited without the password. Which
+ * counts apply (the device's own, or the email and client pair plus the address and a
+ * per-email ceiling) is lib/auth/login-throttle.ts's signInThrottleKeys. A success returns
+ * the known-device cookie value to set, so this browser has its own count from now on.
  */
 export async function signInWithPassword(
   db: DeskbellDatabase,
-  input: { email: string; password: string; clientIp: string | null },
-  options: { policy: ThrottlePolicy; now?: () => Date },
+  input: { email: string; password: string } & SignInClient,
+  options: { policy: ThrottlePolicy; deviceKey: Buffer; now?: () => Date },
 ): Promise<PasswordSignIn> {
   const now = options.now ?? (() => new Date());
   const email = normalizeEmail(input.email).slice(0, 254);
-  const keys = throttleKeys(email, input.clientIp);
+  const device = readKnownDevice(options.deviceKey, input.deviceCookie, email, now().getTime());
+  const { keys, clearOnSuccess } = signInThrottleKeys(email, { ip: input.clientIp, deviceId: device?.deviceId ?? null }, options.policy);
   const throttle = await checkLoginThrottle(db, keys, now());
   if (throttle.locked) return { ok: false, reason: 'locked', retryAfterMinutes: minutesUntil(throttle.retryAfterMs) };
 
   const user = await verifyAdminPassword(db, email, input.password);
   if (user) {
-    await clearLoginThrottle(db, keys.filter((k) => k.startsWith('email:')));
-    return { ok: true, user };
+    await clearLoginThrottle(db, clearOnSuccess);
+    return { ok: true, user, knownDevice: issueKnownDevice(options.deviceKey, email, now().getTime(), device?.deviceId) };
   }
   const failures = await recordLoginFailure(db, keys, now(), options.policy);
+  const locked = (await checkLoginThrottle(db, keys, now())).locked;
   await recordAudit(db, {
     actor: 'anonymous',
     action: 'admin.signin.failed',
     target: email,
-    details: { failures, locked: failures >= options.policy.maxFailures, clientIp: input.clientIp },
+    details: { failures, locked, clientIp: input.clientIp, knownDevice: device !== null },
   });
   return { ok: false, reason: 'invalid' };
 }
 
+/** Sets the known-device cookie on the sign-in response (route handlers may set cookies through next/headers). */
+async function setKnownDeviceCookie(value: string, secure: boolean): Promise<void> {
+  const { cookies } = await import('next/headers');
+  (await cookies()).set(KNOWN_DEVICE_COOKIE, value, {
+    httpOnly: true,
+    secure,
+    sameSite: 'lax',
+    // Only the sign-in route reads it.
+    path: '/api/auth',
+    maxAge: KNOWN_DEVICE_MAX_AGE_SECONDS,
+  });
+}
+
 const credentialsSchema = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
 
-/** Called for every session read: a disabled or deleted admin's token stops working here. */
-export async function refreshAdminToken(db: DeskbellDatabase, token: JWT): Promise<JWT> {
+/**
+ * Called for every session read: the token ends here when the admin is disabled or deleted,
+ * when their session generation moved on (a password reset), or 12 hours after the sign-in
+ * that issued it, however often it was renewed in between.
+ */
+export async function refreshAdminToken(db: DeskbellDatabase, token: JWT, now: () => number = Date.now): Promise<JWT> {
   const user = token.sub ? await findActiveAdminById(db, token.sub) : null;
   if (!user) throw new Error('AdminSessionEnded');
+  if (token.gen !== user.sessionGeneration) throw new Error('AdminSessionEnded');
+  if (typeof token.signedInAt !== 'number' || now() - token.signedInAt * 1000 >= SESSION_MAX_AGE_SECONDS * 1000) {
+    throw new Error('AdminSessionEnded');
+  }
   return { ...token, email: user.email, name: user.name };
+}
+
+/** The claims a fresh sign-in puts in the token: whose, under which session generation, since when. */
+export function issueAdminToken(token: JWT, admin: AdminUser, now: () => number = Date.now): JWT {
+  return { ...token, sub: admin.id, email: admin.email, name: admin.name, gen: admin.sessionGeneration, signedInAt: Math.floor(now() / 1000) };
 }
 
 export function toAdminSession(token: JWT): AdminSession | null {
@@ -178,10 +222,16 @@ export function toAdminSession(token: JWT): AdminSession | null {
   return { userId: token.sub, email: token.email, name: token.name ?? null };
 }
 
-export function buildAuthOptions(env: ServerEnv, openDb: () => Promise<DeskbellDatabase> = getDatabase): NextAuthOptions {
+export function buildAuthOptions(
+  env: ServerEnv,
+  openDb: () => Promise<DeskbellDatabase> = getDatabase,
+  rememberDevice: (value: string, secure: boolean) => Promise<void> = setKnownDeviceCookie,
+): NextAuthOptions {
   const oidc = readOidcSettings(env);
   const policy = throttlePolicyFromEnv(env);
   const publicUrl = env.NEXTAUTH_URL ?? env.DESKBELL_PUBLIC_URL ?? '';
+  const secret = deriveAuthSecret(env);
+  const deviceKey = deriveDeviceKey(secret);
 
   const credentials = CredentialsProvider({
     id: 'credentials',
@@ -191,12 +241,16 @@ export function buildAuthOptions(env: ServerEnv, openDb: () => Promise<DeskbellD
       const parsed = credentialsSchema.safeParse(raw);
       if (!parsed.success) return null;
       const db = await openDb();
+      const headers = (req.headers ?? {}) as Record<string, string | string[] | undefined>;
       const result = await signInWithPassword(
         db,
-        { ...parsed.data, clientIp: clientIpFromHeaders(req.headers ?? {}, env.TRUST_PROXY) },
-        { policy },
+        { ...parsed.data, clientIp: clientIpFromHeaders(headers, env.TRUST_PROXY), deviceCookie: readCookie(headers.cookie, KNOWN_DEVICE_COOKIE) },
+        { policy, deviceKey },
       );
-      if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name };
+      if (result.ok) {
+        await rememberDevice(result.knownDevice, publicUrl.startsWith('https://'));
+        return { id: result.user.id, email: result.user.email, name: result.user.name };
+      }
       // next-auth passes a thrown message to the form as its error code.
       if (result.reason === 'locked') throw new Error(`${TOO_MANY_ATTEMPTS}:${result.retryAfterMinutes}`);
       return null;
@@ -204,10 +258,12 @@ export function buildAuthOptions(env: ServerEnv, openDb: () => Promise<DeskbellD
   });
 
   return {
-    secret: deriveAuthSecret(env),
+    secret,
     debug: false,
     useSecureCookies: publicUrl.startsWith('https://'),
+    // Both: next-auth's JWT keeps its own 30-day expiry unless told otherwise.
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    jwt: { maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: '/login', error: '/login' },
     providers: oidc ? [credentials, buildOidcProvider(oidc)] : [credentials],
     callbacks: {
@@ -228,7 +284,7 @@ export function buildAuthOptions(env: ServerEnv, openDb: () => Promise<DeskbellD
         if (!admin || admin.disabledAt) throw new Error('AdminSessionEnded');
         await recordAdminLogin(db, admin.id);
         await recordAudit(db, { actor: admin.email, action: 'admin.signin', target: admin.email, details: { provider: account?.provider ?? 'credentials' } });
-        return { ...token, sub: admin.id, email: admin.email, name: admin.name };
+        return issueAdminToken(token, admin);
       },
       session({ session, token }) {
         return { ...session, admin: toAdminSession(token) ?? undefined };

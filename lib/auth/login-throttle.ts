@@ -4,9 +4,20 @@ import type { DeskbellDatabase } from '@/lib/store/database';
 import type { LoginThrottleTable } from '@/lib/store/schema';
 
 /**
- * Failed sign-ins are counted per email and per client address in `login_throttle`.
- * `maxFailures` failures inside one window lock the key for `lockMs`. Emails are counted
- * whether or not an admin has them, so a lock reveals nothing about which accounts exist.
+ * Failed sign-ins are counted in `login_throttle`; `maxFailures` failures inside one window
+ * lock a key for `lockMs`. Emails are counted whether or not an admin has them, so a lock
+ * reveals nothing about which accounts exist. What is counted (signInThrottleKeys):
+ *
+ * - from a known device (a genuine known-device cookie for this email, lib/auth/known-device.ts):
+ *   that device's own count for that email, and nothing else. Nobody else's failures touch it,
+ *   so a stranger can never lock an admin out of a browser they already signed in from.
+ * - from any other client: the (email, client) pair, where the client is the address a trusted
+ *   proxy saw (clientIpFromHeaders); per client address across all emails; and per email
+ *   across all clients with a ceiling ten times higher, which bounds a guesser spread over many
+ *   addresses. A stranger thus locks only their own pair and address; the real admin on
+ *   another address (or a known device) still signs in. The ceiling can lock a real admin on a
+ *   new device while a distributed attack runs; their known devices keep working.
+ * A success clears the pair's (or the device's) count, never the address or ceiling counts.
  */
 
 export type ThrottlePolicy = { maxFailures: number; windowMs: number; lockMs: number };
@@ -49,33 +60,55 @@ export function minutesUntil(ms: number): number {
   return Math.max(1, Math.ceil(ms / MINUTE));
 }
 
-export function throttleKeys(email: string, clientIp: string | null): string[] {
-  const keys = [`email:${email.trim().toLowerCase()}`];
-  if (clientIp) keys.push(`ip:${clientIp}`);
-  return keys;
+/** How many more failures the per-email count across all clients allows than one client gets. */
+export const EMAIL_CEILING_FACTOR = 10;
+/** The client key when no trusted proxy names the address: every such client shares it. */
+export const UNIDENTIFIED_CLIENT = 'unidentified';
+
+/** A throttle key with its own failure limit (the policy's, unless it says otherwise). */
+export type ThrottleKey = { key: string; maxFailures?: number };
+
+/** The keys one sign-in attempt is checked and counted against; see the module comment. */
+export function signInThrottleKeys(
+  email: string,
+  client: { ip: string | null; deviceId: string | null },
+  policy: ThrottlePolicy,
+): { keys: ThrottleKey[]; clearOnSuccess: string[] } {
+  const who = email.trim().toLowerCase();
+  if (client.deviceId) {
+    const device = `device:${who}|${client.deviceId}`;
+    return { keys: [{ key: device }], clearOnSuccess: [device] };
+  }
+  const pair = `email-client:${who}|${client.ip ?? UNIDENTIFIED_CLIENT}`;
+  const keys: ThrottleKey[] = [{ key: pair }, { key: `email:${who}`, maxFailures: policy.maxFailures * EMAIL_CEILING_FACTOR }];
+  if (client.ip) keys.push({ key: `ip:${client.ip}` });
+  return { keys, clearOnSuccess: [pair] };
 }
 
 /**
- * The client's address from X-Forwarded-For. Next.js fills that header with the socket's
- * address only when the request has none, so with `trustedProxies` 0 a client can choose
- * its own value: the per-address count is then best effort, and the per-email count is
- * the one that holds. Behind N trusted proxies, the address the outermost one appended is
- * the N-th entry from the end.
+ * The client's address from X-Forwarded-For, as far as TRUST_PROXY says to believe it.
+ * Next.js sets that header from the socket only when the request has none, so without a
+ * trusted proxy (`trustedProxies` 0) its value is whatever the client chose: it is then
+ * ignored (null), and every such client shares one count per email. Behind N trusted
+ * proxies, the address the outermost one appended is the N-th entry from the end.
  */
 export function clientIpFromHeaders(headers: Record<string, string | string[] | undefined>, trustedProxies: number): string | null {
+  if (trustedProxies < 1) return null;
   const raw = headers['x-forwarded-for'];
   const value = Array.isArray(raw) ? raw.join(',') : raw;
   if (!value) return null;
   const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
-  const entry = entries[entries.length - Math.max(1, trustedProxies)];
+  const entry = entries[entries.length - trustedProxies];
   // Bounded, so a forged header cannot grow the table's keys without limit in size.
   return entry ? entry.slice(0, 64) : null;
 }
 
+const keyName = (key: string | ThrottleKey): string => (typeof key === 'string' ? key : key.key);
+
 /** The longest lock among the keys, or not locked. */
-export async function checkLoginThrottle(db: DeskbellDatabase, keys: string[], now: Date): Promise<ThrottleDecision> {
+export async function checkLoginThrottle(db: DeskbellDatabase, keys: (string | ThrottleKey)[], now: Date): Promise<ThrottleDecision> {
   if (keys.length === 0) return { locked: false };
-  const rows = await db.selectFrom('login_throttle').selectAll().where('key', 'in', keys).execute();
+  const rows = await db.selectFrom('login_throttle').selectAll().where('key', 'in', keys.map(keyName)).execute();
   let longest = 0;
   for (const row of rows) {
     const decision = evaluateThrottle(row, now);
@@ -84,13 +117,15 @@ export async function checkLoginThrottle(db: DeskbellDatabase, keys: string[], n
   return longest > 0 ? { locked: true, retryAfterMs: longest } : { locked: false };
 }
 
-/** Counts one failure against every key; returns the highest failure count in the current windows. */
-export async function recordLoginFailure(db: DeskbellDatabase, keys: string[], now: Date, policy: ThrottlePolicy): Promise<number> {
+/** Counts one failure against every key (each with its own limit); returns the highest failure count in the current windows. */
+export async function recordLoginFailure(db: DeskbellDatabase, keys: (string | ThrottleKey)[], now: Date, policy: ThrottlePolicy): Promise<number> {
   return db.transaction().execute(async (trx) => {
     let highest = 0;
-    for (const key of keys) {
+    for (const entry of keys) {
+      const key = keyName(entry);
+      const limit = typeof entry === 'string' ? policy.maxFailures : (entry.maxFailures ?? policy.maxFailures);
       const row = await trx.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
-      const next = applyFailure(row, now, policy);
+      const next = applyFailure(row, now, { ...policy, maxFailures: limit });
       highest = Math.max(highest, next.failures);
       await trx
         .insertInto('login_throttle')

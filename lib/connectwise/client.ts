@@ -25,6 +25,12 @@ export type ManageClientOptions = {
   timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
   retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
   onCall?: (call: ManageCallRecord) => void;
+  /**
+   * The origin (scheme://host:port) these credentials belong to. Set on every connection read
+   * from storage or the environment and carried along by any spread of those options, so a
+   * client built from stored secrets with another baseUrl is refused here, before any call.
+   */
+  credentialOrigin?: string;
 };
 
 export type ManageMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -194,6 +200,13 @@ export function createManageClient(options: ManageClientOptions): ManageClient {
       'baseUrl',
       'BaseUrlInsecure',
       'The Manage base URL must be https:// (plain http:// only for a simulator on a loopback address).',
+    );
+  }
+  if (options.credentialOrigin !== undefined && options.credentialOrigin !== base.origin) {
+    throw new ManageConfigError(
+      'baseUrl',
+      'CredentialOriginMismatch',
+      'These Manage credentials belong to another endpoint; stored keys are only ever sent to the endpoint they were saved for.',
     );
   }
   const companyId = requireText(options.companyId, 'companyId', 'The Manage company id is missing.');

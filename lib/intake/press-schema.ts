@@ -110,7 +110,9 @@ const base64Data = z
   .refine((v) => v.length > 0, { error: 'must not be empty' })
   .refine((v) => BASE64.test(v), { error: 'is not valid base64' });
 
-const fileNameField = z.preprocess(blankToUndefined, z.string().max(pressTextLimits.filename).optional());
+// Longer names than Manage keeps are accepted and shortened (toSafeFilename); past this they are refused.
+const fileNameTooLong = { error: `is too long (at most ${pressTextLimits.filename} characters)` };
+const fileNameField = z.preprocess(blankToUndefined, z.string().max(pressTextLimits.filename, fileNameTooLong).optional());
 const contentTypeField = z.preprocess(
   blankToUndefined,
   z.string().trim().max(pressTextLimits.contentType).optional(),
@@ -199,7 +201,10 @@ export function createJsonPressSchema(limits: PressFieldLimits) {
       z
         .array(
           z.object({
-            filename: z.preprocess(blankToUndefined, z.string({ error: 'is required' }).max(pressTextLimits.filename)),
+            filename: z.preprocess(
+              blankToUndefined,
+              z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') }).max(pressTextLimits.filename, fileNameTooLong),
+            ),
             contentType: contentTypeField,
             data: base64Data,
           }),

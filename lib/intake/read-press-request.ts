@@ -4,7 +4,7 @@ import { DeskbellApiError, describeZodError, toErrorResponse } from '@/lib/api/e
 import { readBearerToken, verifyAgentToken, type AgentToken } from '@/lib/auth/agent-tokens';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { PressFileKind } from '@/lib/store/schema';
-import type { PressLimits } from './limits';
+import { fitManageTitle, type PressLimits } from './limits';
 import {
   createJsonPressSchema,
   createMultipartPressSchema,
@@ -47,7 +47,6 @@ export type IncomingPressFile = {
 
 export type PressSubmission = { press: PressPayload; files: IncomingPressFile[] };
 
-const MAX_FILENAME_CHARS = 120;
 const IMAGE_EXTENSION: Record<ImageType, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,200}$/;
 
@@ -103,14 +102,7 @@ export function toSafeFilename(raw: string | undefined, fallback: string): strin
     .replace(/[<>:"|?*]/g, '_')
     .replace(/^[\s.]+/, '')
     .replace(/[\s.]+$/, '');
-  const chars = Array.from(name);
-  if (chars.length > MAX_FILENAME_CHARS) {
-    const dot = name.lastIndexOf('.');
-    const extension = dot > 0 ? Array.from(name.slice(dot)) : [];
-    const keep = extension.length > 0 && extension.length <= 10 ? extension : [];
-    name = chars.slice(0, MAX_FILENAME_CHARS - keep.length).join('').replace(/[\s.]+$/, '') + keep.join('');
-  }
-  return name === '' ? fallback : name;
+  return name === '' ? fallback : fitManageTitle(name);
 }
 
 function sha256Hex(bytes: Uint8Array): string {

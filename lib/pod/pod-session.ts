@@ -10,6 +10,8 @@ import {
   type MemberSessionAuth,
   type VerifiedMember,
 } from '@/lib/connectwise/member-auth';
+import { clientIpFromHeaders, UNIDENTIFIED_CLIENT } from '@/lib/auth/login-throttle';
+import { serverEnv } from '@/lib/env';
 import { describeManageConnection, loadManageConnection } from '@/lib/settings/manage-connection';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { requirePodToken, sealPodToken, type PodTokenClaims } from './pod-token';
@@ -20,28 +22,45 @@ import type { PodSessionGrant } from './types';
  * Turning Manage's member authentication into a pod token. In order: the company id and site
  * must be this install's (no Manage call otherwise); the member is proved by calling Manage as
  * them (a success is remembered for 5 minutes, keyed by a hash of member and hash; failures and
- * timeouts never are); 5 refusals in 5 minutes lock that member id out for the rest of the
- * window; finally Manage is asked whether this member may read the ticket or company, as the
- * member, so the pod never shows a press its viewer could not open in Manage.
+ * timeouts never are); refusals are throttled like admin sign-in (see memberThrottleKeys), so a
+ * stranger who knows a member id cannot lock that technician out; finally Manage is asked
+ * whether this member may read the ticket or company, as the member, so the pod never shows a
+ * press its viewer could not open in Manage.
  * The caches are per process: several Deskbell processes each prove a member once.
  */
 
 const PROOF_TTL_MS = 5 * 60_000;
+/** A member session proved once stays "known" this long: the pod's stand-in for a known-device cookie (it has no cookies). */
+const KNOWN_SESSION_TTL_MS = 12 * 60 * 60_000;
 const FAILURE_LIMIT = 5;
+/** One client address across all members, and one member across all clients. */
+const CLIENT_FAILURE_LIMIT = 4 * FAILURE_LIMIT;
+const MEMBER_CEILING = 10 * FAILURE_LIMIT;
 const FAILURE_WINDOW_MS = 5 * 60_000;
-/** Bounds both maps; far above the technicians one MSP has. */
+/** Bounds every map; far above the technicians one MSP has. */
 const MAX_ENTRIES = 10_000;
 
 const proofs = new Map<string, { member: VerifiedMember; until: number }>();
+const knownSessions = new Map<string, { until: number }>();
 const failures = new Map<string, { count: number; since: number }>();
 
 /** Forgets every remembered proof and failure count (tests; a changed connection needs nothing: keys include it). */
 export function resetPodSessionState(): void {
   proofs.clear();
+  knownSessions.clear();
   failures.clear();
 }
 
-export type PodSessionOptions = { now?: () => number; ttlSeconds?: number; password?: string };
+export type PodSessionOptions = {
+  now?: () => number;
+  ttlSeconds?: number;
+  password?: string;
+  /**
+   * The caller's address as far as TRUST_PROXY says (clientIpFromHeaders); null when unknown.
+   * Left out, it is read from the current request's headers.
+   */
+  clientIp?: string | null;
+};
 
 const REFUSED = 'Manage did not confirm this member session. Reopen the ticket in Manage and try again.';
 
@@ -92,8 +111,33 @@ function proofKey(target: MemberAuthTarget, auth: MemberSessionAuth): string {
     .digest('hex');
 }
 
-function failureKey(target: MemberAuthTarget, memberId: string): string {
-  return `${target.companyId.toLowerCase()}\n${memberId.toLowerCase()}`;
+type FailureKey = { key: string; limit: number };
+
+/**
+ * What a refused member proof counts against, the shape of admin sign-in's throttle: the
+ * (member, client) pair; the client address across all members (when a trusted proxy names
+ * it); the member across all clients, with a ten times higher ceiling. A session hash proved
+ * before (known) is checked against nothing: only someone who holds a genuine session has one,
+ * so a stranger's refusals never block a technician whose session Manage already confirmed.
+ */
+export function memberThrottleKeys(companyId: string, memberId: string, clientIp: string | null): FailureKey[] {
+  const member = `${companyId.toLowerCase()}\n${memberId.toLowerCase()}`;
+  const keys: FailureKey[] = [
+    { key: `pair\n${member}\n${clientIp ?? UNIDENTIFIED_CLIENT}`, limit: FAILURE_LIMIT },
+    { key: `member\n${member}`, limit: MEMBER_CEILING },
+  ];
+  if (clientIp) keys.push({ key: `client\n${clientIp}`, limit: CLIENT_FAILURE_LIMIT });
+  return keys;
+}
+
+/** The current request's client address, as far as TRUST_PROXY says; null outside a request. */
+async function currentClientIp(): Promise<string | null> {
+  try {
+    const { headers } = await import('next/headers');
+    return clientIpFromHeaders(Object.fromEntries(await headers()), serverEnv().TRUST_PROXY);
+  } catch {
+    return null;
+  }
 }
 
 function prune<V>(map: Map<string, V>, expired: (value: V) => boolean): void {
@@ -106,34 +150,49 @@ function prune<V>(map: Map<string, V>, expired: (value: V) => boolean): void {
   }
 }
 
-function throttledFor(key: string, now: number): number | null {
-  const entry = failures.get(key);
-  if (!entry) return null;
-  if (now - entry.since >= FAILURE_WINDOW_MS) {
-    failures.delete(key);
-    return null;
+/** Seconds until the longest lock among the keys ends, or null when none is locked. */
+function throttledFor(keys: FailureKey[], now: number): number | null {
+  let longest: number | null = null;
+  for (const { key, limit } of keys) {
+    const entry = failures.get(key);
+    if (!entry) continue;
+    if (now - entry.since >= FAILURE_WINDOW_MS) {
+      failures.delete(key);
+      continue;
+    }
+    if (entry.count >= limit) longest = Math.max(longest ?? 0, Math.max(1, Math.ceil((entry.since + FAILURE_WINDOW_MS - now) / 1000)));
   }
-  return entry.count >= FAILURE_LIMIT ? Math.max(1, Math.ceil((entry.since + FAILURE_WINDOW_MS - now) / 1000)) : null;
+  return longest;
 }
 
-function recordFailure(key: string, now: number): void {
-  const entry = failures.get(key);
-  if (!entry || now - entry.since >= FAILURE_WINDOW_MS) {
-    prune(failures, (v) => now - v.since >= FAILURE_WINDOW_MS);
-    failures.set(key, { count: 1, since: now });
-  } else {
-    entry.count += 1;
+function recordFailure(keys: FailureKey[], now: number): void {
+  for (const { key } of keys) {
+    const entry = failures.get(key);
+    if (!entry || now - entry.since >= FAILURE_WINDOW_MS) {
+      prune(failures, (v) => now - v.since >= FAILURE_WINDOW_MS);
+      failures.set(key, { count: 1, since: now });
+    } else {
+      entry.count += 1;
+    }
   }
 }
 
-async function proveMember(target: MemberAuthTarget, auth: MemberSessionAuth, now: () => number): Promise<VerifiedMember> {
+function isKnownSession(key: string, now: number): boolean {
+  const known = knownSessions.get(key);
+  if (known && known.until > now) return true;
+  if (known) knownSessions.delete(key);
+  return false;
+}
+
+async function proveMember(target: MemberAuthTarget, auth: MemberSessionAuth, clientIp: string | null, now: () => number): Promise<VerifiedMember> {
   const key = proofKey(target, auth);
   const cached = proofs.get(key);
   if (cached && cached.until > now()) return cached.member;
   if (cached) proofs.delete(key);
 
-  const throttleKey = failureKey(target, auth.memberId);
-  const retryAfter = throttledFor(throttleKey, now());
+  const known = isKnownSession(key, now());
+  const throttleKeys = memberThrottleKeys(target.companyId, auth.memberId, clientIp);
+  const retryAfter = known ? null : throttledFor(throttleKeys, now());
   if (retryAfter !== null) {
     throw new DeskbellApiError('rate_limit_exceeded', `Too many failed sign-ins for this member. Try again in ${retryAfter} seconds.`, {
       retryAfterSeconds: retryAfter,
@@ -143,12 +202,16 @@ async function proveMember(target: MemberAuthTarget, auth: MemberSessionAuth, no
   const result = await verifyMemberSession(target, auth);
   if (!result.ok) {
     if (result.reason === 'unavailable') throw unavailable();
-    recordFailure(throttleKey, now());
+    knownSessions.delete(key);
+    if (!known) recordFailure(throttleKeys, now());
     throw unauthorized(REFUSED);
   }
-  failures.delete(throttleKey);
+  // Only the pair's count: the member ceiling and the address count are not the prover's to clear.
+  if (throttleKeys[0]) failures.delete(throttleKeys[0].key);
   prune(proofs, (v) => v.until <= now());
   proofs.set(key, { member: result.member, until: now() + PROOF_TTL_MS });
+  prune(knownSessions, (v) => v.until <= now());
+  knownSessions.set(key, { until: now() + KNOWN_SESSION_TTL_MS });
   return result.member;
 }
 
@@ -172,7 +235,8 @@ export async function createPodSession(db: DeskbellDatabase, body: PodSessionBod
     memberHash: body.auth.memberHash,
     ...(body.auth.memberContext ? { memberContext: body.auth.memberContext } : {}),
   };
-  const member = await proveMember(target, auth, now);
+  const clientIp = options.clientIp !== undefined ? options.clientIp : await currentClientIp();
+  const member = await proveMember(target, auth, clientIp, now);
 
   const path = body.screen === 'ticket' ? `/service/tickets/${body.id}` : `/company/companies/${body.id}`;
   let allowed: boolean;

@@ -31,6 +31,8 @@ type StoredRow = z.infer<typeof storedSchema>;
 
 export type StoredManageConnection = {
   endpoint: string;
+  /** scheme://host:port of the endpoint: the only place the stored private key and clientId are ever sent. */
+  origin: string | null;
   companyId: string;
   publicKey: string;
   hasPrivateKey: true;
@@ -139,12 +141,81 @@ export async function loadManageConnection(db: DeskbellDatabase): Promise<Manage
     return unusable('SecretUnreadable', `${reason} Enter the Manage connection again in Setup.`);
   }
   // One path from typed values to client options, shared with the environment pre-seed.
-  return loadManageConnectionFromEnv({
-    ...env,
-    MANAGE_ENDPOINT: stored.endpoint,
-    MANAGE_API_KEY: `${stored.companyId}+${stored.publicKey}:${privateKey}`,
-    MANAGE_CLIENT_ID: clientId,
-  });
+  return bindToOrigin(
+    loadManageConnectionFromEnv({
+      ...env,
+      MANAGE_ENDPOINT: stored.endpoint,
+      MANAGE_API_KEY: `${stored.companyId}+${stored.publicKey}:${privateKey}`,
+      MANAGE_CLIENT_ID: clientId,
+    }),
+  );
+}
+
+/** Stamps the stored endpoint's origin on the options: the client factory refuses any other baseUrl origin for them. */
+function bindToOrigin(state: ManageConnectionState): ManageConnectionState {
+  if (!state.configured) return state;
+  return { configured: true, options: { ...state.options, credentialOrigin: new URL(state.options.baseUrl).origin } };
+}
+
+/** scheme://host:port of what an admin typed as the endpoint, or null when it does not parse. */
+export function manageEndpointOrigin(endpoint: string): string | null {
+  const parsed = parseManageEndpoint(endpoint);
+  return parsed.ok ? new URL(parsed.value.baseUrl).origin : null;
+}
+
+/** The wizard's form: an empty API key or clientId means "the stored one" (the browser never has it). */
+export type ManageConnectionForm = { endpoint: string; apiKey?: string; clientId?: string };
+type MissingField = { path: 'apiKey' | 'clientId'; message: string };
+export type CompletedConnectionForm =
+  | { ok: true; input: ManageConnectionInput }
+  | { ok: false; reason: 'nothing_stored' | 'other_endpoint'; message: string; missing: MissingField[] };
+
+/**
+ * The only place typed values and stored secrets meet. Stored secrets fill an empty field only
+ * when the typed endpoint has exactly the stored endpoint's origin (scheme, host and port);
+ * for any other endpoint, both must be typed again, so a stored private key or clientId can
+ * never be sent to a host somebody typed. A malformed endpoint gets nothing filled in: the
+ * endpoint parser then says what is wrong with it.
+ */
+export async function completeManageConnectionForm(db: DeskbellDatabase, form: ManageConnectionForm): Promise<CompletedConnectionForm> {
+  const apiKey = form.apiKey?.trim() ?? '';
+  const clientId = form.clientId?.trim() ?? '';
+  if (apiKey !== '' && clientId !== '') return { ok: true, input: { endpoint: form.endpoint, apiKey: form.apiKey ?? '', clientId } };
+  const typedOrigin = manageEndpointOrigin(form.endpoint);
+  if (typedOrigin === null) return { ok: true, input: { endpoint: form.endpoint, apiKey, clientId } };
+
+  const state = await loadManageConnection(db);
+  if (!state.configured) {
+    const missing: MissingField[] = [];
+    if (apiKey === '') missing.push({ path: 'apiKey', message: 'Enter the API key: Companyid+publickey:privatekey.' });
+    if (clientId === '') missing.push({ path: 'clientId', message: 'Enter the clientId (a GUID from developer.connectwise.com).' });
+    return { ok: false, reason: 'nothing_stored', message: 'Some connection fields are empty and nothing is stored yet.', missing };
+  }
+  const stored = state.options;
+  const storedOrigin = stored.credentialOrigin ?? new URL(stored.baseUrl).origin;
+  if (typedOrigin !== storedOrigin) {
+    const missing: MissingField[] = [];
+    if (apiKey === '') {
+      missing.push({ path: 'apiKey', message: `Type the API key again for ${typedOrigin}: the stored key is only ever sent to ${storedOrigin}.` });
+    }
+    if (clientId === '') {
+      missing.push({ path: 'clientId', message: `Type the clientId again for ${typedOrigin}: the stored clientId is only ever sent to ${storedOrigin}.` });
+    }
+    return {
+      ok: false,
+      reason: 'other_endpoint',
+      message: `This endpoint (${typedOrigin}) is not the one the stored keys belong to (${storedOrigin}). To test or save it, type the API key and clientId again: Deskbell sends stored keys only to the endpoint they were saved for.`,
+      missing,
+    };
+  }
+  return {
+    ok: true,
+    input: {
+      endpoint: form.endpoint,
+      apiKey: apiKey !== '' ? (form.apiKey ?? '') : `${stored.companyId}+${stored.publicKey}:${stored.privateKey}`,
+      clientId: clientId !== '' ? clientId : stored.clientId,
+    },
+  };
 }
 
 function unusable(code: string, message: string): ManageConnectionState {
@@ -169,6 +240,7 @@ export async function describeManageConnection(db: DeskbellDatabase): Promise<St
     }
     return {
       endpoint: stored.endpoint,
+      origin: manageEndpointOrigin(stored.endpoint),
       companyId: stored.companyId,
       publicKey: stored.publicKey,
       hasPrivateKey: true,
@@ -183,6 +255,7 @@ export async function describeManageConnection(db: DeskbellDatabase): Promise<St
   if (!key.ok) return null;
   return {
     endpoint: env.MANAGE_ENDPOINT,
+    origin: manageEndpointOrigin(env.MANAGE_ENDPOINT),
     companyId: key.value.companyId,
     publicKey: key.value.publicKey,
     hasPrivateKey: true,

@@ -9,9 +9,10 @@ import { getSystemInfo } from '@/lib/connectwise/system';
 import { serverEnv } from '@/lib/env';
 import { SecretKeyMissingError } from '@/lib/secrets/secret-box';
 import {
+  completeManageConnectionForm,
   describeManageConnection,
-  loadManageConnection,
   saveManageConnection,
+  type ManageConnectionForm,
   type StoredManageConnection,
 } from '@/lib/settings/manage-connection';
 import type { DeskbellDatabase } from '@/lib/store/database';
@@ -165,26 +166,14 @@ export async function testManageConnection(input: ConnectionInput, options: Conn
   }
 }
 
-/** The form: an empty API key or clientId keeps the stored one (the browser never has it). */
-export type ConnectionForm = { endpoint: string; apiKey?: string; clientId?: string };
+/** The form: an empty API key or clientId keeps the stored one, for the stored endpoint only. */
+export type ConnectionForm = ManageConnectionForm;
 
+/** Fills empty fields from storage by the settings module's origin rule; its refusals are 422s naming the fields. */
 async function completeWithStored(db: DeskbellDatabase, form: ConnectionForm): Promise<ConnectionInput> {
-  const apiKey = form.apiKey?.trim() ?? '';
-  const clientId = form.clientId?.trim() ?? '';
-  if (apiKey !== '' && clientId !== '') return { endpoint: form.endpoint, apiKey: form.apiKey ?? '', clientId };
-  const state = await loadManageConnection(db);
-  const stored = state.configured ? state.options : null;
-  const missing: { path: string; message: string }[] = [];
-  if (apiKey === '' && !stored) missing.push({ path: 'apiKey', message: 'Enter the API key: Companyid+publickey:privatekey.' });
-  if (clientId === '' && !stored) missing.push({ path: 'clientId', message: 'Enter the clientId (a GUID from developer.connectwise.com).' });
-  if (missing.length > 0 || !stored) {
-    throw new DeskbellApiError('unprocessable_entity', 'Some connection fields are empty and nothing is stored yet.', missing);
-  }
-  return {
-    endpoint: form.endpoint,
-    apiKey: apiKey !== '' ? (form.apiKey ?? '') : `${stored.companyId}+${stored.publicKey}:${stored.privateKey}`,
-    clientId: clientId !== '' ? clientId : stored.clientId,
-  };
+  const completed = await completeManageConnectionForm(db, form);
+  if (!completed.ok) throw new DeskbellApiError('unprocessable_entity', completed.message, completed.missing);
+  return completed.input;
 }
 
 function summarize(result: ConnectionTestResult): Omit<SetupCheck, 'at'> {

@@ -117,10 +117,12 @@ export type AdminUsersTable = {
   created_at: string;
   last_login_at: string | null;
   disabled_at: string | null;
+  /** Raised to end every session issued before (password reset); tokens carry the one they were issued under. */
+  session_generation: number;
 };
 
 export type LoginThrottleTable = {
-  /** What is throttled: `email:<address>` or `ip:<address>`. */
+  /** What is throttled: `email-client:<email>|<client>`, `device:<email>|<device>`, `email:<email>`, `ip:<address>`, `setup:<address>`. */
   key: string;
   failures: number;
   window_started_at: string;

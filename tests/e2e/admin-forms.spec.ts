@@ -4,6 +4,8 @@
  * admin this spec creates from the setup code the server printed.
  */
 import fs from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { e2eStack } from './e2e-stack';
@@ -80,6 +82,44 @@ test('the connection form names what is wrong with the key, the endpoint and the
   await page.getByLabel('Endpoint').fill('http://manage.example.com/v4_6_release');
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByText(/https/i).filter({ hasText: /http:\/\//i }).first()).toBeVisible();
+
+  // Another endpoint with the key and clientId left empty: the page says they must be typed
+  // again, before and after pressing Test (the stored ones only go to the stored endpoint).
+  await page.getByLabel('Endpoint').fill('127.0.0.1:1/v4_6_release');
+  await page.getByLabel('API key').fill('');
+  await page.getByLabel('clientId').fill('');
+  await expect(page.getByText('You changed the endpoint.')).toBeVisible();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByText(/type the API key again/).first()).toBeVisible();
+  await expect(page.getByText(/type the clientId again/).first()).toBeVisible();
+  await page.getByLabel('Endpoint').fill(`127.0.0.1:${e2eStack.simPort}/v4_6_release`);
+  await expect(page.getByText('You changed the endpoint.')).toBeHidden();
+});
+
+test('the stored Manage key and clientId never reach a host an admin (or a forged request) names', async ({ page }) => {
+  await signIn(page, readAdmin());
+  // An attacker's "Manage" on another loopback port: it records every request it gets.
+  const seen: { url: string; headers: Record<string, unknown> }[] = [];
+  const trap = createServer((req, res) => {
+    seen.push({ url: req.url ?? '', headers: req.headers });
+    res.writeHead(req.url?.includes('companyinfo') ? 404 : 200, { 'content-type': 'application/json' });
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => trap.listen(0, '127.0.0.1', resolve));
+  try {
+    const endpoint = `127.0.0.1:${(trap.address() as AddressInfo).port}/v4_6_release`;
+    const headers = { origin: e2eStack.appUrl, 'content-type': 'application/json' };
+    for (const [method, url] of [['post', '/api/admin/setup/connection/test'], ['put', '/api/admin/setup/connection']] as const) {
+      const res = await page.request[method](url, { headers, data: { endpoint, apiKey: '', clientId: '', saveAnyway: true } });
+      expect(res.status(), url).toBe(422);
+      const body = (await res.json()) as { error: { message: string; details: { path: string }[] } };
+      expect(body.error.message).toContain('type the API key and clientId again');
+      expect(body.error.details.map((d) => d.path).sort()).toEqual(['apiKey', 'clientId']);
+    }
+    expect(seen).toEqual([]);
+  } finally {
+    await new Promise<void>((resolve) => trap.close(() => resolve()));
+  }
 });
 
 test('the unregistered, defaults preview and agent token forms', async ({ page }) => {

@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { DeskbellApiError } from '@/lib/api/errors';
+import { clientIpFromHeaders } from '@/lib/auth/login-throttle';
 import { verifyMemberSession, memberCanRead, MemberAuthError, type MemberAuthTarget } from '@/lib/connectwise/member-auth';
 import { createPodSession, isInstallSite, resetPodSessionState } from '@/lib/pod/pod-session';
 import { openPodToken } from '@/lib/pod/pod-token';
@@ -278,7 +279,7 @@ describe('caching, throttling and Manage being down', () => {
     expect((await post({ auth: jsmith(), screen: 'ticket', id: ticketId })).status).toBe(200);
   });
 
-  it('5 refusals in 5 minutes lock that member out with 429 (even with the right hash) until the window ends', async () => {
+  it('5 refusals in 5 minutes lock that member out on that client with 429 (even with the right hash) until the window ends', async () => {
     let now = Date.now();
     const clock = { now: () => now };
     const forged = podSessionBodySchema.parse({ auth: jsmith({ memberHash: 'forged-hash-0000' }), screen: 'ticket', id: ticketId });
@@ -299,6 +300,46 @@ describe('caching, throttling and Manage being down', () => {
     expect(await codeOf(createPodSession(db, kbrooks, clock))).toBe('ok');
     now += 5 * 60_000;
     expect(await codeOf(createPodSession(db, genuine, clock))).toBe('ok');
+  });
+
+  describe('a stranger who knows a member id cannot lock that technician out', () => {
+    const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: unknown) => (e instanceof DeskbellApiError ? e.status : e));
+    const forged = () => podSessionBodySchema.parse({ auth: jsmith({ memberHash: 'forged-hash-0000' }), screen: 'ticket', id: ticketId });
+    const genuine = () => podSessionBodySchema.parse({ auth: jsmith(), screen: 'ticket', id: ticketId });
+
+    it('the stranger locks only their own (member, client) pair: the technician on another client gets in, the stranger stays throttled', async () => {
+      const stranger = { clientIp: '198.51.100.66' };
+      for (let i = 0; i < 5; i += 1) expect(await codeOf(createPodSession(db, forged(), stranger))).toBe(401);
+      expect(await codeOf(createPodSession(db, forged(), stranger))).toBe(429);
+      expect(await codeOf(createPodSession(db, genuine(), stranger))).toBe(429);
+      expect(await codeOf(createPodSession(db, genuine(), { clientIp: '203.0.113.9' }))).toBe('ok');
+      expect(memberCalls()).toHaveLength(6);
+    });
+
+    it('a session Manage confirmed before is not locked out, even from the stranger\u2019s (unidentified) client', async () => {
+      let now = Date.now();
+      const clock = { now: () => now, clientIp: null };
+      expect(await codeOf(createPodSession(db, genuine(), clock))).toBe('ok');
+      now += 6 * 60_000; // past the 5-minute proof cache: Manage is asked again
+      for (let i = 0; i < 5; i += 1) expect(await codeOf(createPodSession(db, forged(), clock))).toBe(401);
+      expect(await codeOf(createPodSession(db, forged(), clock))).toBe(429);
+      expect(await codeOf(createPodSession(db, genuine(), clock))).toBe('ok');
+    });
+
+    it('without a trusted proxy a new X-Forwarded-For on every try does not reset the count', async () => {
+      const spoofed = (i: number) => ({ clientIp: clientIpFromHeaders({ 'x-forwarded-for': `6.6.6.${i}` }, 0) });
+      for (let i = 0; i < 5; i += 1) expect(await codeOf(createPodSession(db, forged(), spoofed(i)))).toBe(401);
+      expect(await codeOf(createPodSession(db, forged(), spoofed(99)))).toBe(429);
+      expect(memberCalls()).toHaveLength(5);
+    });
+
+    it('one client trying many members is throttled across them, and a member tried from many clients hits a ceiling', async () => {
+      const member = (i: number) => podSessionBodySchema.parse({ auth: jsmith({ memberid: `tech${i}`, memberHash: 'forged-hash-0000' }), screen: 'ticket', id: ticketId });
+      for (let i = 0; i < 20; i += 1) expect(await codeOf(createPodSession(db, member(i), { clientIp: '192.0.2.50' }))).toBe(401);
+      expect(await codeOf(createPodSession(db, member(99), { clientIp: '192.0.2.50' }))).toBe(429);
+      for (let i = 0; i < 50; i += 1) expect(await codeOf(createPodSession(db, forged(), { clientIp: `10.1.0.${i}` }))).toBe(401);
+      expect(await codeOf(createPodSession(db, forged(), { clientIp: '10.9.9.9' }))).toBe(429);
+    });
   });
 
   it('the route says when to come back (Retry-After) on 429', async () => {

@@ -80,6 +80,25 @@ describe('a press becomes a complete Manage ticket', () => {
     expect(outcome.configuration).toEqual({ id: pc01.id, name: 'ACME-PC-01' });
   });
 
+  it('an attachment named with 101 to 120 characters is shortened to what Manage keeps and uploaded, extension intact', async () => {
+    h = await startPipelineHarness();
+    const longName = `${'quarterly-report-'.repeat(6)}final.xlsx`;
+    expect(longName.length).toBeGreaterThan(100);
+    expect(longName.length).toBeLessThanOrEqual(120);
+    const attachment = { name: 'attachment' as const, bytes: Buffer.from('cells\n'), filename: longName, type: 'application/octet-stream' };
+    const accepted = await h.press(basePress({ email: 'dana.whitfield@acme-mfg.example' }), [attachment]);
+    expect(accepted.status).toBe(202);
+    await h.settle();
+    const status = await h.status(accepted.body.id);
+    expect(status).toMatchObject({ status: 'ticket_created' });
+    const documents = h.sim.store.documents.list().filter((d) => d.recordType === 'Ticket' && d.recordId === status.ticketId);
+    expect(documents).toHaveLength(1);
+    const title = documents[0]!.title ?? '';
+    expect(title.length).toBeLessThanOrEqual(100);
+    expect(title.endsWith('.xlsx')).toBe(true);
+    expect(title.startsWith('quarterly-report-quarterly-report-')).toBe(true);
+  });
+
   it('sends an unknown email to the unregistered contact and asks for registration', async () => {
     h = await startPipelineHarness();
     const { body } = await h.press(basePress({ email: 'new.hire@acme-mfg.example', name: 'Nia Newhire', phone: '555-0199' }));

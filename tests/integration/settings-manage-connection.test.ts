@@ -164,6 +164,7 @@ describe('describeManageConnection', () => {
     const shown = await connection.describeManageConnection(db);
     expect(shown).toEqual({
       endpoint: `${simB.url}/v4_6_release`,
+      origin: new URL(simB.url).origin,
       companyId: simB.credentials.companyId,
       publicKey: simB.credentials.publicKey,
       hasPrivateKey: true,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyFailure, clientIpFromHeaders, evaluateThrottle, minutesUntil, throttleKeys, type ThrottleState } from '@/lib/auth/login-throttle';
+import { applyFailure, clientIpFromHeaders, evaluateThrottle, minutesUntil, signInThrottleKeys, type ThrottleState } from '@/lib/auth/login-throttle';
 
 const policy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
 const t0 = new Date('2026-03-01T10:00:00.000Z');
@@ -40,9 +40,19 @@ describe('login throttle logic', () => {
     expect(minutesUntil(60_000)).toBe(1);
   });
 
-  it('keys by lower-cased email and by address', () => {
-    expect(throttleKeys(' Dana@Acme.Example ', '203.0.113.9')).toEqual(['email:dana@acme.example', 'ip:203.0.113.9']);
-    expect(throttleKeys('dana@acme.example', null)).toEqual(['email:dana@acme.example']);
+  it('keys a known device by itself, any other client by (email, client), address and a per-email ceiling', () => {
+    expect(signInThrottleKeys(' Dana@Acme.Example ', { ip: '203.0.113.9', deviceId: null }, policy)).toEqual({
+      keys: [{ key: 'email-client:dana@acme.example|203.0.113.9' }, { key: 'email:dana@acme.example', maxFailures: 50 }, { key: 'ip:203.0.113.9' }],
+      clearOnSuccess: ['email-client:dana@acme.example|203.0.113.9'],
+    });
+    expect(signInThrottleKeys('dana@acme.example', { ip: null, deviceId: null }, policy).keys.map((k) => k.key)).toEqual([
+      'email-client:dana@acme.example|unidentified',
+      'email:dana@acme.example',
+    ]);
+    expect(signInThrottleKeys('dana@acme.example', { ip: '203.0.113.9', deviceId: 'dev1' }, policy)).toEqual({
+      keys: [{ key: 'device:dana@acme.example|dev1' }],
+      clearOnSuccess: ['device:dana@acme.example|dev1'],
+    });
   });
 });
 
@@ -53,13 +63,19 @@ describe('clientIpFromHeaders', () => {
     expect(clientIpFromHeaders(headers, 2)).toBe('198.51.100.7');
   });
 
-  it('without trusted proxies uses the address Next.js recorded for the connection', () => {
-    expect(clientIpFromHeaders({ 'x-forwarded-for': '127.0.0.1' }, 0)).toBe('127.0.0.1');
+  it('without trusted proxies believes no X-Forwarded-For: the client could have chosen it', () => {
+    expect(clientIpFromHeaders({ 'x-forwarded-for': '127.0.0.1' }, 0)).toBeNull();
+    expect(clientIpFromHeaders({ 'x-forwarded-for': '6.6.6.6, 127.0.0.1' }, 0)).toBeNull();
     expect(clientIpFromHeaders({}, 0)).toBeNull();
+    expect(clientIpFromHeaders({}, 1)).toBeNull();
+  });
+
+  it('with fewer entries than trusted proxies names nobody rather than a client-chosen entry', () => {
+    expect(clientIpFromHeaders({ 'x-forwarded-for': '10.0.0.2' }, 2)).toBeNull();
   });
 
   it('bounds what a forged header can put in a key', () => {
-    expect(clientIpFromHeaders({ 'x-forwarded-for': 'x'.repeat(500) }, 0)).toHaveLength(64);
-    expect(clientIpFromHeaders({ 'x-forwarded-for': ' , ' }, 0)).toBeNull();
+    expect(clientIpFromHeaders({ 'x-forwarded-for': 'x'.repeat(500) }, 1)).toHaveLength(64);
+    expect(clientIpFromHeaders({ 'x-forwarded-for': ' , ' }, 1)).toBeNull();
   });
 });

@@ -25,7 +25,18 @@ describe('toSafeFilename', () => {
   it('keeps Unicode names and bounds the length, keeping the extension', () => {
     expect(toSafeFilename('צילום מסך 😀.png', 'f')).toBe('צילום מסך 😀.png');
     const long = toSafeFilename(`${'é'.repeat(300)}.png`, 'f');
-    expect(Array.from(long)).toHaveLength(120);
+    expect(long).toHaveLength(100);
     expect(long.endsWith('.png')).toBe(true);
+  });
+
+  it('fits Manage\u2019s 100-character document title (UTF-16 units), never splitting an emoji', () => {
+    const name = `${'a'.repeat(110)}.pdf`;
+    expect(toSafeFilename(name, 'f')).toBe(`${'a'.repeat(96)}.pdf`);
+    expect(toSafeFilename(`${'b'.repeat(100)}`, 'f')).toBe('b'.repeat(100));
+    expect(toSafeFilename(`${'c'.repeat(101)}`, 'f')).toBe('c'.repeat(100));
+    const emoji = toSafeFilename(`${'😀'.repeat(60)}.png`, 'f');
+    expect(emoji.length).toBeLessThanOrEqual(100);
+    expect(emoji).toBe(`${'😀'.repeat(48)}.png`);
+    expect(toSafeFilename(`${'d'.repeat(120)}.averyverylongextension`, 'f')).toHaveLength(100);
   });
 });

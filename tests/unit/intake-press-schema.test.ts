@@ -153,6 +153,17 @@ describe('press schema v1', () => {
     ]);
   });
 
+  it('says a JSON file name is too long, not missing', () => {
+    const json = createJsonPressSchema(limits);
+    const tooLong = json.safeParse(basePress({ attachments: [{ filename: `${'x'.repeat(1_001)}.txt`, data: 'aGk=' }] }));
+    expect(tooLong.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['attachments.0.filename', 'is too long (at most 1000 characters)']]);
+    const missing = json.safeParse(basePress({ attachments: [{ data: 'aGk=' }] }));
+    expect(missing.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['attachments.0.filename', 'is required']]);
+    const shot = json.safeParse(basePress({ screenshots: [{ filename: 'y'.repeat(1_001), data: 'aGk=', capturedAt: '2026-03-01T09:30:00Z', monitor: 0 }] }));
+    expect(shot.error?.issues.map((i) => i.message)).toEqual(['is too long (at most 1000 characters)']);
+    expect(json.safeParse(basePress({ attachments: [{ filename: 'z'.repeat(115), data: 'aGk=' }] })).success).toBe(true);
+  });
+
   it('stores only the press fields and reads them back', () => {
     const press = schema.parse(basePress({ screenshots: [{ capturedAt: '2026-03-01T09:30:00Z', monitor: 0 }] }));
     const payload = pickPressPayload(press);

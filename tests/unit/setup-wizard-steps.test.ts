@@ -4,6 +4,7 @@ import { computeWizardSteps, WIZARD_STEPS } from '@/lib/setup/wizard-status';
 
 const connection: StoredManageConnection = {
   endpoint: 'cw.example/v4_6_release',
+  origin: 'https://cw.example',
   companyId: 'acme',
   publicKey: 'Pub',
   hasPrivateKey: true,

@@ -6,6 +6,7 @@ import { rulesMigration } from './0004-rules';
 import { ticketEventsMigration } from './0005-ticket-events';
 import { thumbnailsMigration } from './0006-thumbnails';
 import { pressCompanyMigration } from './0007-press-company';
+import { adminSessionsMigration } from './0008-admin-sessions';
 
 /**
  * Migrations are listed here rather than read from a folder at run time, so they survive
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005-ticket-events': ticketEventsMigration,
   '0006-thumbnails': thumbnailsMigration,
   '0007-press-company': pressCompanyMigration,
+  '0008-admin-sessions': adminSessionsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
