@@ -159,7 +159,7 @@ export function readWaitSeconds(url: string): number {
 
 export type ReadPressStatusDeps = { db: DeskbellDatabase; pollMs?: number };
 
-/** The route's spec: the press id (any text: an unknown one is a 404 like another token's) and ?wait. */
+/** The route's spec: the press id (bounded text; an unknown one is a 404, like another token's press) and ?wait. */
 export const pressStatusInput = {
   params: z.object({ id: z.string().max(200) }),
   query: waitQuerySchema,
