@@ -1,7 +1,7 @@
 /**
- * One error type for every API route. Route handlers throw DeskbellApiError (or let a
- * ZodError escape) and map whatever they caught with toErrorResponse, so every failure
- * has the same body shape: { error: { code, message, details } }.
+ * One error type for every API route. Handlers throw DeskbellApiError (or let a ZodError
+ * escape); the route wrappers (lib/api/with-*.ts) map whatever was thrown with
+ * toErrorResponse, so every failure has the same body shape: { error: { code, message, details } }.
  */
 import { ZodError } from 'zod';
 
@@ -83,7 +83,23 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
   };
 }
 
+/**
+ * Node's error when the client closes the connection before its request body has arrived
+ * (an abandoned upload): the reader of the body sees `Error: aborted` (ECONNRESET).
+ */
+export function isAbandonedRequest(err: unknown): boolean {
+  return err instanceof Error && err.message === 'aborted' && (err as { code?: unknown }).code === 'ECONNRESET';
+}
+
 export function toErrorResponse(err: unknown): Response {
+  if (isAbandonedRequest(err)) {
+    // Not a fault of ours, and nobody is left to read the answer: one line, no stack.
+    console.info('[api] the client closed the connection before its request body arrived');
+    const body: ErrorBody = {
+      error: { code: 'bad_request', message: 'The request body ended before it was complete.', details: null },
+    };
+    return Response.json(body, { status: errorStatus.bad_request, headers: { 'cache-control': 'no-store' } });
+  }
   const { status, body } = toErrorBody(err);
   if (status >= 500 && !(err instanceof DeskbellApiError)) {
     console.error('[api] unhandled error', err instanceof Error ? err.stack : err);

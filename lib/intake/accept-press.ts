@@ -1,19 +1,15 @@
 import 'server-only';
 import { createHash, randomUUID } from 'node:crypto';
 import { DeskbellApiError } from '@/lib/api/errors';
+import { withAgent } from '@/lib/api/with-agent';
+import type { AgentToken } from '@/lib/auth/agent-tokens';
 import { serverEnv } from '@/lib/env';
 import type { JobQueue } from '@/lib/jobs/queue';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { pressLimitsFromEnv, type PressLimits } from './limits';
 import { toPressStatusView, type PressStatusView, STATUS_COLUMNS } from './press-status';
-import {
-  readIdempotencyKey,
-  readPressRequest,
-  requireAgentToken,
-  toAgentErrorResponse,
-  type PressSubmission,
-} from './read-press-request';
+import { readIdempotencyKey, readPressRequest, type PressSubmission } from './read-press-request';
 
 /**
  * Durable accept: the press, its files (bytes included) and its job are committed in ONE
@@ -206,22 +202,26 @@ export type CreatePressDeps = AcceptPressDeps & {
   publicUrl?: string | null;
 };
 
-/** POST /api/v1/presses: token (before the body is read), Idempotency-Key, body, accept. */
-export async function handleCreatePress(request: Request, deps: CreatePressDeps): Promise<Response> {
-  try {
-    const token = await requireAgentToken(deps.db, request);
-    const idempotencyKey = readIdempotencyKey(request);
-    const submission = await readPressRequest(request, deps.limits ?? pressLimitsFromEnv());
-    const result = await acceptPress(deps, { agentTokenId: token.id, idempotencyKey, submission });
-    const publicUrl = deps.publicUrl === undefined ? serverEnv().DESKBELL_PUBLIC_URL : (deps.publicUrl ?? undefined);
-    const statusUrl = buildStatusUrl(result.press.id, publicUrl);
-    const headers: Record<string, string> = { location: statusUrl, 'cache-control': 'no-store' };
-    if (result.kind === 'accepted') {
-      return Response.json({ id: result.press.id, status: 'queued', statusUrl }, { status: 202, headers });
-    }
-    headers['idempotent-replayed'] = 'true';
-    return Response.json({ ...result.press, statusUrl }, { status: 200, headers });
-  } catch (err) {
-    return toAgentErrorResponse(err);
+/** The route's spec: the multipart or JSON press is read here (readPressRequest), not by the wrapper. */
+export const createPressInput = { rawBody: true } as const;
+
+/** POST /api/v1/presses after withAgent checked the token (before the body is read): Idempotency-Key, body, accept. */
+export async function answerCreatePress(request: Request, token: AgentToken, deps: CreatePressDeps): Promise<Response> {
+  const idempotencyKey = readIdempotencyKey(request);
+  const submission = await readPressRequest(request, deps.limits ?? pressLimitsFromEnv());
+  const result = await acceptPress(deps, { agentTokenId: token.id, idempotencyKey, submission });
+  const publicUrl = deps.publicUrl === undefined ? serverEnv().DESKBELL_PUBLIC_URL : (deps.publicUrl ?? undefined);
+  const statusUrl = buildStatusUrl(result.press.id, publicUrl);
+  const headers: Record<string, string> = { location: statusUrl };
+  if (result.kind === 'accepted') {
+    return Response.json({ id: result.press.id, status: 'queued', statusUrl }, { status: 202, headers });
   }
+  headers['idempotent-replayed'] = 'true';
+  return Response.json({ ...result.press, statusUrl }, { status: 200, headers });
+}
+
+/** The route as tests, benchmarks and the pipeline harness call it, with their own database and queue. */
+export function handleCreatePress(request: Request, deps: CreatePressDeps): Promise<Response> {
+  const route = withAgent({ ...createPressInput, database: async () => deps.db }, ({ token }) => answerCreatePress(request, token, deps));
+  return route(request);
 }

@@ -1,10 +1,12 @@
 import 'server-only';
+import { z } from 'zod';
 import { DeskbellApiError } from '@/lib/api/errors';
 import { createNudger } from '@/lib/api/long-poll';
+import { withAgent } from '@/lib/api/with-agent';
+import type { AgentToken } from '@/lib/auth/agent-tokens';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { Selectable } from 'kysely';
 import type { PressesTable } from '@/lib/store/schema';
-import { requireAgentToken, toAgentErrorResponse } from './read-press-request';
 
 /**
  * What an agent may know about its press. Only the token that sent a press can read it;
@@ -137,37 +139,47 @@ export async function waitForPressStatus(
   }
 }
 
+const WAIT = /^\d{1,6}(\.\d{1,3})?$/;
+
 /** `?wait=N`: absent means answer now; N seconds (decimals allowed) are capped at 30. */
+export const waitQuerySchema = z.object({
+  wait: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(WAIT, { error: `must be a number of seconds from 0 to ${MAX_WAIT_SECONDS}` })
+      .transform((v) => Math.min(Number(v), MAX_WAIT_SECONDS))
+      .optional(),
+  ),
+});
+
 export function readWaitSeconds(url: string): number {
-  const raw = new URL(url).searchParams.get('wait');
-  if (raw === null || raw === '') return 0;
-  if (!/^\d{1,6}(\.\d{1,3})?$/.test(raw)) {
-    throw new DeskbellApiError(
-      'unprocessable_entity',
-      `query.wait: must be a number of seconds from 0 to ${MAX_WAIT_SECONDS} (got "${raw.slice(0, 20)}").`,
-      [{ path: 'query.wait', message: `must be a number of seconds from 0 to ${MAX_WAIT_SECONDS}` }],
-    );
-  }
-  return Math.min(Number(raw), MAX_WAIT_SECONDS);
+  return waitQuerySchema.parse(Object.fromEntries(new URL(url).searchParams)).wait ?? 0;
 }
 
 export type ReadPressStatusDeps = { db: DeskbellDatabase; pollMs?: number };
 
-/** GET /api/v1/presses/{id}: token, then ?wait, then the (possibly long-polled) read. */
-export async function handleReadPressStatus(request: Request, pressId: string, deps: ReadPressStatusDeps): Promise<Response> {
-  try {
-    const token = await requireAgentToken(deps.db, request);
-    const waitSeconds = readWaitSeconds(request.url);
-    const view = await waitForPressStatus(deps.db, token.id, pressId, {
-      waitMs: waitSeconds * 1000,
-      signal: request.signal,
-      pollMs: deps.pollMs,
-    });
-    if (!view) {
-      throw new DeskbellApiError('not_found', 'No press with this id was sent with this agent token.', null);
-    }
-    return Response.json(view, { status: 200, headers: { 'cache-control': 'no-store' } });
-  } catch (err) {
-    return toAgentErrorResponse(err);
-  }
+/** The route's spec: the press id (bounded text; an unknown one is a 404, like another token's press) and ?wait. */
+export const pressStatusInput = {
+  params: z.object({ id: z.string().max(200) }),
+  query: waitQuerySchema,
+};
+
+type PressStatusCall = { request: Request; db: DeskbellDatabase; token: AgentToken; params: { id: string }; query: { wait?: number } };
+
+/** GET /api/v1/presses/{id} after withAgent checked the token: the (possibly long-polled) read. */
+export async function answerPressStatus(call: PressStatusCall, pollMs?: number): Promise<PressStatusView> {
+  const view = await waitForPressStatus(call.db, call.token.id, call.params.id, {
+    waitMs: (call.query.wait ?? 0) * 1000,
+    signal: call.request.signal,
+    pollMs,
+  });
+  if (!view) throw new DeskbellApiError('not_found', 'No press with this id was sent with this agent token.', null);
+  return view;
+}
+
+/** The route as tests and the pipeline harness call it, with their own database. */
+export function handleReadPressStatus(request: Request, pressId: string, deps: ReadPressStatusDeps): Promise<Response> {
+  const route = withAgent({ ...pressStatusInput, database: async () => deps.db }, (call) => answerPressStatus(call, deps.pollMs));
+  return route(request, { params: Promise.resolve({ id: pressId }) });
 }

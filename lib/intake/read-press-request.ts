@@ -1,6 +1,7 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { DeskbellApiError, describeZodError, toErrorResponse } from '@/lib/api/errors';
+import { readBodyCapped, refuseDeclaredOversize } from '@/lib/api/request-body';
 import { readBearerToken, verifyAgentToken, type AgentToken } from '@/lib/auth/agent-tokens';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { PressFileKind } from '@/lib/store/schema';
@@ -226,31 +227,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Reads at most maxBytes, whatever Content-Length said (it may lie or be absent). */
-export async function readBodyCapped(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw bodyTooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total);
-}
-
-function bodyTooLarge(maxBytes: number): DeskbellApiError {
-  return new DeskbellApiError('payload_too_large', `The request body is larger than the ${maxBytes}-byte limit.`, [
-    { path: 'body', message: `at most ${maxBytes} bytes` },
-  ]);
-}
-
 async function readMultipartPress(bytes: Uint8Array<ArrayBuffer>, contentType: string, limits: PressLimits): Promise<PressSubmission> {
   let form: FormData;
   try {
@@ -335,8 +311,7 @@ export async function readPressRequest(request: Request, limits: PressLimits): P
       [{ path: 'header.Content-Type', message: 'must be multipart/form-data or application/json' }],
     );
   }
-  const declaredLength = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(declaredLength) && declaredLength > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
+  refuseDeclaredOversize(request, limits.maxBodyBytes);
   const bytes = await readBodyCapped(request, limits.maxBodyBytes);
   return mediaType === 'application/json' ? readJsonPress(bytes, limits) : readMultipartPress(bytes, contentType, limits);
 }

@@ -1,9 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
-import { DeskbellApiError } from '@/lib/api/errors';
 import { createNudger } from '@/lib/api/long-poll';
-import { readWaitSeconds } from '@/lib/intake/press-status';
-import { readBodyCapped, requireAgentToken, toAgentErrorResponse } from '@/lib/intake/read-press-request';
+import { withAgent } from '@/lib/api/with-agent';
+import type { AgentToken } from '@/lib/auth/agent-tokens';
+import { waitQuerySchema } from '@/lib/intake/press-status';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { TicketEventKind } from '@/lib/store/schema';
 
@@ -108,39 +108,34 @@ export async function acknowledgeAgentNotifications(db: DeskbellDatabase, agentT
 
 export type AgentInboxDeps = { db: DeskbellDatabase; pollMs?: number };
 
-export async function handleReadAgentInbox(request: Request, deps: AgentInboxDeps): Promise<Response> {
-  try {
-    const token = await requireAgentToken(deps.db, request);
-    const waitSeconds = readWaitSeconds(request.url);
-    const notifications = await waitForAgentInbox(deps.db, token.id, {
-      waitMs: waitSeconds * 1000,
-      signal: request.signal,
-      pollMs: deps.pollMs,
-    });
-    return Response.json({ notifications }, { status: 200, headers: { 'cache-control': 'no-store' } });
-  } catch (err) {
-    return toAgentErrorResponse(err);
-  }
+/** The inbox read's spec: only ?wait. */
+export const readInboxInput = { query: waitQuerySchema };
+/** The acknowledgement's spec: `{"ids": [...]}` as application/json, at most 64 KB. */
+export const acknowledgeInboxInput = {
+  body: z.object({ ids: z.array(z.uuid()).min(1).max(200) }),
+  maxBodyBytes: 64 * 1024,
+};
+
+type AgentCaller = { request: Request; db: DeskbellDatabase; token: AgentToken };
+
+export async function answerReadAgentInbox(call: AgentCaller & { query: { wait?: number } }, pollMs?: number): Promise<{ notifications: AgentNotification[] }> {
+  const notifications = await waitForAgentInbox(call.db, call.token.id, {
+    waitMs: (call.query.wait ?? 0) * 1000,
+    signal: call.request.signal,
+    pollMs,
+  });
+  return { notifications };
 }
 
-const ackBodySchema = z.object({ ids: z.array(z.uuid()).min(1).max(200) });
+export async function answerAcknowledgeAgentInbox(call: AgentCaller & { body: { ids: string[] } }): Promise<{ acknowledged: number }> {
+  return { acknowledged: await acknowledgeAgentNotifications(call.db, call.token.id, call.body.ids) };
+}
 
-export async function handleAcknowledgeAgentInbox(request: Request, deps: AgentInboxDeps): Promise<Response> {
-  try {
-    const token = await requireAgentToken(deps.db, request);
-    const bytes = await readBodyCapped(request, 64 * 1024);
-    let json: unknown;
-    try {
-      json = JSON.parse(Buffer.from(bytes).toString('utf8'));
-    } catch {
-      throw new DeskbellApiError('bad_request', 'The body is not JSON; send {"ids": ["<notification id>", …]}.', [
-        { path: 'body', message: 'must be JSON' },
-      ]);
-    }
-    const { ids } = ackBodySchema.parse(json);
-    const acknowledged = await acknowledgeAgentNotifications(deps.db, token.id, ids);
-    return Response.json({ acknowledged }, { status: 200, headers: { 'cache-control': 'no-store' } });
-  } catch (err) {
-    return toAgentErrorResponse(err);
-  }
+/** The routes as tests call them, with their own database. */
+export function handleReadAgentInbox(request: Request, deps: AgentInboxDeps): Promise<Response> {
+  return withAgent({ ...readInboxInput, database: async () => deps.db }, (call) => answerReadAgentInbox(call, deps.pollMs))(request);
+}
+
+export function handleAcknowledgeAgentInbox(request: Request, deps: AgentInboxDeps): Promise<Response> {
+  return withAgent({ ...acknowledgeInboxInput, database: async () => deps.db }, answerAcknowledgeAgentInbox)(request);
 }

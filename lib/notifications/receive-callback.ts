@@ -1,15 +1,16 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { DeskbellApiError, toErrorResponse } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/api/errors';
+import { readBodyCapped } from '@/lib/api/request-body';
 import {
   createCallbackVerifier,
   parseCallbackPayload,
+  type ManageCallbackEvent,
   readKeyUrl,
   SIGNATURE_HEADER,
   type CallbackVerifier,
 } from '@/lib/connectwise/callback-signature';
 import type { ManageConnectionState } from '@/lib/connectwise/connection';
-import { readBodyCapped } from '@/lib/intake/read-press-request';
 import type { JobQueue } from '@/lib/jobs/queue';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { isCallbackPathToken } from './callback-path-token';
@@ -41,7 +42,11 @@ export type CallbackReceipt = { stored: boolean; duplicate: boolean; reason?: st
 
 const refused = () => new DeskbellApiError('unauthorized', 'Unauthorized', null);
 
-export async function receiveManageCallback(request: Request, pathToken: string, deps: ReceiveCallbackDeps): Promise<CallbackReceipt> {
+/** A callback proved to be Manage's: its parsed event and the exact bytes that were signed. */
+export type VerifiedCallback = { event: ManageCallbackEvent; body: Uint8Array };
+
+/** Every check, in the order above; throws the same refusal for each failed one. Stores nothing. */
+export async function verifyManageCallback(request: Request, pathToken: string, deps: ReceiveCallbackDeps): Promise<VerifiedCallback> {
   if (!(await isCallbackPathToken(deps.db, pathToken))) throw refused();
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (Number.isFinite(declared) && declared > deps.maxBodyBytes) {
@@ -82,7 +87,11 @@ export async function receiveManageCallback(request: Request, pathToken: string,
   if (!parsed.ok) {
     throw new DeskbellApiError('bad_request', 'The callback is signed but is not a callback Deskbell understands.', parsed.issues);
   }
-  const event = parsed.event;
+  return { event: parsed.event, body };
+}
+
+/** Stores a verified callback once (by Manage's MessageId) with its job, then wakes the worker. */
+export async function storeManageCallback(deps: ReceiveCallbackDeps, { event, body }: VerifiedCallback): Promise<CallbackReceipt> {
   const stored = await deps.db.transaction().execute(async (trx) => {
     const id = randomUUID();
     const inserted = await trx
@@ -116,14 +125,4 @@ let appVerifier: CallbackVerifier | undefined;
 export function getAppCallbackVerifier(): CallbackVerifier {
   appVerifier ??= createCallbackVerifier();
   return appVerifier;
-}
-
-/** The route's whole body: 204 for a stored or repeated callback, the shared error shape otherwise. */
-export async function handleManageCallback(request: Request, pathToken: string, deps: ReceiveCallbackDeps): Promise<Response> {
-  try {
-    await receiveManageCallback(request, pathToken, deps);
-    return new Response(null, { status: 204 });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
 }

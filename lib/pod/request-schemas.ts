@@ -1,6 +1,5 @@
 import 'server-only';
 import { z } from 'zod';
-import { DeskbellApiError } from '@/lib/api/errors';
 
 /**
  * The pod API's inputs. Member authentication arrives as Manage handed it to the pod
@@ -67,42 +66,5 @@ export const podCompanyQuerySchema = z.object({
     .default(25),
 });
 
-/** Member authentication is well under 1 KB; anything much larger is not a pod. */
-const MAX_SESSION_BODY_BYTES = 16 * 1024;
-
-/** The session request's JSON body: 415 unless JSON, 413 when too large, 400 when unreadable, 422 when misshapen. */
-export async function readPodSessionBody(request: Request): Promise<PodSessionBody> {
-  const contentType = request.headers.get('content-type') ?? '';
-  if (!/^application\/json\b/i.test(contentType)) {
-    throw new DeskbellApiError('unsupported_media_type', 'Send the member authentication as application/json.');
-  }
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > MAX_SESSION_BODY_BYTES) throw new DeskbellApiError('payload_too_large', 'The session request is too large.');
-  const text = await readCappedText(request, MAX_SESSION_BODY_BYTES);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new DeskbellApiError('bad_request', 'The session request is not valid JSON.');
-  }
-  return podSessionBodySchema.parse(json);
-}
-
-/** Stops reading past the cap, so a chunked body without a length cannot fill memory. */
-async function readCappedText(request: Request, maxBytes: number): Promise<string> {
-  if (request.body === null) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new DeskbellApiError('payload_too_large', 'The session request is too large.');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
+/** POST /api/pod/session: member authentication is well under 1 KB; anything much larger is not a pod. */
+export const podSessionInput = { body: podSessionBodySchema, maxBodyBytes: 16 * 1024 };

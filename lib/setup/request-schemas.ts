@@ -1,6 +1,5 @@
 import 'server-only';
 import { z } from 'zod';
-import { DeskbellApiError } from '@/lib/api/errors';
 import { ticketDefaultsSchema } from '@/lib/settings/intake-settings';
 import { callbackTargetSchema } from './callback-registration';
 import { podChoiceSchema } from './hosted-setup-registration';
@@ -74,14 +73,3 @@ export const hostedSetupIdSchema = z.coerce
   .positive('A hosted setup id is a positive number.');
 /** `POST /api/admin/setup/pod/{id}?action=repair`: the one action a POST on a hosted setup takes. */
 export const hostedSetupActionSchema = z.literal('repair', { error: 'Say what to do with the hosted setup: ?action=repair (DELETE removes it).' });
-
-/** The request's JSON, validated; a body that is not JSON is a 400 with a plain message. */
-export async function readJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    throw new DeskbellApiError('bad_request', 'The request body must be JSON.');
-  }
-  return schema.parse(body);
-}

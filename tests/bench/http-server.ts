@@ -28,7 +28,8 @@ import { migrateToLatest, openDatabase } from '@/lib/store/database';
 import type { ManageConnectionState } from '@/lib/connectwise/connection';
 import { createCallbackVerifier } from '@/lib/connectwise/callback-signature';
 import { getOrCreateCallbackPathToken } from '@/lib/notifications/callback-path-token';
-import { handleManageCallback, type ReceiveCallbackDeps } from '@/lib/notifications/receive-callback';
+import { handleManageCallback } from '@/lib/api/with-manage-callback';
+import type { ReceiveCallbackDeps } from '@/lib/notifications/receive-callback';
 
 const dbFile = process.argv[2];
 if (!dbFile) throw new Error('usage: http-server.ts <sqlite file>');

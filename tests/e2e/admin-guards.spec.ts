@@ -65,6 +65,7 @@ for (const { method, url } of adminApi) {
       data: method === 'GET' ? undefined : '{}',
     });
     expect(res.status()).toBe(401);
+    expect(res.headers()['cache-control']).toBe('no-store');
     const body = await res.json();
     expect(body.error.code).toBe('unauthorized');
   });

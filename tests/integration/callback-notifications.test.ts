@@ -313,11 +313,18 @@ describe('Manage callbacks to end-user notifications', () => {
     expect(await (await ack([item!.id], other.token)).json()).toEqual({ acknowledged: 0 });
     expect((await inbox()).map((n) => n.id)).toContain(item!.id);
     const bad = await handleAcknowledgeAgentInbox(
-      new Request('http://deskbell.test/api/v1/agent/notifications/ack', { method: 'POST', headers: { authorization: `Bearer ${h.token}` }, body: '{"ids":["nope"]}' }),
+      new Request('http://deskbell.test/api/v1/agent/notifications/ack', { method: 'POST', headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' }, body: '{"ids":["nope"]}' }),
       { db: h.db },
     );
     expect(bad.status).toBe(422);
     expect((await bad.json()).error.details[0].path).toBe('ids.0');
+    // Only JSON is read: a body labelled anything else is refused before it is parsed.
+    const unlabelled = await handleAcknowledgeAgentInbox(
+      new Request('http://deskbell.test/api/v1/agent/notifications/ack', { method: 'POST', headers: { authorization: `Bearer ${h.token}` }, body: JSON.stringify({ ids: [item!.id] }) }),
+      { db: h.db },
+    );
+    expect(unlabelled.status).toBe(415);
+    expect((await inbox()).map((n) => n.id)).toContain(item!.id);
     const noToken = await handleReadAgentInbox(new Request('http://deskbell.test/api/v1/agent/notifications'), { db: h.db });
     expect(noToken.status).toBe(401);
   });

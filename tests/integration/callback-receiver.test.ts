@@ -7,7 +7,8 @@ import type { ManageConnectionState } from '@/lib/connectwise/connection';
 import { createCallbackVerifier } from '@/lib/connectwise/callback-signature';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { getOrCreateCallbackPathToken } from '@/lib/notifications/callback-path-token';
-import { CALLBACK_JOB_KIND, handleManageCallback, type ReceiveCallbackDeps } from '@/lib/notifications/receive-callback';
+import { handleManageCallback } from '@/lib/api/with-manage-callback';
+import { CALLBACK_JOB_KIND, type ReceiveCallbackDeps } from '@/lib/notifications/receive-callback';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 
 /**

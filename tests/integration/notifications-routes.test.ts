@@ -82,7 +82,7 @@ describe('settings', () => {
 
   it('every route answers 401 without a session and saves nothing', async () => {
     const answers = await Promise.all([
-      settingsRoute.GET(),
+      settingsRoute.GET(new Request('http://deskbell.test/api/admin/notifications')),
       put(DEFAULT_NOTIFICATION_SETTINGS),
       previewRoute.POST(request('POST', '/api/admin/notifications/preview', { kind: 'created', template: { title: 'a', body: 'b' } })),
     ]);
@@ -93,7 +93,7 @@ describe('settings', () => {
 
   it('GET answers the defaults, with the kinds, labels and keywords', async () => {
     signIn();
-    const res = await settingsRoute.GET();
+    const res = await settingsRoute.GET(new Request('http://deskbell.test/api/admin/notifications'));
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await res.json()).toEqual({
@@ -139,7 +139,7 @@ describe('settings', () => {
     const saved = ((await res.json()) as { settings: NotificationSettings }).settings;
     expect(saved.templates.status_changed.title).toBe('Now __ticket_status__: #__ticket_number__');
 
-    const again = (await (await settingsRoute.GET()).json()) as { settings: NotificationSettings; defaults: NotificationSettings };
+    const again = (await (await settingsRoute.GET(new Request('http://deskbell.test/api/admin/notifications'))).json()) as { settings: NotificationSettings; defaults: NotificationSettings };
     expect(again.settings).toEqual(saved);
     expect(again.settings.enabled.note_added).toBe(false);
     expect(again.defaults).toEqual(DEFAULT_NOTIFICATION_SETTINGS);

@@ -15,6 +15,10 @@ import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { basePress, buildMultipart, buildPng } from '../support/press-fixtures';
 
+// Deskbell's public origin: the only one a state-changing admin request may come from.
+const PUBLIC_ORIGIN = 'https://deskbell.msp.example';
+vi.stubEnv('DESKBELL_PUBLIC_URL', `${PUBLIC_ORIGIN}/`);
+
 const state = vi.hoisted(() => ({ session: null as AdminSession | null, db: null as unknown }));
 
 vi.mock('@/lib/auth/admin-session', () => ({
@@ -90,7 +94,7 @@ describe('signed in', () => {
     const bad = await listRoute.GET(new Request('http://deskbell.test/api/admin/presses?status=lost&from=yesterday'));
     expect(bad.status).toBe(422);
     const details = ((await bad.json()) as { error: { details: { path: string }[] } }).error.details.map((d) => d.path);
-    expect(details).toEqual(expect.arrayContaining(['status', 'from']));
+    expect(details).toEqual(expect.arrayContaining(['query.status', 'query.from']));
 
     const badCursor = await listRoute.GET(new Request('http://deskbell.test/api/admin/presses?cursor=abc'));
     expect(badCursor.status).toBe(422);
@@ -107,9 +111,15 @@ describe('signed in', () => {
       params({ id: pressId }),
     );
     expect(crossSite.status).toBe(403);
+    // The Host header is the client's to choose: matching it proves nothing, only the public origin does.
+    const sameHost = await retryRoute.POST(
+      new Request(`http://deskbell.test/api/admin/presses/${pressId}/retry`, { method: 'POST', headers: { origin: 'http://deskbell.test', host: 'deskbell.test' } }),
+      params({ id: pressId }),
+    );
+    expect(sameHost.status).toBe(403);
 
     const res = await retryRoute.POST(
-      new Request(`http://deskbell.test/api/admin/presses/${pressId}/retry`, { method: 'POST', headers: { origin: 'http://deskbell.test', host: 'deskbell.test' } }),
+      new Request(`http://deskbell.test/api/admin/presses/${pressId}/retry`, { method: 'POST', headers: { origin: PUBLIC_ORIGIN } }),
       params({ id: pressId }),
     );
     expect(res.status).toBe(200);

@@ -60,7 +60,7 @@ async function json<T>(res: Response, status = 200): Promise<T> {
   expect(res.status, JSON.stringify(body)).toBe(status);
   return body;
 }
-const getState = async () => json<CallbacksStepState>(await listRoute.GET());
+const getState = async () => json<CallbacksStepState>(await listRoute.GET(new Request('http://deskbell.test/api/admin/setup/callbacks')));
 const register = async (body: unknown, status = 200) => json<CallbackSyncReport>(await listRoute.POST(req('POST', '/api/admin/setup/callbacks', body)), status);
 const repair = async (id: number, status = 200) =>
   json<{ callback: CallbackRow }>(await oneRoute.POST(req('POST', `/api/admin/setup/callbacks/${id}?action=repair`), params(id)), status);
@@ -106,7 +106,7 @@ describe('without a session', () => {
   it('every callbacks route answers 401 and Manage is not asked', async () => {
     sim.clearRequests();
     const answers = await Promise.all([
-      listRoute.GET(),
+      listRoute.GET(new Request('http://deskbell.test/api/admin/setup/callbacks')),
       listRoute.POST(req('POST', '/api/admin/setup/callbacks', { level: 'owner' })),
       oneRoute.POST(req('POST', '/api/admin/setup/callbacks/101?action=repair'), params(101)),
       oneRoute.DELETE(req('DELETE', '/api/admin/setup/callbacks/101'), params(101)),

@@ -62,7 +62,7 @@ async function json<T>(res: Response, status = 200): Promise<T> {
   expect(res.status, JSON.stringify(body)).toBe(status);
   return body;
 }
-const getState = async () => json<PodStepState>(await listRoute.GET());
+const getState = async () => json<PodStepState>(await listRoute.GET(new Request('http://deskbell.test/api/admin/setup/pod')));
 const register = async (tabs: { ticket: boolean; company: boolean }, status = 200) =>
   json<HostedSyncReport>(await listRoute.POST(req('POST', '/api/admin/setup/pod', { tabs })), status);
 const repair = async (id: number, status = 200) => json<{ setup: HostedSetupRow }>(await oneRoute.POST(req('POST', `/api/admin/setup/pod/${id}?action=repair`), params(id)), status);
@@ -110,7 +110,7 @@ describe('without a session', () => {
   it('every pod route answers 401 and Manage is not asked', async () => {
     sim.clearRequests();
     const answers = await Promise.all([
-      listRoute.GET(),
+      listRoute.GET(new Request('http://deskbell.test/api/admin/setup/pod')),
       listRoute.POST(req('POST', '/api/admin/setup/pod', { tabs: { ticket: false, company: false } })),
       oneRoute.POST(req('POST', '/api/admin/setup/pod/31?action=repair'), params(31)),
       oneRoute.DELETE(req('DELETE', '/api/admin/setup/pod/31'), params(31)),

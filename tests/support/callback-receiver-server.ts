@@ -4,7 +4,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleManageCallback, type ReceiveCallbackDeps } from '@/lib/notifications/receive-callback';
+import { handleManageCallback } from '@/lib/api/with-manage-callback';
+import type { ReceiveCallbackDeps } from '@/lib/notifications/receive-callback';
 
 export type CallbackReceiverServer = { origin: string; server: Server; statuses: number[]; close(): Promise<void> };
 

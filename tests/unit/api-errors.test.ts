@@ -35,4 +35,19 @@ describe('toErrorResponse', () => {
     });
     spy.mockRestore();
   });
+
+  it('answers an abandoned request body with one info line, and only that error', async () => {
+    const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    const res = toErrorResponse(aborted);
+    expect(res.status).toBe(400);
+    expect(info).toHaveBeenCalledTimes(1);
+    expect(error).not.toHaveBeenCalled();
+    // Same words, another cause: still an unknown failure of ours.
+    expect(toErrorResponse(new Error('aborted')).status).toBe(500);
+    expect(error).toHaveBeenCalledTimes(1);
+    info.mockRestore();
+    error.mockRestore();
+  });
 });

@@ -1,16 +1,10 @@
-import { toErrorResponse } from '@/lib/api/errors';
+import { withPublic } from '@/lib/api/with-public';
 import { checkHealth } from '@/lib/health';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(): Promise<Response> {
-  try {
-    const report = await checkHealth();
-    return Response.json(report, {
-      status: report.status === 'error' ? 503 : 200,
-      headers: { 'cache-control': 'no-store' },
-    });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
-}
+/** Anyone may ask; 503 when something the app needs is broken. */
+export const GET = withPublic({}, async () => {
+  const report = await checkHealth();
+  return Response.json(report, { status: report.status === 'error' ? 503 : 200 });
+});

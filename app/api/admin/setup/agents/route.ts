@@ -1,31 +1,13 @@
-import { toErrorResponse } from '@/lib/api/errors';
-import { requireAdminApi } from '@/lib/auth/admin-session';
+import { withAdmin } from '@/lib/api/with-admin';
 import { createAgentTokenForAdmin, listAgentTokensForAdmin } from '@/lib/setup/agents';
-import { agentTokenBodySchema, readJsonBody } from '@/lib/setup/request-schemas';
-import { getDatabase } from '@/lib/store/database';
+import { agentTokenBodySchema } from '@/lib/setup/request-schemas';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
-const noStore = { 'cache-control': 'no-store' };
 
-export async function GET(): Promise<Response> {
-  try {
-    await requireAdminApi();
-    const tokens = await listAgentTokensForAdmin(await getDatabase());
-    return Response.json({ tokens }, { headers: noStore });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
-}
+export const GET = withAdmin({}, async ({ db }) => ({ tokens: await listAgentTokensForAdmin(db) }));
 
 /** Creates a token; the answer is the only time the token is shown. */
-export async function POST(request: Request): Promise<Response> {
-  try {
-    const admin = await requireAdminApi();
-    const input = await readJsonBody(request, agentTokenBodySchema);
-    const created = await createAgentTokenForAdmin(await getDatabase(), input, admin.email);
-    return Response.json(created, { status: 201, headers: noStore });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
-}
+export const POST = withAdmin({ body: agentTokenBodySchema }, async ({ db, admin, body }) =>
+  Response.json(await createAgentTokenForAdmin(db, body, admin.email), { status: 201 }),
+);

@@ -1,21 +1,9 @@
-import { toErrorResponse } from '@/lib/api/errors';
-import { requireAdminApi } from '@/lib/auth/admin-session';
+import { withAdmin } from '@/lib/api/with-admin';
 import { saveTestedManageConnection } from '@/lib/setup/connection-test';
-import { readJsonBody, saveConnectionSchema } from '@/lib/setup/request-schemas';
-import { getDatabase } from '@/lib/store/database';
+import { saveConnectionSchema } from '@/lib/setup/request-schemas';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
-const noStore = { 'cache-control': 'no-store' };
 
 /** Tests, then saves (encrypted) when the test passed or the admin chose "save anyway". */
-export async function PUT(request: Request): Promise<Response> {
-  try {
-    const admin = await requireAdminApi();
-    const form = await readJsonBody(request, saveConnectionSchema);
-    const outcome = await saveTestedManageConnection(await getDatabase(), form, admin.email);
-    return Response.json(outcome, { headers: noStore });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
-}
+export const PUT = withAdmin({ body: saveConnectionSchema }, ({ db, admin, body }) => saveTestedManageConnection(db, body, admin.email));

@@ -1,23 +1,22 @@
+import { answerManageCallback, withManageCallback } from '@/lib/api/with-manage-callback';
 import { serverEnv } from '@/lib/env';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
-import { getAppCallbackVerifier, handleManageCallback } from '@/lib/notifications/receive-callback';
+import { getAppCallbackVerifier } from '@/lib/notifications/receive-callback';
 import { wakeWorker } from '@/lib/runtime';
 import { loadManageConnection } from '@/lib/settings/manage-connection';
-import { getDatabase } from '@/lib/store/database';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-/** Manage's ticket callbacks: verified, stored once, 204 (lib/notifications/receive-callback.ts). */
-export async function POST(request: Request, context: { params: Promise<{ token: string }> }): Promise<Response> {
-  const { token } = await context.params;
-  const db = await getDatabase();
-  return handleManageCallback(request, token, {
+/** Manage's ticket callbacks: verified by the wrapper (path token, signature), stored once, 204. */
+export const POST = withManageCallback(
+  (db) => ({
     db,
     queue: createSqlJobQueue(db),
     verifier: getAppCallbackVerifier(),
     loadConnection: loadManageConnection,
     maxBodyBytes: serverEnv().CALLBACK_MAX_BODY_BYTES,
     onStored: wakeWorker,
-  });
-}
+  }),
+  answerManageCallback,
+);

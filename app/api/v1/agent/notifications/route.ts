@@ -1,10 +1,8 @@
-import { handleReadAgentInbox } from '@/lib/notifications/agent-inbox';
-import { getDatabase } from '@/lib/store/database';
+import { withAgent } from '@/lib/api/with-agent';
+import { answerReadAgentInbox, readInboxInput } from '@/lib/notifications/agent-inbox';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 /** The agent's unacknowledged notifications; `?wait=N` long-polls up to 30 s. */
-export async function GET(request: Request): Promise<Response> {
-  return handleReadAgentInbox(request, { db: await getDatabase() });
-}
+export const GET = withAgent(readInboxInput, (call) => answerReadAgentInbox(call));

@@ -1,21 +1,9 @@
-import { toErrorResponse } from '@/lib/api/errors';
-import { requireAdminApi } from '@/lib/auth/admin-session';
+import { withAdmin } from '@/lib/api/with-admin';
 import { checkManageConnection } from '@/lib/setup/connection-test';
-import { connectionFormSchema, readJsonBody } from '@/lib/setup/request-schemas';
-import { getDatabase } from '@/lib/store/database';
+import { connectionFormSchema } from '@/lib/setup/request-schemas';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
-const noStore = { 'cache-control': 'no-store' };
 
-/** Tests the typed connection live (empty key or clientId: the stored ones); stores nothing but the check result. */
-export async function POST(request: Request): Promise<Response> {
-  try {
-    await requireAdminApi();
-    const form = await readJsonBody(request, connectionFormSchema);
-    const result = await checkManageConnection(await getDatabase(), form);
-    return Response.json({ result }, { headers: noStore });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
-}
+/** Tests the typed connection live; stores nothing but the check result. */
+export const POST = withAdmin({ body: connectionFormSchema }, async ({ db, body }) => ({ result: await checkManageConnection(db, body) }));

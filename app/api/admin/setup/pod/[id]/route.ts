@@ -1,35 +1,17 @@
-import { toErrorResponse } from '@/lib/api/errors';
-import { requireAdminApi } from '@/lib/auth/admin-session';
+import { z } from 'zod';
+import { withAdmin } from '@/lib/api/with-admin';
 import { removeHostedSetupForAdmin, repairHostedSetupForAdmin } from '@/lib/setup/hosted-setup-registration';
 import { hostedSetupActionSchema, hostedSetupIdSchema } from '@/lib/setup/request-schemas';
-import { getDatabase } from '@/lib/store/database';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
-const noStore = { 'cache-control': 'no-store' };
-type Params = { params: Promise<{ id: string }> };
+
+const params = z.object({ id: hostedSetupIdSchema });
 
 /** `?action=repair`: rewrites one of Deskbell's pods or tabs with the current URL, origin and height, enabled. */
-export async function POST(request: Request, { params }: Params): Promise<Response> {
-  try {
-    const admin = await requireAdminApi();
-    const id = hostedSetupIdSchema.parse((await params).id);
-    hostedSetupActionSchema.parse(new URL(request.url).searchParams.get('action') ?? undefined);
-    const setup = await repairHostedSetupForAdmin(await getDatabase(), id, admin.email);
-    return Response.json({ setup }, { headers: noStore });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
-}
+export const POST = withAdmin({ params, query: z.object({ action: hostedSetupActionSchema }) }, async ({ db, admin, params: { id } }) => ({
+  setup: await repairHostedSetupForAdmin(db, id, admin.email),
+}));
 
 /** Removes one of Deskbell's pods or tabs from Manage (never another integration's). */
-export async function DELETE(_request: Request, { params }: Params): Promise<Response> {
-  try {
-    const admin = await requireAdminApi();
-    const id = hostedSetupIdSchema.parse((await params).id);
-    const removed = await removeHostedSetupForAdmin(await getDatabase(), id, admin.email);
-    return Response.json(removed, { headers: noStore });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
-}
+export const DELETE = withAdmin({ params }, ({ db, admin, params: { id } }) => removeHostedSetupForAdmin(db, id, admin.email));

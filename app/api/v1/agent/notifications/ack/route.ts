@@ -1,10 +1,8 @@
-import { handleAcknowledgeAgentInbox } from '@/lib/notifications/agent-inbox';
-import { getDatabase } from '@/lib/store/database';
+import { withAgent } from '@/lib/api/with-agent';
+import { acknowledgeInboxInput, answerAcknowledgeAgentInbox } from '@/lib/notifications/agent-inbox';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 /** `{"ids": [...]}`: these notifications were shown; the inbox stops handing them out. */
-export async function POST(request: Request): Promise<Response> {
-  return handleAcknowledgeAgentInbox(request, { db: await getDatabase() });
-}
+export const POST = withAgent(acknowledgeInboxInput, answerAcknowledgeAgentInbox);
