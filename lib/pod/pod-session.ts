@@ -56,8 +56,7 @@ export type PodSessionOptions = {
   ttlSeconds?: number;
   password?: string;
   /**
-   * The caller's address as far as TRUST_PROXY says (clientIpFromHeaders); null when unknown.
-   * Left out, it is read from the current request's headers.
+   * The caller's address as far as TRUST_PROXY says (podClientIp); null when unknown.
    */
   clientIp?: string | null;
 };
@@ -130,14 +129,9 @@ export function memberThrottleKeys(companyId: string, memberId: string, clientIp
   return keys;
 }
 
-/** The current request's client address, as far as TRUST_PROXY says; null outside a request. */
-async function currentClientIp(): Promise<string | null> {
-  try {
-    const { headers } = await import('next/headers');
-    return clientIpFromHeaders(Object.fromEntries(await headers()), serverEnv().TRUST_PROXY);
-  } catch {
-    return null;
-  }
+/** The request's client address, as far as TRUST_PROXY says; null when no proxy is trusted. */
+export function podClientIp(request: Request): string | null {
+  return clientIpFromHeaders(Object.fromEntries(request.headers), serverEnv().TRUST_PROXY);
 }
 
 function prune<V>(map: Map<string, V>, expired: (value: V) => boolean): void {
@@ -235,7 +229,7 @@ export async function createPodSession(db: DeskbellDatabase, body: PodSessionBod
     memberHash: body.auth.memberHash,
     ...(body.auth.memberContext ? { memberContext: body.auth.memberContext } : {}),
   };
-  const clientIp = options.clientIp !== undefined ? options.clientIp : await currentClientIp();
+  const clientIp = options.clientIp ?? null;
   const member = await proveMember(target, auth, clientIp, now);
 
   const path = body.screen === 'ticket' ? `/service/tickets/${body.id}` : `/company/companies/${body.id}`;

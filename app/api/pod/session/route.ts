@@ -1,5 +1,5 @@
 import { withPodSignIn } from '@/lib/api/with-pod';
-import { createPodSession } from '@/lib/pod/pod-session';
+import { createPodSession, podClientIp } from '@/lib/pod/pod-session';
 import { podSessionInput } from '@/lib/pod/request-schemas';
 
 export const dynamic = 'force-dynamic';
@@ -9,4 +9,6 @@ export const runtime = 'nodejs';
  * The pod trades Manage's member authentication for a short-lived bearer token. No cookie and
  * no admin session: the member is proved against Manage itself (lib/pod/pod-session.ts).
  */
-export const POST = withPodSignIn(podSessionInput, ({ db, body }) => createPodSession(db, body));
+export const POST = withPodSignIn(podSessionInput, ({ db, body, request }) =>
+  createPodSession(db, body, { clientIp: podClientIp(request) }),
+);
