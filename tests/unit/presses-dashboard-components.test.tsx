@@ -29,6 +29,8 @@ function item(id: string, extra: Partial<PressListItem> = {}): PressListItem {
     ticketCreatedAt: '2026-11-28T10:00:03.200Z',
     msToTicket: 3200,
     attempt: 1,
+    retryReason: null,
+    nextAttemptAt: null,
     ...extra,
   };
 }
