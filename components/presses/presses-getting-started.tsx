@@ -1,7 +1,7 @@
 import Link from 'next/link';
 
 /** One first step and whether this install has done it. */
-export type FirstStep = { title: string; text: string; href: string; action: string; done: boolean };
+export type FirstStep = { title: string; text: string; href?: string; action?: string; done: boolean };
 
 /**
  * What a fresh install's dashboard shows instead of an empty list and an empty chart: the
@@ -33,9 +33,11 @@ export function PressesGettingStarted({ steps }: { steps: FirstStep[] }) {
                 {step.done ? <span className="ml-2 text-xs font-normal text-emerald-700">Done</span> : null}
               </p>
               <p className="m-0 text-sm text-slate-600">{step.text}</p>
-              <Link href={step.href} className="text-sm text-bell-700 underline">
-                {step.action}
-              </Link>
+              {step.href ? (
+                <Link href={step.href} className="text-sm text-bell-700 underline">
+                  {step.action}
+                </Link>
+              ) : null}
             </div>
           </li>
         ))}

@@ -40,9 +40,7 @@ async function firstSteps(db: Awaited<ReturnType<typeof getDatabase>>): Promise<
     },
     {
       title: 'Press the button',
-      text: 'From a computer with the agent, from the web press page (it asks for the token), or from a terminal: npm run press -- --message "…" --email you@example.com --token <token>',
-      href: '/press',
-      action: 'Open the web press page',
+      text: 'From a computer with the agent; in a browser at /press#token=<token>; or from a terminal with npm run press -- --message "…" --email you@example.com. It appears here within seconds.',
       done: false,
     },
   ];
