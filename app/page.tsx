@@ -75,7 +75,7 @@ export default async function HomePage() {
           End users press the help button; Deskbell finds their contact, runs your dispatcher rules, and files the ticket with
           screenshots, host details and the matching configuration. Technicians see it all inside the Manage ticket.
         </p>
-        <div className="mt-6 space-y-3" data-testid="home-next-step">
+        <div className="mt-6 flex flex-col gap-3" data-testid="home-next-step">
           <p className="m-0 text-sm text-slate-700">{next.why}</p>
           <div className="flex flex-wrap gap-3">
             <Link href={next.href} className={primary}>

@@ -65,7 +65,7 @@ export function DemoTechnicianPanel(props: DemoTechnicianPanelProps) {
           }}
         >
           <label htmlFor={`${ids}-status`} className="block text-xs font-medium text-slate-700">
-            Status
+            New status
           </label>
           <select id={`${ids}-status`} value={status} onChange={(e) => setStatus(e.target.value)} className={fieldClass}>
             {props.statuses.map((name) => (
@@ -86,7 +86,7 @@ export function DemoTechnicianPanel(props: DemoTechnicianPanelProps) {
           }}
         >
           <label htmlFor={`${ids}-note`} className="block text-xs font-medium text-slate-700">
-            Note
+            Note text
           </label>
           <textarea id={`${ids}-note`} rows={2} value={note} onChange={(e) => setNote(e.target.value)} className={fieldClass} />
           <label className="mt-1 inline-flex items-center gap-2 text-xs text-slate-700">
@@ -107,7 +107,7 @@ export function DemoTechnicianPanel(props: DemoTechnicianPanelProps) {
           }}
         >
           <label htmlFor={`${ids}-owner`} className="block text-xs font-medium text-slate-700">
-            Owner
+            New owner
           </label>
           <select id={`${ids}-owner`} value={owner} onChange={(e) => setOwner(e.target.value)} className={fieldClass}>
             {props.members.map((m) => (
