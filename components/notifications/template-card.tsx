@@ -2,7 +2,8 @@
 
 import type { TicketEventKind } from '@/lib/store/schema';
 import { secondaryButton } from '@/components/setup/form-field';
-import { fieldErrorsFromDetails } from './field-errors';
+import { describeUnknownKeywords, findUnknownKeywords } from '@/lib/notifications/template-keywords';
+import { fieldErrorSentence, fieldErrorsFromDetails } from './field-errors';
 import { NotificationPreviewPane } from './notification-preview-pane';
 import type { NotificationTemplate, TemplateField } from './types';
 import { useLivePreview } from './use-live-preview';
@@ -30,9 +31,14 @@ type Props = {
 export function TemplateCard(props: Props) {
   const { kind, label, labels, enabled, template, defaultTemplate, errors } = props;
   const live = useLivePreview(kind, template);
-  // The live preview checks the text as the admin types; a save's sentence wins over it.
+  // The live preview checks the text as the admin types; a save's sentence wins over it. A
+  // mistyped keyword is marked at once, with the keyword it most likely meant.
   const previewErrors = fieldErrorsFromDetails(live.details, labels, kind);
-  const errorFor = (field: TemplateField) => errors[field] ?? previewErrors[`${kind}.${field}`];
+  const keywordError = (field: TemplateField) => {
+    const problem = describeUnknownKeywords(findUnknownKeywords(template[field]));
+    return problem ? fieldErrorSentence(`${kind}.${field}`, problem, labels) : undefined;
+  };
+  const errorFor = (field: TemplateField) => errors[field] ?? keywordError(field) ?? previewErrors[`${kind}.${field}`];
   const isDefault = template.title === defaultTemplate.title && template.body === defaultTemplate.body;
   const headingId = `notification-${kind}-heading`;
   const titleError = errorFor('title');

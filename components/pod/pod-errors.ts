@@ -13,6 +13,7 @@ export type PodErrorKind =
   | 'no-member'
   | 'refused'
   | 'forbidden'
+  | 'not-found'
   | 'throttled'
   | 'manage-down'
   | 'unreachable'
@@ -54,6 +55,11 @@ const TEXTS: Record<PodErrorKind, { title: string; message: string }> = {
     title: 'Not yours to see',
     message: 'Your Manage security role does not let you open this record, so Deskbell does not show its press either.',
   },
+  'not-found': {
+    title: 'Manage has no such record',
+    message:
+      'Manage found no ticket or company with this number that you can open: it may have been deleted or merged, or the address has the wrong number.',
+  },
   throttled: {
     title: 'Too many failed sign-ins',
     message: 'Deskbell paused sign-ins for your member after several failures. Wait a few minutes, then reload the ticket.',
@@ -87,7 +93,9 @@ export function describeSignInError(err: unknown, framed: boolean): PodError {
   if (err instanceof PodApiError) {
     if (err.status === 0) return podError('unreachable');
     if (err.status === 401) return podError('refused', err.message);
-    if (err.status === 403) return podError('forbidden', err.message);
+    // The title and message say it all; the server's sentence would only repeat it.
+    if (err.status === 403) return podError('forbidden');
+    if (err.status === 404) return podError('not-found');
     if (err.status === 429) return podError('throttled', err.message);
     if (err.status === 502 || err.status === 503 || err.status === 504) return podError('manage-down', err.message);
     return podError('failed', err.message);

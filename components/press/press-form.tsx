@@ -1,6 +1,8 @@
 'use client';
 
-import { useState, useSyncExternalStore, type ClipboardEvent, type FormEvent } from 'react';
+import { useId, useRef, useState, useSyncExternalStore, type ClipboardEvent, type DragEvent, type FormEvent } from 'react';
+import { readBrowserOs } from './describe-os';
+import { LinkedText } from './linked-text';
 
 type Shot = { file: File; url: string; capturedAt: string };
 type Phase =
@@ -71,6 +73,23 @@ export function PressForm({ selections }: { selections: string[] }) {
   const [chosen, setChosen] = useState<string[]>([]);
   const [problems, setProblems] = useState<string[]>([]);
   const [phase, setPhase] = useState<Phase>({ kind: 'editing' });
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const ids = useId();
+
+  function startOver() {
+    for (const s of shots) URL.revokeObjectURL(s.url);
+    setShots([]);
+    setChosen([]);
+    setProblems([]);
+    setPhase({ kind: 'editing' });
+  }
+
+  function onDrop(event: DragEvent<HTMLDivElement>) {
+    event.preventDefault();
+    setDragging(false);
+    addFiles(Array.from(event.dataTransfer.files));
+  }
 
   function addFiles(files: Iterable<File>) {
     const added: Shot[] = [];
@@ -123,6 +142,8 @@ export function PressForm({ selections }: { selections: string[] }) {
     if (email && !EMAIL.test(email)) found.push('That email address does not look right.');
     setProblems(found);
     if (found.length) return;
+    // A readable name ("Windows 11"), not the whole user-agent string, for the technician.
+    const os = await readBrowserOs(navigator);
 
     const press = {
       v: 1,
@@ -130,7 +151,7 @@ export function PressForm({ selections }: { selections: string[] }) {
       email: email || undefined,
       message,
       selections: chosen,
-      host: { agentVersion: 'deskbell-web/0.1.0', os: navigator.userAgent.slice(0, 250) },
+      host: { agentVersion: 'deskbell-web/0.1.0', ...(os ? { os } : {}) },
       screenshots: shots.map((s, i) => ({ capturedAt: s.capturedAt, monitor: i })),
     };
     const body = new FormData();
@@ -162,18 +183,33 @@ export function PressForm({ selections }: { selections: string[] }) {
       </p>
     );
   }
+  const sendAnother = (
+    <button
+      type="button"
+      onClick={startOver}
+      className="mt-3 rounded-md bg-white px-4 py-2 text-sm font-semibold text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-bell-500"
+    >
+      Send another request
+    </button>
+  );
   if (phase.kind === 'done') {
     return (
-      <p role="status" className="mt-8 rounded-lg bg-emerald-50 p-4 text-emerald-900 ring-1 ring-emerald-200">
-        Thank you. Your ticket number is <strong data-testid="ticket-number">#{phase.ticketNumber}</strong>.
-      </p>
+      <div className="mt-8">
+        <p role="status" className="m-0 rounded-lg bg-emerald-50 p-4 text-emerald-900 ring-1 ring-emerald-200">
+          Thank you. Your ticket number is <strong data-testid="ticket-number">#{phase.ticketNumber}</strong>.
+        </p>
+        {sendAnother}
+      </div>
     );
   }
   if (phase.kind === 'refused' || phase.kind === 'failed') {
     return (
-      <p role="alert" className="mt-8 rounded-lg bg-amber-50 p-4 text-amber-900 ring-1 ring-amber-200" data-testid="press-refused">
-        {phase.message}
-      </p>
+      <div className="mt-8">
+        <p role="alert" className="m-0 rounded-lg bg-amber-50 p-4 text-amber-900 ring-1 ring-amber-200" data-testid="press-refused">
+          <LinkedText text={phase.message} />
+        </p>
+        {sendAnother}
+      </div>
     );
   }
 
@@ -212,32 +248,66 @@ export function PressForm({ selections }: { selections: string[] }) {
         </fieldset>
       )}
       <div>
-        <label className="block text-sm font-medium">
+        <p className="m-0 text-sm font-medium" id={`${ids}-shots`}>
           Screenshots
+        </p>
+        <div
+          data-testid="screenshot-drop-zone"
+          data-dragging={dragging}
+          onDragEnter={(e) => {
+            e.preventDefault();
+            setDragging(true);
+          }}
+          onDragOver={(e) => {
+            e.preventDefault();
+            e.dataTransfer.dropEffect = 'copy';
+          }}
+          onDragLeave={(e) => {
+            if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+          }}
+          onDrop={onDrop}
+          className={`mt-1 flex flex-col items-center gap-2 rounded-lg border-2 border-dashed px-4 py-6 text-center focus-within:ring-2 focus-within:ring-bell-500 ${
+            dragging ? 'border-bell-500 bg-bell-50' : 'border-slate-300 bg-white'
+          }`}
+        >
+          <p className="m-0 text-sm text-slate-600">Drag pictures here, paste them (Ctrl+V), or</p>
           <input
+            ref={fileInput}
+            id={`${ids}-file`}
             type="file"
             accept={IMAGE_TYPES.join(',')}
             multiple
-            className="mt-1 block text-sm"
+            aria-describedby={`${ids}-count`}
+            className="sr-only"
             onChange={(e) => {
               addFiles(Array.from(e.target.files ?? []));
               e.target.value = '';
             }}
           />
-        </label>
+          <label
+            htmlFor={`${ids}-file`}
+            className="cursor-pointer rounded-md bg-white px-3 py-1.5 text-sm font-semibold text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+          >
+            Choose screenshots
+          </label>
+          <p id={`${ids}-count`} className="m-0 text-xs text-slate-500" aria-live="polite" data-testid="screenshot-count">
+            {shots.length === 0 ? 'PNG, JPEG or WebP.' : `${shots.length} ${shots.length === 1 ? 'screenshot' : 'screenshots'} ready to send.`}
+          </p>
+        </div>
         {shots.length > 0 && (
-          <ul className="mt-3 flex flex-wrap gap-3" aria-label="Screenshots to send">
+          <ul className="mt-3 flex flex-wrap gap-3 p-0" aria-label="Screenshots to send">
             {shots.map((s, i) => (
-              <li key={s.url} className="relative">
+              <li key={s.url} className="relative list-none">
                 {/* eslint-disable-next-line @next/next/no-img-element -- local object URLs, not optimisable */}
-                <img src={s.url} alt={`Screenshot ${i + 1}`} className="h-20 w-32 rounded object-cover ring-1 ring-slate-300" />
+                <img src={s.url} alt={`Screenshot ${i + 1}${s.file.name ? `: ${s.file.name}` : ''}`} className="h-20 w-32 rounded object-cover ring-1 ring-slate-300" />
                 <button
                   type="button"
-                  className="absolute -right-2 -top-2 rounded-full bg-white px-1.5 text-xs ring-1 ring-slate-300"
+                  className="absolute -right-2 -top-2 flex h-6 w-6 items-center justify-center rounded-full bg-white text-sm leading-none text-slate-700 shadow ring-1 ring-slate-300 hover:bg-red-50 hover:text-red-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-bell-500"
                   aria-label={`Remove screenshot ${i + 1}`}
                   onClick={() => {
                     URL.revokeObjectURL(s.url);
                     setShots((c) => c.filter((x) => x !== s));
+                    fileInput.current?.focus();
                   }}
                 >
                   ×

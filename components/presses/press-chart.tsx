@@ -40,6 +40,16 @@ export function PressChart({ days, medianMsToTicket }: PressChartProps) {
   const first = days[0]?.date ?? '';
   const last = days[days.length - 1]?.date ?? '';
   const summary = `${total} ${total === 1 ? 'press' : 'presses'} from ${first} to ${last}; median time to ticket ${formatDuration(medianMsToTicket)}.`;
+  const hasMedians = days.some((d) => d.medianMsToTicket !== null);
+
+  // Empty axes would be labelled with made-up scales ("1", "1 ms"): say what is there instead.
+  if (total === 0) {
+    return (
+      <p className="m-0 text-sm text-slate-500" data-testid="press-chart-empty">
+        No presses in the last {days.length} {days.length === 1 ? 'day' : 'days'}, so there is nothing to chart yet.
+      </p>
+    );
+  }
 
   return (
     <figure className="m-0" data-testid="press-chart">
@@ -53,9 +63,11 @@ export function PressChart({ days, medianMsToTicket }: PressChartProps) {
         <text x={PAD.left - 6} y={PAD.top + plotH} textAnchor="end" className="fill-slate-500 text-[10px]">
           0
         </text>
-        <text x={W - PAD.right + 6} y={PAD.top + 8} className="fill-sky-700 text-[10px]">
-          {formatDuration(maxMedian)}
-        </text>
+        {hasMedians ? (
+          <text x={W - PAD.right + 6} y={PAD.top + 8} className="fill-sky-700 text-[10px]">
+            {formatDuration(maxMedian)}
+          </text>
+        ) : null}
         {days.map((d, i) => {
           const h = barHeight(d.presses);
           return (

@@ -88,7 +88,7 @@ export function PressDashboard({
       <p className="text-xs text-slate-500" aria-live="polite" data-testid="presses-live">
         {problem ?? (refreshedAt ? `Live · refreshed ${formatTime(refreshedAt)}` : `Live · refreshes every ${Math.round(refreshMs / 1000)} s`)}
       </p>
-      <PressTable items={page.items} onRetried={onRetried} />
+      <PressTable items={page.items} onRetried={onRetried} filtered={filterQuery !== ''} />
       <nav aria-label="Pages" className="flex gap-4 text-sm">
         {cursor ? (
           <Link href={`/presses${withCursor(filterQuery, null)}`} className="text-bell-700 underline">

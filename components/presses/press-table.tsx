@@ -6,6 +6,8 @@ import { RetryPressButton } from './retry-press-button';
 
 export type PressTableProps = {
   items: PressListItem[];
+  /** Whether any filter is set: an empty list then says the filters matched nothing. */
+  filtered?: boolean;
   /** Without it, dead presses show no Retry button. */
   onRetried?: (pressId: string) => void;
 };
@@ -33,12 +35,28 @@ function Ticket({ item }: { item: PressListItem }) {
   );
 }
 
+/** Why a waiting press waits: the last attempt's error and when the next one is due. */
+function RetryReason({ item }: { item: PressListItem }) {
+  if (!item.retryReason) return null;
+  return (
+    <span className="mt-1 block max-w-56 text-xs text-amber-900" data-testid="press-retry-reason">
+      Attempt {item.attempt} failed: {item.retryReason}
+      {item.nextAttemptAt ? (
+        <>
+          {' '}
+          Next try <time dateTime={item.nextAttemptAt}>{formatTime(item.nextAttemptAt)}</time>.
+        </>
+      ) : null}
+    </span>
+  );
+}
+
 /** The dashboard's rows; each row is `press-row-<id>` for tests and carries its status. */
-export function PressTable({ items, onRetried }: PressTableProps) {
+export function PressTable({ items, onRetried, filtered = true }: PressTableProps) {
   if (items.length === 0) {
     return (
       <p className="rounded-xl bg-white p-6 text-sm text-slate-500 ring-1 ring-slate-200" data-testid="presses-empty">
-        No presses match these filters.
+        {filtered ? 'No presses match these filters.' : 'No presses on this page.'}
       </p>
     );
   }
@@ -71,6 +89,7 @@ export function PressTable({ items, onRetried }: PressTableProps) {
             >
               <td className="px-3 py-2">
                 <PressStatusBadge status={item.status} />
+                <RetryReason item={item} />
               </td>
               <td className="whitespace-nowrap px-3 py-2">
                 <time dateTime={item.receivedAt}>{formatTime(item.receivedAt)}</time>

@@ -191,13 +191,17 @@ export async function verifyMemberSession(target: MemberAuthTarget, auth: Member
   };
 }
 
+/** What Manage said when the member asked for the record: theirs to read, refused, or not there. */
+export type MemberReadAccess = 'allowed' | 'forbidden' | 'not_found';
+
 /**
  * Whether the member's own security role lets them read a ticket or a company
- * (`/service/tickets/{id}`, `/company/companies/{id}`): 200 yes; 403 or 404 no (Manage says
- * "not found" for records outside a member's reach as well). Anything else throws
- * MemberAuthError: 401 'rejected' (the session ended), the rest 'unavailable'.
+ * (`/service/tickets/{id}`, `/company/companies/{id}`): 200 'allowed', 403 'forbidden', 404
+ * 'not_found' (no such record, or one outside the member's reach: Manage says "not found" for
+ * both, and so does this). Anything else throws MemberAuthError: 401 'rejected' (the session
+ * ended), the rest 'unavailable'.
  */
-export async function memberCanRead(target: MemberAuthTarget, auth: MemberSessionAuth, path: string): Promise<boolean> {
+export async function memberCanRead(target: MemberAuthTarget, auth: MemberSessionAuth, path: string): Promise<MemberReadAccess> {
   if (!READABLE_PATH.test(path)) throw new TypeError(`memberCanRead checks a ticket or a company by id, not ${path}`);
   const base = isUsableBase(target.baseUrl);
   if (!base) throw new MemberAuthError('unavailable', 'The Manage base URL is not usable.');
@@ -211,8 +215,9 @@ export async function memberCanRead(target: MemberAuthTarget, auth: MemberSessio
     console.warn(`[pod] Manage did not answer the read check: ${describe(error)}`);
     throw new MemberAuthError('unavailable', 'Manage did not answer.');
   }
-  if (res.status >= 200 && res.status < 300) return true;
-  if (res.status === 403 || res.status === 404) return false;
+  if (res.status >= 200 && res.status < 300) return 'allowed';
+  if (res.status === 403) return 'forbidden';
+  if (res.status === 404) return 'not_found';
   if (res.status === 401 && !isClientIdProblem(res.body)) throw new MemberAuthError('rejected', 'Manage no longer accepts the member session.');
   console.warn(`[pod] Manage answered ${res.status} to the read check`);
   throw new MemberAuthError('unavailable', `Manage answered ${res.status}.`);

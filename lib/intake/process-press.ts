@@ -8,6 +8,7 @@ import { createTicket, findTicketsByExternalXRef, type CreateTicketInput } from 
 import type { ManageConfiguration, ManageContact, ManageTicket } from '@/lib/connectwise/types';
 import { applyRules, type RuleEngine, type RuleRun, type RuleVariables } from '@/lib/dispatcher/rule-engine';
 import { PermanentJobError } from '@/lib/jobs/worker';
+import { personName } from '@/lib/presses/person-name';
 import { generatePressThumbnails } from '@/lib/presses/thumbnails';
 import type { IntakeSettings } from '@/lib/settings/intake-settings';
 import type { DeskbellDatabase } from '@/lib/store/database';
@@ -59,7 +60,8 @@ export type PressOutcome = {
   steps: { name: string; ms: number }[];
   calls: ManageCallRecord[];
   submissionErrors: string[];
-  contact: { id: number; companyId: number; companyName: string | null; registered: boolean } | null;
+  /** `name` is the matched contact's (null for the catch-all): the end user's name when the press gave none. */
+  contact: { id: number; companyId: number; companyName: string | null; registered: boolean; name?: string | null } | null;
   ticket: { id: number; number: string; reused: boolean; boardName: string | null; statusName: string | null } | null;
   fields: ResolvedTicketFields['used'] | null;
   configuration: { id: number; name: string } | null;
@@ -175,7 +177,7 @@ export function ruleVariablesFor(facts: PressFacts, settings: IntakeSettings, co
     priv_append: '',
     exception: null,
     selections: facts.selections.join('\n'),
-    name: facts.name ?? '',
+    name: personName(facts.name, contact) ?? '',
     email: facts.email ?? '',
     ip: facts.host.localIp ?? '',
     mac: facts.host.mac ?? '',
@@ -306,7 +308,13 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
         // does not need (members without an owner) must not fail it.
         Promise.all([resolveContact(context, settings, facts.email), context.tables.warm().catch(() => undefined)]),
       );
-      outcome.contact = { id: contact.id, companyId: contact.companyId, companyName: contact.companyName, registered: contact.registered };
+      outcome.contact = {
+        id: contact.id,
+        companyId: contact.companyId,
+        companyName: contact.companyName,
+        registered: contact.registered,
+        name: contact.registered ? contact.name : null,
+      };
 
       const run = await timed(outcome.steps, 'rules', () =>
         applyRules(deps.rules, settings.rulesSource, ruleVariablesFor(facts, settings, contact)),
@@ -344,7 +352,14 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
         ]),
       );
       // Stored at once: from here on a retry continues with this ticket and never creates another.
-      await updatePress(deps.db, pressId, { ticket_id: ticket.id, ticket_number: String(ticket.id) });
+      // The outcome so far goes with it: the "created" notification (next) and any early
+      // callback read the matched contact's name from it.
+      await updatePress(deps.db, pressId, {
+        ticket_id: ticket.id,
+        ticket_number: String(ticket.id),
+        outcome: JSON.stringify(outcome),
+        company_id: contact.companyId,
+      });
       const created: CreatedTicket = {
         id: ticket.id,
         // A ticket reused from an earlier attempt is only an id here: our own draft says the rest.

@@ -2,11 +2,12 @@ import 'server-only';
 import { z } from 'zod';
 import { listTicketNotes } from '@/lib/connectwise/notes';
 import { getTicket } from '@/lib/connectwise/tickets';
-import type { ManageTicketNote } from '@/lib/connectwise/types';
+import type { ManageTicket, ManageTicketNote } from '@/lib/connectwise/types';
 import type { ManageAvailability } from '@/lib/intake/manage-context';
-import { pressFactsFromPayload } from '@/lib/intake/press-facts';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { TicketEventKind } from '@/lib/store/schema';
+import { eventTemplateValues, memberNames, NOTIFIED_PRESS_COLUMNS, type NotifiedPress } from './ticket-events';
+import type { DraftTicketEvent } from './ticket-diff';
 import {
   renderTemplate,
   templateSchema,
@@ -17,7 +18,8 @@ import {
 
 /**
  * What an admin's (unsaved) template looks like with real values: the most recent press
- * that has a ticket, its end user from the stored press, and the ticket as Manage has it now.
+ * that has a ticket and the ticket as Manage has it now, turned into values by the very
+ * function the callbacks use (eventTemplateValues), so names and actors match what is sent.
  * Manage being down or slow never fails a preview: it falls back to sample values and says so.
  */
 
@@ -59,7 +61,13 @@ const MANAGE_WAIT_MS = 4_000;
 /** Real values are reused briefly, so typing does not cost two Manage calls per pause. */
 const CACHE_MS = 20_000;
 
-type RealValues = { values: TemplateValues; source: NotificationPreviewSource; latestNote: ManageTicketNote | null };
+type RealValues = {
+  press: NotifiedPress;
+  ticket: ManageTicket;
+  names: ReadonlyMap<string, string>;
+  source: NotificationPreviewSource;
+  latestNote: ManageTicketNote | null;
+};
 const cache = new Map<string, { at: number; result: Promise<RealValues> }>();
 
 /** For tests: forget the values read from Manage. */
@@ -81,7 +89,7 @@ export async function previewNotification(
 
   const press = await db
     .selectFrom('presses')
-    .select(['id', 'payload', 'ticket_id', 'ticket_number'])
+    .select(NOTIFIED_PRESS_COLUMNS)
     .where('status', '=', 'ticket_created')
     .where('ticket_id', 'is not', null)
     .orderBy('received_at', 'desc')
@@ -122,34 +130,51 @@ export async function previewNotification(
   } catch (err) {
     return sample(`Manage could not be reached (${describe(err)}), so sample values are shown.`);
   }
-  const values = kind === 'note_added' && real.latestNote?.createdBy ? { ...real.values, actor: real.latestNote.createdBy } : real.values;
-  return { rendered: renderTemplate(template, values), source: real.source, sampleReason: null };
+  return { rendered: renderTemplate(template, valuesForKind(real, kind)), source: real.source, sampleReason: null };
+}
+
+/** The event a callback would draft for this kind if the ticket changed now, as a technician left it. */
+function previewDraft(real: RealValues, kind: TicketEventKind): DraftTicketEvent {
+  const { ticket, latestNote } = real;
+  const base = { kind, dedupeKey: `preview:${kind}`, internal: false, occurredAt: ticket.lastUpdated ?? new Date().toISOString() };
+  switch (kind) {
+    case 'created':
+      return { ...base, actor: null, details: { toStatus: ticket.statusName } };
+    case 'assigned':
+      return { ...base, actor: ticket.updatedBy, details: { owner: ticket.ownerName ?? ticket.ownerIdentifier } };
+    case 'note_added':
+      return {
+        ...base,
+        actor: latestNote?.createdBy ?? ticket.updatedBy,
+        details: { noteText: latestNote?.text.trim() ? latestNote.text : NOTE_PLACEHOLDER },
+      };
+    default:
+      return { ...base, actor: ticket.updatedBy, details: { toStatus: ticket.statusName } };
+  }
+}
+
+function valuesForKind(real: RealValues, kind: TicketEventKind): TemplateValues {
+  return eventTemplateValues(real.ticket, real.press, previewDraft(real, kind), real.names);
 }
 
 async function readRealValues(
   availability: Extract<ManageAvailability, { ok: true }>,
-  press: { id: string; payload: string; ticket_id: number; ticket_number: string | null },
+  press: NotifiedPress & { ticket_id: number },
 ): Promise<RealValues> {
-  const client = availability.context.client;
-  const ticket = await getTicket(client, press.ticket_id);
-  // Notes are a nicety: the preview still uses the ticket when they cannot be read.
-  const notes = await listTicketNotes(client, press.ticket_id).catch(() => [] as ManageTicketNote[]);
-  const latestNote = latestExternalNote(notes);
-  const person = personFromPayload(press.payload);
+  const { client } = availability.context;
+  const [ticket, notes, names] = await Promise.all([
+    getTicket(client, press.ticket_id),
+    // Notes are a nicety: the preview still uses the ticket when they cannot be read.
+    listTicketNotes(client, press.ticket_id).catch(() => [] as ManageTicketNote[]),
+    memberNames(availability.context),
+  ]);
   const ticketNumber = press.ticket_number ?? String(press.ticket_id);
   return {
-    values: {
-      ticketNumber,
-      ticketSubject: ticket.summary,
-      name: person.name ?? ticket.contactName ?? '',
-      email: person.email ?? ticket.contactEmailAddress ?? '',
-      actor: ticket.updatedBy ?? ticket.ownerName ?? '',
-      status: ticket.statusName ?? '',
-      owner: ticket.ownerName ?? ticket.ownerIdentifier ?? '',
-      note: latestNote?.text.trim() ? latestNote.text : NOTE_PLACEHOLDER,
-    },
+    press,
+    ticket,
+    names,
     source: { pressId: press.id, ticketId: press.ticket_id, ticketNumber },
-    latestNote,
+    latestNote: latestExternalNote(notes),
   };
 }
 
@@ -168,16 +193,6 @@ function compareNotes(a: ManageTicketNote, b: ManageTicketNote): number {
   const bt = b.dateCreated ? Date.parse(b.dateCreated) : NaN;
   if (!Number.isNaN(at) && !Number.isNaN(bt) && at !== bt) return at - bt;
   return a.id - b.id;
-}
-
-function personFromPayload(payload: string): { name?: string; email?: string } {
-  try {
-    const facts = pressFactsFromPayload(JSON.parse(payload));
-    return { name: facts.name, email: facts.email };
-  } catch {
-    // An unreadable stored press: the ticket's contact still names the person.
-    return {};
-  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

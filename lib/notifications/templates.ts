@@ -1,8 +1,10 @@
 import 'server-only';
 import { z } from 'zod';
+import { DeskbellApiError } from '@/lib/api/errors';
 import { readSetting, writeSetting } from '@/lib/settings/settings-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { TicketEventKind } from '@/lib/store/schema';
+import { findUnknownKeywords, templateKeywordProblems } from './template-keywords';
 
 /**
  * What the end user is told when their ticket moves. The keywords are the incumbent's, so
@@ -20,18 +22,7 @@ export const EVENT_LABELS: Record<TicketEventKind, string> = {
   closed: 'Ticket closed',
 };
 
-export const TEMPLATE_KEYWORDS = [
-  { keyword: '__ticket_number__', meaning: 'The ticket number (Manage ticket id)' },
-  { keyword: '__ticket_subject__', meaning: "The ticket's summary" },
-  { keyword: '__ticket_name__', meaning: "The end user's full name" },
-  { keyword: '__ticket_fname__', meaning: "The end user's first name" },
-  { keyword: '__ticket_lname__', meaning: "The end user's last name" },
-  { keyword: '__ticket_email__', meaning: "The end user's email address" },
-  { keyword: '__actor__', meaning: 'Who made the change (the technician)' },
-  { keyword: '__ticket_status__', meaning: "The ticket's status after the change" },
-  { keyword: '__ticket_owner__', meaning: "The ticket's owner after the change" },
-  { keyword: '__note__', meaning: 'The text of the note that was added' },
-] as const;
+export { TEMPLATE_KEYWORDS } from './template-keywords';
 
 export type TemplateValues = {
   ticketNumber: string;
@@ -98,7 +89,22 @@ export async function loadNotificationSettings(db: DeskbellDatabase): Promise<No
   return (await readSetting(db, SETTING, notificationSettingsSchema)) ?? DEFAULT_NOTIFICATION_SETTINGS;
 }
 
+/**
+ * A mistyped keyword would go out to end users as written, so saving refuses it (422, with
+ * the keyword it most likely meant). Reading stays lenient: settings saved before this check
+ * still load, and the editor marks what needs fixing.
+ */
 export async function saveNotificationSettings(db: DeskbellDatabase, settings: NotificationSettings): Promise<void> {
+  const problems = templateKeywordProblems(settings.templates);
+  if (problems.length > 0) {
+    const [unknown] = findUnknownKeywords(problems.map((p) => p.text).join(' '));
+    const guess = unknown?.suggestion ? `: did you mean ${unknown.suggestion}?` : '.';
+    throw new DeskbellApiError(
+      'unprocessable_entity',
+      `Not saved: ${unknown?.keyword ?? 'a keyword'} is not a keyword Deskbell knows, and it would reach end users as written${guess}`,
+      problems.map(({ path, message }) => ({ path, message })),
+    );
+  }
   await writeSetting(db, SETTING, notificationSettingsSchema, settings);
 }
 

@@ -7,10 +7,10 @@ import { listTicketNotes } from '@/lib/connectwise/notes';
 import { getTicket } from '@/lib/connectwise/tickets';
 import type { ManageTicket } from '@/lib/connectwise/types';
 import type { ManageAvailability, ManageContext } from '@/lib/intake/manage-context';
-import { pressFactsFromPayload } from '@/lib/intake/press-facts';
 import type { CreatedTicket } from '@/lib/intake/process-press';
 import type { JobQueue } from '@/lib/jobs/queue';
 import { PermanentJobError, type JobHandler } from '@/lib/jobs/worker';
+import { pressEndUser, readOutcome, readPayload } from '@/lib/presses/stored-press';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { Database, PressesTable, TicketEventKind, TicketStatesTable } from '@/lib/store/schema';
 import { notifyAgentInboxes } from './agent-inbox';
@@ -33,12 +33,15 @@ export type TicketEventDeps = {
   emailEnabled: boolean;
 };
 
-type PressRow = Pick<Selectable<PressesTable>, 'id' | 'agent_token_id' | 'payload' | 'ticket_id' | 'ticket_number'>;
+/** The columns of a press that say who is told what: the end user is in payload and outcome. */
+export type NotifiedPress = Pick<Selectable<PressesTable>, 'id' | 'agent_token_id' | 'payload' | 'outcome' | 'ticket_id' | 'ticket_number'>;
+type PressRow = NotifiedPress;
+export const NOTIFIED_PRESS_COLUMNS = ['id', 'agent_token_id', 'payload', 'outcome', 'ticket_id', 'ticket_number'] as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function findPressForTicket(db: DeskbellDatabase, ticketId: number, externalXRef: string | null): Promise<PressRow | undefined> {
-  const columns = ['id', 'agent_token_id', 'payload', 'ticket_id', 'ticket_number'] as const;
+  const columns = NOTIFIED_PRESS_COLUMNS;
   const byTicket = await db.selectFrom('presses').select(columns).where('ticket_id', '=', ticketId).executeTakeFirst();
   if (byTicket) return byTicket;
   if (!externalXRef || !UUID.test(externalXRef)) return undefined;
@@ -79,21 +82,18 @@ function stateRow(state: TicketState, pressId: string): Omit<Selectable<TicketSt
   };
 }
 
-function targetOf(press: PressRow): { target: NotificationTarget; name: string } {
-  let name = '';
-  let email: string | null = null;
-  try {
-    const facts = pressFactsFromPayload(JSON.parse(press.payload));
-    name = facts.name ?? '';
-    email = facts.email ?? null;
-  } catch {
-    // An unreadable payload still gets inbox notifications, just without a name.
-  }
-  return { target: { pressId: press.id, agentTokenId: press.agent_token_id, email }, name };
+/**
+ * Who is told: the press's device and e-mail, and the end user's name (typed on the press,
+ * else the matched Manage contact's). An unreadable payload still gets inbox notifications,
+ * just without a name.
+ */
+export function targetOf(press: PressRow): { target: NotificationTarget; name: string } {
+  const person = pressEndUser(readPayload(press.payload), readOutcome(press.outcome));
+  return { target: { pressId: press.id, agentTokenId: press.agent_token_id, email: person.email }, name: person.name ?? '' };
 }
 
 /** Member identifiers read better as names; an unreadable member table leaves identifiers. */
-async function memberNames(context: ManageContext): Promise<Map<string, string>> {
+export async function memberNames(context: ManageContext): Promise<Map<string, string>> {
   try {
     const members = await context.tables.members();
     return new Map(
@@ -148,17 +148,30 @@ async function writeEvents(
   return { inserted, agentTokenIds };
 }
 
-function valuesFor(ticket: Pick<ManageTicket, 'id' | 'summary' | 'statusName' | 'ownerName' | 'ownerIdentifier'>, press: PressRow, name: string, email: string | null) {
-  return (draft: DraftTicketEvent, actorName: string): TemplateValues => ({
+/** Who acted, as the end user reads it: a member's name, "Your technician" when Manage did not say. */
+export function actorNameOf(draft: Pick<DraftTicketEvent, 'kind' | 'actor'>, names: ReadonlyMap<string, string>): string {
+  if (draft.kind === 'created') return 'Deskbell';
+  return draft.actor ? (names.get(draft.actor.toLowerCase()) ?? draft.actor) : 'Your technician';
+}
+
+type ValuesTicket = Pick<ManageTicket, 'id' | 'summary' | 'statusName' | 'ownerName' | 'ownerIdentifier'>;
+
+/**
+ * The template values of one event on a press's ticket. What is sent and what the admin's
+ * preview shows both come from here, so the preview cannot say what a device never will.
+ */
+export function eventTemplateValues(ticket: ValuesTicket, press: PressRow, draft: DraftTicketEvent, names: ReadonlyMap<string, string>): TemplateValues {
+  const { target, name } = targetOf(press);
+  return {
     ticketNumber: press.ticket_number ?? String(ticket.id),
     ticketSubject: ticket.summary,
     name,
-    email: email ?? '',
-    actor: actorName,
+    email: target.email ?? '',
+    actor: actorNameOf(draft, names),
     status: draft.details.toStatus ?? ticket.statusName ?? '',
     owner: draft.details.owner ?? ticket.ownerName ?? ticket.ownerIdentifier ?? '',
     note: draft.details.noteText ?? '',
-  });
+  };
 }
 
 // One ticket's callbacks are worked out one at a time: two "updated" callbacks for the same
@@ -217,12 +230,8 @@ export async function processCallbackEvent(deps: TicketEventDeps, callbackEventI
       deps.loadSettings(deps.db),
     ]);
     const { events: drafts, next } = diffTicket(state, ticket, notes, new Date().toISOString());
-    const { target, name } = targetOf(press);
-    const values = valuesFor(ticket, press, name, target.email);
-    const writes = drafts.map((draft) => ({
-      draft,
-      values: values(draft, draft.actor ? (names.get(draft.actor.toLowerCase()) ?? draft.actor) : 'Your technician'),
-    }));
+    const { target } = targetOf(press);
+    const writes = drafts.map((draft) => ({ draft, values: eventTemplateValues(ticket, press, draft, names) }));
     const result = await deps.db.transaction().execute(async (trx) => {
       const written = await writeEvents(trx, deps, settings, press, target, event.recordId, writes, event.messageId);
       const rowValues = stateRow(next, press.id);
@@ -262,12 +271,12 @@ export async function recordTicketCreated(
 ): Promise<void> {
   const press = await deps.db
     .selectFrom('presses')
-    .select(['id', 'agent_token_id', 'payload', 'ticket_id', 'ticket_number'])
+    .select(NOTIFIED_PRESS_COLUMNS)
     .where('id', '=', pressId)
     .executeTakeFirst();
   if (!press) return;
   const settings = await deps.loadSettings(deps.db);
-  const { target, name } = targetOf(press);
+  const { target } = targetOf(press);
   const now = new Date().toISOString();
   const draft: DraftTicketEvent = {
     kind: 'created',
@@ -277,7 +286,7 @@ export async function recordTicketCreated(
     occurredAt: now,
     details: { toStatus: ticket.statusName },
   };
-  const values = valuesFor({ ...ticket }, press, name, target.email)(draft, 'Deskbell');
+  const values = eventTemplateValues(ticket, press, draft, new Map());
   const state: TicketState = {
     ticketId: ticket.id,
     statusId: ticket.statusId,

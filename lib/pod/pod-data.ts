@@ -3,7 +3,7 @@ import { DeskbellApiError } from '@/lib/api/errors';
 import { parseManageEndpoint } from '@/lib/connectwise/credentials';
 import { contentDisposition } from '@/lib/presses/press-files';
 import { loadPressReport, pressIdSchema, type FileUrlBuilder } from '@/lib/presses/press-report';
-import { readOutcome, readPayload } from '@/lib/presses/stored-press';
+import { pressEndUser, readOutcome, readPayload } from '@/lib/presses/stored-press';
 import { getPressFileThumbnail } from '@/lib/presses/thumbnails';
 import { createTicketLinker, loadManageSite, type ManageSite } from '@/lib/presses/ticket-links';
 import type { DeskbellDatabase } from '@/lib/store/database';
@@ -182,7 +182,7 @@ export async function listPodCompanyPresses(
   const presses: PodCompanyPress[] = listed.map(({ row, outcome, payload }) => ({
     id: row.id,
     receivedAt: row.received_at,
-    name: payload?.name ?? null,
+    name: pressEndUser(payload, outcome).name,
     email: payload?.email ?? null,
     hostname: payload?.host.hostname ?? null,
     ticketId: row.ticket_id,

@@ -233,9 +233,9 @@ export async function createPodSession(db: DeskbellDatabase, body: PodSessionBod
   const member = await proveMember(target, auth, clientIp, now);
 
   const path = body.screen === 'ticket' ? `/service/tickets/${body.id}` : `/company/companies/${body.id}`;
-  let allowed: boolean;
+  let access: Awaited<ReturnType<typeof memberCanRead>>;
   try {
-    allowed = await memberCanRead(target, auth, path);
+    access = await memberCanRead(target, auth, path);
   } catch (error) {
     if (error instanceof MemberAuthError && error.reason === 'rejected') {
       // The session ended since it was proved: prove it afresh next time.
@@ -245,8 +245,13 @@ export async function createPodSession(db: DeskbellDatabase, body: PodSessionBod
     if (error instanceof MemberAuthError) throw unavailable();
     throw error;
   }
-  if (!allowed) {
-    throw new DeskbellApiError('forbidden', `Your Manage security role does not let you open this ${body.screen === 'ticket' ? 'ticket' : 'company'}.`);
+  // Told apart because the fixes differ: a role to ask for, or a number that is wrong.
+  const record = body.screen === 'ticket' ? `ticket #${body.id}` : `company ${body.id}`;
+  if (access === 'forbidden') {
+    throw new DeskbellApiError('forbidden', `Your Manage security role does not let you open ${record}.`);
+  }
+  if (access === 'not_found') {
+    throw new DeskbellApiError('not_found', `Manage has no ${record} that you can open: it may have been deleted or merged, or the number is wrong.`);
   }
 
   const name = `${member.firstName} ${member.lastName}`.trim() || member.identifier;

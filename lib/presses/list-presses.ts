@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { DeskbellApiError } from '@/lib/api/errors';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import { msBetween, readOutcome, readPayload } from './stored-press';
+import { msBetween, pressEndUser, readOutcome, readPayload } from './stored-press';
 import { loadTicketLinker, type TicketLinker } from './ticket-links';
 import { PRESS_STATUSES, type PressListItem, type PressListPage } from './types';
 
@@ -98,6 +98,8 @@ type ListRow = {
   ticket_number: string | null;
   ticket_created_at: string | null;
   attempt: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
 };
 
 function matchesSearch(row: ListRow, term: string): boolean {
@@ -123,7 +125,7 @@ function toListItem(row: ListRow, linkTicket: TicketLinker): PressListItem {
     status: row.status,
     receivedAt: row.received_at,
     companyName: outcome?.contact?.companyName ?? null,
-    contactName: payload?.name ?? null,
+    contactName: pressEndUser(payload, outcome).name,
     contactEmail: payload?.email ?? null,
     registered: outcome?.contact?.registered ?? null,
     hostname: payload?.host.hostname ?? null,
@@ -134,6 +136,9 @@ function toListItem(row: ListRow, linkTicket: TicketLinker): PressListItem {
     ticketCreatedAt: row.ticket_created_at,
     msToTicket: msBetween(row.received_at, row.ticket_created_at),
     attempt: row.attempt,
+    // Why it is waiting, only while it is: a finished press's last error is history.
+    retryReason: row.status === 'retrying' || row.status === 'queued' ? row.last_error : null,
+    nextAttemptAt: row.status === 'retrying' ? row.next_attempt_at : null,
   };
 }
 
@@ -164,7 +169,7 @@ export async function listPresses(
   while (matched.length <= query.limit && scanned < SEARCH_SCAN_LIMIT) {
     let select = db
       .selectFrom('presses')
-      .select(['id', 'status', 'received_at', 'payload', 'outcome', 'ticket_id', 'ticket_number', 'ticket_created_at', 'attempt'])
+      .select(['id', 'status', 'received_at', 'payload', 'outcome', 'ticket_id', 'ticket_number', 'ticket_created_at', 'attempt', 'last_error', 'next_attempt_at'])
       .orderBy('received_at', 'desc')
       .orderBy('id', 'desc')
       .limit(batchSize);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { Selectable } from 'kysely';
 import type { PressesTable } from '@/lib/store/schema';
-import { hasRuleTrace, msBetween, readOutcome, readPayload } from './stored-press';
+import { hasRuleTrace, msBetween, pressEndUser, readOutcome, readPayload } from './stored-press';
 import { loadTicketLinker, type TicketLinker } from './ticket-links';
 import { listTicketTimeline, type TicketTimelineEntry } from '@/lib/notifications/ticket-events';
 import type { PressReport, TimelineEvent } from './types';
@@ -107,7 +107,13 @@ export async function loadPressReport(
   const payload = readPayload(row.payload);
   const outcome = readOutcome(row.outcome);
   const ticketId = row.ticket_id ?? outcome?.ticket?.id ?? null;
-  const ticketEvents = ticketEventsToTimeline(await listTicketTimeline(db, row.id));
+  const [timelineEntries, ticketState] = await Promise.all([
+    listTicketTimeline(db, row.id),
+    ticketId === null
+      ? Promise.resolve(undefined)
+      : db.selectFrom('ticket_states').select('status_name').where('ticket_id', '=', ticketId).executeTakeFirst(),
+  ]);
+  const ticketEvents = ticketEventsToTimeline(timelineEntries);
   const timeline = buildPressTimeline(row).map((event) =>
     event.kind === 'ticket_created' && ticketEvents.createdDelivery
       ? { ...event, detail: [event.detail, ticketEvents.createdDelivery].filter(Boolean).join(' ') }
@@ -124,7 +130,7 @@ export async function loadPressReport(
     ticketCreatedAt: row.ticket_created_at,
     msToTicket: msBetween(row.received_at, row.ticket_created_at),
     person: {
-      name: payload?.name,
+      name: pressEndUser(payload, outcome).name ?? undefined,
       email: payload?.email,
       phone: payload?.phone,
       extension: payload?.extension,
@@ -146,7 +152,8 @@ export async function loadPressReport(
             number: row.ticket_number ?? outcome?.ticket?.number ?? String(ticketId),
             url: linkTicket(ticketId),
             boardName: outcome?.ticket?.boardName ?? null,
-            statusName: outcome?.ticket?.statusName ?? null,
+            // As last seen (callbacks), not as filed: a closed ticket must not read "New".
+            statusName: ticketState?.status_name ?? outcome?.ticket?.statusName ?? null,
             reused: outcome?.ticket?.reused ?? false,
           },
     configuration: outcome?.configuration ?? null,

@@ -63,3 +63,9 @@ export async function loadPressStats(
   }));
   return { days, total: days.reduce((n, d) => n + d.presses, 0), medianMsToTicket: median(all) };
 }
+
+/** Whether this install has received any press at all (a fresh install shows first steps instead). */
+export async function hasAnyPress(db: DeskbellDatabase): Promise<boolean> {
+  const row = await db.selectFrom('presses').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { createPressPayloadSchema, type PressPayload } from '@/lib/intake/press-schema';
+import { personName } from './person-name';
 
 /**
  * Reads the two JSON columns of a press for display. Both were written by our own code, but
@@ -25,7 +26,14 @@ const outcomeSchema = z.object({
   calls: z.array(callSchema).catch([]),
   submissionErrors: z.array(z.string()).catch([]),
   contact: z
-    .object({ id: z.number(), companyId: z.number(), companyName: z.string().nullable(), registered: z.boolean() })
+    .object({
+      id: z.number(),
+      companyId: z.number(),
+      companyName: z.string().nullable(),
+      registered: z.boolean(),
+      // The matched contact's first and last name; outcomes from before it was kept lack it.
+      name: z.string().nullable().optional().catch(undefined),
+    })
     .nullable()
     .catch(null),
   ticket: z
@@ -92,4 +100,9 @@ export function msBetween(from: string, to: string | null): number | null {
   if (to === null) return null;
   const ms = Date.parse(to) - Date.parse(from);
   return Number.isFinite(ms) && ms >= 0 ? ms : null;
+}
+
+/** The end user of a stored press: the name typed on it, else the matched Manage contact's. */
+export function pressEndUser(payload: PressPayload | null, outcome: StoredOutcome | null): { name: string | null; email: string | null } {
+  return { name: personName(payload?.name, outcome?.contact), email: payload?.email?.trim() || null };
 }

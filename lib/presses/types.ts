@@ -17,7 +17,7 @@ export type PressListItem = {
   receivedAt: string;
   /** Null until Manage answered: the company of the contact the press was filed under. */
   companyName: string | null;
-  /** The person as typed on the press. */
+  /** The person as typed on the press, else the name of the Manage contact its email matched. */
   contactName: string | null;
   contactEmail: string | null;
   /** False when the email matched no Manage contact and the catch-all contact was used; null before the contact step ran. */
@@ -32,6 +32,10 @@ export type PressListItem = {
   /** ticketCreatedAt - receivedAt, in milliseconds. */
   msToTicket: number | null;
   attempt: number;
+  /** Why the last attempt failed, while the press waits for another; null otherwise. */
+  retryReason: string | null;
+  /** When the next attempt is due, while retrying. */
+  nextAttemptAt: string | null;
 };
 
 export type PressListPage = {

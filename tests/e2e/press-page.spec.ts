@@ -29,7 +29,7 @@ test('an end user presses from the browser: pasted and uploaded screenshots, the
   await page.getByLabel('What is wrong?').fill('The label printer prints blank pages since this morning');
   await page.getByLabel('Printer or scanner').check();
 
-  await page.getByLabel('Screenshots').setInputFiles({
+  await page.getByLabel('Choose screenshots').setInputFiles({
     name: 'uploaded.png',
     mimeType: 'image/png',
     buffer: buildPng({ width: 120, height: 80, shade: 3 }),

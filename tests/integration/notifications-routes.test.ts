@@ -129,6 +129,24 @@ describe('settings', () => {
     expect(await listAuditEntries(db)).toEqual([]);
   });
 
+  it('PUT refuses a mistyped keyword with 422, naming the field and the keyword it most likely meant', async () => {
+    signIn();
+    const typo = structuredClone(DEFAULT_NOTIFICATION_SETTINGS) as NotificationSettings;
+    typo.templates.created.title = 'Ticket #__ticket_numbr__ opened';
+    typo.templates.closed.body = 'Closed by __Actor__ (__frobnicate__).';
+    const res = await put(typo);
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { error: { code: string; message: string; details: { path: string; message: string }[] } };
+    expect(body.error.code).toBe('unprocessable_entity');
+    expect(body.error.message).toContain('did you mean __ticket_number__?');
+    expect(body.error.details).toEqual([
+      { path: 'templates.created.title', message: 'uses __ticket_numbr__, which is not a keyword: did you mean __ticket_number__?' },
+      { path: 'templates.closed.body', message: 'uses __Actor__ (did you mean __actor__?), __frobnicate__, which are not keywords.' },
+    ]);
+    expect(await db.selectFrom('settings').selectAll().execute()).toEqual([]);
+    expect(await listAuditEntries(db)).toEqual([]);
+  });
+
   it('PUT saves (trimmed), GET returns what was saved, and the save is audited', async () => {
     signIn();
     const mine = structuredClone(DEFAULT_NOTIFICATION_SETTINGS) as NotificationSettings;
@@ -218,7 +236,8 @@ describe('preview', () => {
     const { body } = await preview('note_added', { title: '__actor__ replied', body: '__note__ (__ticket_note_unknown__)' });
     expect(body.source?.ticketId).toBe(ticket.id);
     expect(body.rendered.body).toBe('A new drum is on its way. (__ticket_note_unknown__)');
-    expect(body.rendered.title).toBe('jsmith replied');
+    // Named as the sent notification names the member, not by the identifier.
+    expect(body.rendered.title).toBe('John Smith replied');
   });
 
   it('refuses an empty template or an unknown kind with 422 and the field', async () => {

@@ -196,9 +196,12 @@ describe('refused before or by Manage', () => {
     expect(company.body.member).toEqual({ identifier: 'kbrooks', name: 'Kim Brooks' });
   });
 
-  it('a ticket Manage does not show the member (404) gets 403', async () => {
+  it('a ticket Manage does not show the member (404) gets 404 and says so, not a permissions problem', async () => {
     const res = await post({ auth: jsmith(), screen: 'ticket', id: 999_999 });
-    expect(res.status).toBe(403);
+    expect(res.status).toBe(404);
+    expect(res.body.token).toBeUndefined();
+    expect(res.body.error!.code).toBe('not_found');
+    expect(res.body.error!.message).toBe('Manage has no ticket #999999 that you can open: it may have been deleted or merged, or the number is wrong.');
   });
 
   it('a malformed request gets 415 or 422 and never reaches Manage', async () => {

@@ -141,6 +141,21 @@ describe('listPresses', () => {
     expect(items.find((i) => i.id === unregistered)).toMatchObject({ registered: false, contactEmail: 'new.person@nowhere.example', msToTicket: 3000 });
   });
 
+  it('says why a retrying press waits, and forgets it once the press is done', async () => {
+    const id = await storePress('2026-11-28T10:00:00.000Z');
+    await updatePress(db, id, {
+      status: 'retrying',
+      attempt: 2,
+      last_error: 'Manage did not answer within 10 s',
+      next_attempt_at: '2026-11-28T10:01:00.000Z',
+    });
+    const waiting = (await listPresses(db, pressListQuerySchema.parse({}))).items[0]!;
+    expect(waiting).toMatchObject({ status: 'retrying', retryReason: 'Manage did not answer within 10 s', nextAttemptAt: '2026-11-28T10:01:00.000Z' });
+    await recordTicket(id, 77, '2026-11-28T10:01:02.000Z');
+    const done = (await listPresses(db, pressListQuerySchema.parse({}))).items[0]!;
+    expect(done).toMatchObject({ status: 'ticket_created', retryReason: null, nextAttemptAt: null });
+  });
+
   it('pages with a cursor without gaps or repeats, also while searching', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 7; i += 1) {

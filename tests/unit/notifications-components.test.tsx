@@ -108,6 +108,18 @@ describe('the templates form', () => {
     expect(within(card('note_added')).getByLabelText('Body').getAttribute('aria-invalid')).toBe('true');
   });
 
+  it('marks a mistyped keyword as the admin types, with the keyword it most likely meant', () => {
+    render(<NotificationSettingsForm data={data()} />);
+    const title = within(card('created')).getByLabelText('Title');
+    fireEvent.change(title, { target: { value: 'Ticket #__ticket_numbr__ opened' } });
+    expect(screen.getByTestId('template-created-title-error').textContent).toBe(
+      'The title of \u201cTicket created\u201d uses __ticket_numbr__, which is not a keyword: did you mean __ticket_number__?',
+    );
+    expect(title.getAttribute('aria-invalid')).toBe('true');
+    fireEvent.change(title, { target: { value: 'Ticket #__ticket_number__ opened' } });
+    expect(screen.queryByTestId('template-created-title-error')).toBeNull();
+  });
+
   it('a refused save shows the field errors next to their fields, as sentences', async () => {
     putAnswer = () =>
       json(422, {

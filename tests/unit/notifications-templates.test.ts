@@ -8,6 +8,7 @@ import {
   TICKET_EVENT_KINDS,
   type TemplateValues,
 } from '@/lib/notifications/templates';
+import { findUnknownKeywords, nearestKeyword, templateKeywordProblems } from '@/lib/notifications/template-keywords';
 
 const values: TemplateValues = {
   ticketNumber: '4711',
@@ -103,5 +104,27 @@ describe('notificationSettingsSchema', () => {
         ['templates.closed.title', 'must be at most 200 characters'],
       ]),
     );
+  });
+});
+
+describe('unknown keywords', () => {
+  it('finds each mistyped keyword once, with the nearest real one', () => {
+    expect(findUnknownKeywords('Ticket #__ticket_numbr__ opened, #__ticket_numbr__ again, by __actor__')).toEqual([
+      { keyword: '__ticket_numbr__', suggestion: '__ticket_number__' },
+    ]);
+    expect(findUnknownKeywords('__TICKET_STATUS__ and __tciket_owner__')).toEqual([
+      { keyword: '__TICKET_STATUS__', suggestion: '__ticket_status__' },
+      { keyword: '__tciket_owner__', suggestion: '__ticket_owner__' },
+    ]);
+  });
+
+  it('guesses nothing for a word unlike any keyword, and ignores divider lines and plain words', () => {
+    expect(nearestKeyword('__frobnicate__')).toBeNull();
+    expect(findUnknownKeywords('_______ snake_case and __init, __ alone')).toEqual([]);
+  });
+
+  it('accepts every default template and every listed keyword', () => {
+    expect(templateKeywordProblems(DEFAULT_NOTIFICATION_SETTINGS.templates)).toEqual([]);
+    expect(findUnknownKeywords(TEMPLATE_KEYWORDS.map((k) => k.keyword).join(' '))).toEqual([]);
   });
 });

@@ -450,7 +450,6 @@ describe('PodApp', () => {
 
   it.each([
     [401, 'refused', 'Manage did not confirm your sign-in'],
-    [403, 'forbidden', 'Not yours to see'],
     [429, 'throttled', 'Too many failed sign-ins'],
     [503, 'manage-down', 'Deskbell cannot reach Manage right now'],
   ])('turns a %i from the session route into a readable %s state, with Try again', async (status, kind, title) => {
@@ -469,6 +468,23 @@ describe('PodApp', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     // A ticket Deskbell did not create: the friendly empty state.
     await screen.findByTestId('pod-empty');
+    manage.close();
+  });
+
+  it.each([
+    [403, 'forbidden', 'Not yours to see', /security role/g],
+    [404, 'not-found', 'Manage has no such record', /deleted or merged/g],
+  ])('tells a %i (%s) from the others, and says it once', async (status, kind, title, sentence) => {
+    const manage = manageWithPod();
+    routes.set('POST /api/pod/session', () =>
+      json({ error: { code: 'x', message: 'Your Manage security role does not let you open ticket #7012.' } }, status),
+    );
+    render(<PodApp allowedOrigins={[MANAGE]} screen="ticket" id="7012" clientOptions={{ self: manage.podWindow, parent: manage.manageWindow }} />);
+    const error = await screen.findByTestId('pod-error');
+    expect(error.getAttribute('data-kind')).toBe(kind);
+    expect(error.textContent).toContain(title);
+    expect(error.textContent!.match(sentence)).toHaveLength(1);
+    if (kind === 'not-found') expect(error.textContent).not.toMatch(/security role/);
     manage.close();
   });
 

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PressChart } from '@/components/presses/press-chart';
 import { PressDashboard } from '@/components/presses/press-dashboard';
 import { PressTable } from '@/components/presses/press-table';
+import { PressesGettingStarted } from '@/components/presses/presses-getting-started';
 import type { PressDayStat, PressListItem, PressListPage } from '@/lib/presses/types';
 
 afterEach(() => {
@@ -29,6 +30,8 @@ function item(id: string, extra: Partial<PressListItem> = {}): PressListItem {
     ticketCreatedAt: '2026-11-28T10:00:03.200Z',
     msToTicket: 3200,
     attempt: 1,
+    retryReason: null,
+    nextAttemptAt: null,
     ...extra,
   };
 }
@@ -62,6 +65,27 @@ describe('PressTable', () => {
   it('has an empty state', () => {
     render(<PressTable items={[]} />);
     expect(screen.getByTestId('presses-empty').textContent).toBe('No presses match these filters.');
+  });
+
+  it('does not blame filters nobody set', () => {
+    render(<PressTable items={[]} filtered={false} />);
+    expect(screen.getByTestId('presses-empty').textContent).not.toMatch(/filters/);
+  });
+
+  it('says why a retrying press waits, and when it tries again', () => {
+    render(
+      <PressTable
+        items={[
+          item('r', { status: 'retrying', attempt: 3, ticketId: null, ticketNumber: null, ticketUrl: null, msToTicket: null, retryReason: 'Manage did not answer within 10 s', nextAttemptAt: '2026-11-28T10:05:00.000Z' }),
+          item('ok'),
+        ]}
+      />,
+    );
+    const reasons = screen.getAllByTestId('press-retry-reason');
+    expect(reasons).toHaveLength(1);
+    expect(within(screen.getByTestId('press-row-r')).getByTestId('press-retry-reason').textContent).toBe(
+      'Attempt 3 failed: Manage did not answer within 10 s Next try 2026-11-28 10:05:00 UTC.',
+    );
   });
 
   it('retries a dead press and reports a refusal in words', async () => {
@@ -147,5 +171,36 @@ describe('PressChart', () => {
     expect(container.querySelectorAll('circle')).toHaveLength(2);
     expect(screen.getByRole('img', { name: /Presses per day/ })).toBeTruthy();
     expect(screen.getByTestId('press-chart-summary').textContent).toBe('6 presses from 2026-11-28 to 2026-11-30; median time to ticket 4.0 s.');
+  });
+
+  it('draws no made-up scale when there is nothing to chart', () => {
+    const empty = days.map((d) => ({ ...d, presses: 0, ticketed: 0, medianMsToTicket: null }));
+    const { container } = render(<PressChart days={empty} medianMsToTicket={null} />);
+    expect(container.querySelector('svg')).toBeNull();
+    expect(screen.getByTestId('press-chart-empty').textContent).toBe('No presses in the last 3 days, so there is nothing to chart yet.');
+    expect(container.textContent).not.toMatch(/1 ms/);
+  });
+
+  it('labels no time axis while no press has a ticket', () => {
+    const waiting = days.map((d) => ({ ...d, ticketed: 0, medianMsToTicket: null }));
+    const { container } = render(<PressChart days={waiting} medianMsToTicket={null} />);
+    expect(container.querySelector('svg')!.textContent).not.toMatch(/ms/);
+  });
+});
+
+describe('PressesGettingStarted', () => {
+  it('says what to do first, with each step done or not', () => {
+    render(
+      <PressesGettingStarted
+        steps={[
+          { title: 'Connect ConnectWise Manage', text: 't', href: '/setup/connection', action: 'Open the connection step', done: true },
+          { title: 'Create an agent token', text: 't', href: '/setup/agents', action: 'Open the agents step', done: false },
+        ]}
+      />,
+    );
+    const steps = screen.getAllByTestId('first-step');
+    expect(steps.map((s) => s.getAttribute('data-done'))).toEqual(['true', 'false']);
+    expect(within(steps[1]!).getByRole('link', { name: 'Open the agents step' }).getAttribute('href')).toBe('/setup/agents');
+    expect(screen.queryByText(/match these filters/)).toBeNull();
   });
 });

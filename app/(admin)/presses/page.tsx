@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { PressChart } from '@/components/presses/press-chart';
 import { PressDashboard } from '@/components/presses/press-dashboard';
 import { PressFilters } from '@/components/presses/press-filters';
+import { PressesGettingStarted, type FirstStep } from '@/components/presses/presses-getting-started';
 import { DeskbellApiError } from '@/lib/api/errors';
 import { requireAdminPage } from '@/lib/auth/admin-session';
 import {
@@ -11,12 +12,39 @@ import {
   toFilterQuery,
   type PressListQuery,
 } from '@/lib/presses/list-presses';
-import { loadPressStats } from '@/lib/presses/press-stats';
+import { hasAnyPress, loadPressStats } from '@/lib/presses/press-stats';
+import { loadWizardStatus } from '@/lib/setup/wizard-status';
 import type { PressListPage } from '@/lib/presses/types';
 import { getDatabase } from '@/lib/store/database';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Presses' };
+
+async function firstSteps(db: Awaited<ReturnType<typeof getDatabase>>): Promise<FirstStep[]> {
+  const { steps } = await loadWizardStatus(db);
+  const done = (id: string) => steps.find((s) => s.id === id)?.state === 'done';
+  return [
+    {
+      title: 'Connect ConnectWise Manage',
+      text: 'Deskbell files tickets through an API member of your Manage.',
+      href: '/setup/connection',
+      action: 'Open the connection step',
+      done: done('connection'),
+    },
+    {
+      title: 'Create an agent token',
+      text: 'Each help-button agent (or the web press page) sends presses with a token.',
+      href: '/setup/agents',
+      action: 'Open the agents step',
+      done: done('agents'),
+    },
+    {
+      title: 'Press the button',
+      text: 'From a computer with the agent; in a browser at /press#token=<token>; or from a terminal with npm run press -- --message "…" --email you@example.com. It appears here within seconds.',
+      done: false,
+    },
+  ];
+}
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -28,6 +56,16 @@ export default async function PressesPage({ searchParams }: Props) {
   let query: PressListQuery = read.query;
 
   const db = await getDatabase();
+  if (!(await hasAnyPress(db))) {
+    return (
+      <main className="space-y-6">
+        <header>
+          <h1 className="text-2xl font-bold tracking-tight">Presses</h1>
+        </header>
+        <PressesGettingStarted steps={await firstSteps(db)} />
+      </main>
+    );
+  }
   let page: PressListPage;
   try {
     page = await listPressesForDashboard(db, query);

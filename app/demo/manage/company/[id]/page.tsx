@@ -17,12 +17,8 @@ export default async function DemoManageCompanyPage({ params }: Props) {
       breadcrumb="Companies › Company"
       title={`Company #${id}`}
       siteLabel={setup.ok ? setup.siteLabel : null}
-      fields={[
-        ['Status', '—'],
-        ['Type', '—'],
-        ['Territory', '—'],
-        ['Phone', '—'],
-      ]}
+      fields={[]}
+      note="Only the Deskbell tab is live on this screen."
     >
       {setup.ok ? (
         <DemoManageFrame podOrigin={setup.podOrigin} member={setup.member} screen="company" id={id} initialHostedAs="tab" />
