@@ -18,7 +18,7 @@ const usage = `usage: npm run press -- --message <text> [--email <address>] [--n
 
 type Status = { id: string; status: string; ticketNumber?: string; message?: string; reason?: string; lastError?: string; attempt?: number; nextAt?: string };
 
-/** How the server starts the reason of a press that only an admin can unblock. */
+/** How the server starts the reason of a press that only an admin can unblock (lib/presses/needs-admin.ts). */
 const NEEDS_ADMIN = 'Needs an admin:';
 
 /** A server message as a sentence: older servers prefixed errors with their class name ("ManageError: ..."). */

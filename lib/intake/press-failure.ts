@@ -1,6 +1,7 @@
 import 'server-only';
 import { isManageError, needsManageAdmin, type ManageError } from '@/lib/connectwise/errors';
 import { PermanentJobError } from '@/lib/jobs/worker';
+import { NEEDS_ADMIN_PREFIX } from '@/lib/presses/needs-admin';
 import { PERMISSION_PROBES, type PermissionProbe } from '@/lib/setup/permission-probes';
 
 /**
@@ -12,14 +13,15 @@ import { PERMISSION_PROBES, type PermissionProbe } from '@/lib/setup/permission-
 
 /** The press waits for an admin; its message is the whole sentence the admin reads, fix included. */
 export class PressNeedsAdminError extends PermanentJobError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** What Manage said, in Manage's terms: the press's last error, beside the fix. */
+    readonly refusal: string,
+  ) {
     super(message);
     this.name = 'PressNeedsAdminError';
   }
 }
-
-/** Marks the start of a reason that an admin must act on; the dashboard and report show it as is. */
-export const NEEDS_ADMIN_PREFIX = 'Needs an admin:';
 
 const RETRY_HINT = 'then press Retry on this press in the presses dashboard (/presses) and the ticket is created.';
 
@@ -61,13 +63,13 @@ export function describeAdminFix(error: ManageError): string {
  * (no retries) with the fix as its reason; anything else is passed on to be retried.
  */
 export function classifyPressFailure(error: unknown): unknown {
-  if (isManageError(error) && needsManageAdmin(error)) return new PressNeedsAdminError(describeAdminFix(error));
+  if (isManageError(error) && needsManageAdmin(error)) return new PressNeedsAdminError(describeAdminFix(error), error.message);
   return error;
 }
 
 /** One sentence for a person, never a class name: Manage's messages already say what happened. */
 export function describePressFailure(error: unknown): string {
-  if (error instanceof PressNeedsAdminError) return error.message;
+  if (error instanceof PressNeedsAdminError) return error.refusal;
   if (isManageError(error)) return error.message;
   if (error instanceof Error) return error.message || 'An unexpected error stopped this attempt.';
   return String(error);

@@ -17,6 +17,7 @@ import { environmentForChild } from '@/lib/env';
 import { handleCreatePress } from '@/lib/intake/accept-press';
 import { permissionForManageCall } from '@/lib/intake/press-failure';
 import { handleReadPressStatus } from '@/lib/intake/press-status';
+import { isNeedsAdminReason } from '@/lib/presses/needs-admin';
 import { retryDeadPress } from '@/lib/presses/retry-press';
 import { basePress } from '../support/press-fixtures';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
@@ -54,6 +55,9 @@ describe('a press Manage refuses for a missing permission', () => {
     const row = await h.db.selectFrom('presses').select(['attempt', 'last_error']).where('id', '=', res.body.id).executeTakeFirstOrThrow();
     expect(row.attempt).toBe(1);
     expect(row.last_error).not.toMatch(/^\w+Error:/);
+    // Manage's own words as the last error, the fix as the reason: not the same text twice.
+    expect(row.last_error).toContain('403 Forbidden');
+    expect(isNeedsAdminReason(reason)).toBe(true);
 
     h.sim.clearPermissions();
     await retryDeadPress(h.db, { pressId: res.body.id, actor: 'admin@msp.example' });
