@@ -1,7 +1,8 @@
 /**
  * `npm run admin -- create --email a@b.c [--name "Ann Admin"] [--password-stdin]`
  * | `list` | `disable <email>` | `enable <email>` | `reset-password <email> [--password-stdin]`.
- * Talks to the same database the app uses (DESKBELL_DATA_DIR / DATABASE_URL). Passwords are
+ * Talks to the same database the app uses (DATABASE_URL, else the running `npm run demo`'s,
+ * else DESKBELL_DATA_DIR's) and says which on stderr. Passwords are
  * asked on the terminal without echo, or read from stdin for scripts; never from arguments,
  * which other users of the machine can read in the process list.
  */
@@ -14,7 +15,7 @@ import {
   listAdminUsers,
   resetAdminPassword,
 } from '../lib/auth/admin-users';
-import { getDatabase } from '../lib/store/database';
+import { openCliDatabase } from './lib/cli-database';
 
 const usage = `usage:
   npm run admin -- create --email <email> [--name <name>] [--password-stdin]
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
   });
   const [command, target] = positionals;
   const fromStdin = values['password-stdin'] === true;
-  const db = await getDatabase();
+  const db = await openCliDatabase();
   try {
     switch (command) {
       case 'create': {

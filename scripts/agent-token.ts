@@ -1,10 +1,11 @@
 /**
  * `npm run agent-token -- create --name "Front desk PCs"` | `list` | `revoke <id or prefix>`.
- * Talks to the same database the app uses (DESKBELL_DATA_DIR / DATABASE_URL).
+ * Talks to the same database the app uses (DATABASE_URL, else the running `npm run demo`'s,
+ * else DESKBELL_DATA_DIR's) and says which on stderr.
  */
 import { parseArgs } from 'node:util';
 import { createAgentToken, listAgentTokens, revokeAgentToken } from '../lib/auth/agent-tokens';
-import { getDatabase } from '../lib/store/database';
+import { openCliDatabase } from './lib/cli-database';
 
 const usage = `usage:
   npm run agent-token -- create --name <name>
@@ -18,7 +19,7 @@ async function main(): Promise<number> {
     options: { name: { type: 'string' } },
   });
   const [command, target] = positionals;
-  const db = await getDatabase();
+  const db = await openCliDatabase();
   try {
     switch (command) {
       case 'create': {

@@ -1,54 +1,20 @@
 /**
- * `npm run demo`: Deskbell on its embedded defaults — SQLite in ./data, the built-in Manage
- * simulator with a believable MSP's data, and the production server on PORT (3000).
+ * `npm run demo`: Deskbell on its embedded defaults — SQLite in ./data/demo, the built-in Manage
+ * simulator with a believable MSP's data, the production server on PORT (3000), and every
+ * setup wizard step already done against the simulator.
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { createAgentToken } from '../lib/auth/agent-tokens';
-import { createAdminUser } from '../lib/auth/admin-users';
 import { serverEnv } from '../lib/env';
-import { migrateToLatest, openDatabase, resolveDatabaseLocation } from '../lib/store/database';
-import { startDeskbellStack } from './lib/start-stack';
+import { startDemo } from './lib/start-demo';
 
 async function main(): Promise<void> {
   const env = serverEnv();
-  const dataDir = path.resolve(env.DESKBELL_DATA_DIR);
-  const stack = await startDeskbellStack({
-    appHost: '127.0.0.1',
-    appPort: env.PORT,
-    simPort: env.SIM_PORT,
-    dataDir: path.join(dataDir, 'demo'),
-    fresh: true,
-  });
+  const demo = await startDemo({ dataDir: env.DESKBELL_DATA_DIR, appPort: env.PORT, simPort: env.SIM_PORT });
+  const { stack, admin, agentToken, demoFile, setup } = demo;
 
-  // The app has migrated the fresh database; the demo's agent token goes into the same file.
-  const db = openDatabase(resolveDatabaseLocation(undefined, path.join(dataDir, 'demo')));
-  await migrateToLatest(db);
-  const { token: agentToken } = await createAgentToken(db, 'Demo agent');
-  // A demo admin so the dashboard opens at once; a fresh random password for every demo run.
-  const admin = { email: 'admin@deskbell.demo', password: randomBytes(12).toString('base64url') };
-  await createAdminUser(db, { email: admin.email, name: 'Demo Admin', password: admin.password }, 'demo');
-  await db.destroy();
-
-  const { companyId, publicKey, privateKey, clientId } = stack.sim.credentials;
-  const demoFile = path.join(dataDir, 'demo.json');
-  const demo = {
-    appUrl: stack.appUrl,
-    admin: { ...admin, loginUrl: `${stack.appUrl}/login` },
-    agentToken,
-    manage: {
-      site: stack.sim.url,
-      endpoint: stack.manageEnv.MANAGE_ENDPOINT,
-      apiBaseUrl: stack.sim.baseUrl,
-      apiKey: stack.manageEnv.MANAGE_API_KEY,
-      companyId,
-      publicKey,
-      privateKey,
-      clientId,
-    },
-  };
-  fs.writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+  const notDone = setup.steps.filter((s) => s.state !== 'done' && s.state !== 'optional');
+  const wizard = notDone.length === 0
+    ? `Set up: every wizard step is done and checked against the simulator (${setup.steps.filter((s) => s.state === 'done').length} done${setup.steps.some((s) => s.state === 'optional') ? ', dispatcher rules optional' : ''}); callbacks and the pod are registered.`
+    : `Set up, except: ${notDone.map((s) => `${s.number}. ${s.title} (${s.detail})`).join('; ')}. Open ${stack.appUrl}/setup to finish.`;
 
   console.log(`
 Deskbell demo is running.
@@ -56,6 +22,7 @@ Deskbell demo is running.
   Health:          ${stack.appUrl}/api/health
   Manage (sim):    ${stack.sim.baseUrl}
   Demo details:    ${demoFile}  (admin sign-in, agent token, simulator keys and clientId)
+  ${wizard}
 
 Sign in to the admin pages (setup wizard, presses dashboard, audit log):
   ${stack.appUrl}/login   email ${admin.email}   password ${admin.password}
@@ -68,7 +35,9 @@ or from a browser:
 
 See the press inside a (simulated) Manage ticket, as the Deskbell pod shows it to technicians:
   ${stack.appUrl}/demo/manage/ticket/<ticket number the press printed>
+("Ticket #N in Manage" links go there too.)
 
+While this runs, npm run agent-token and npm run admin work on this demo's database.
 Press Ctrl+C to stop.`);
 
   let stopping = false;
@@ -76,7 +45,7 @@ Press Ctrl+C to stop.`);
     if (stopping) return;
     stopping = true;
     console.log('\n[deskbell] stopping ...');
-    await stack.stop();
+    await demo.stop();
     process.exit(0);
   };
   process.on('SIGINT', shutdown);

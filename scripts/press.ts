@@ -16,7 +16,38 @@ const usage = `usage: npm run press -- --message <text> [--email <address>] [--n
        [--listen [--listen-seconds <n>]]
        npm run press -- --listen     shows this device's ticket notifications as they arrive (Ctrl-C stops)`;
 
-type Status = { id: string; status: string; ticketNumber?: string; message?: string; reason?: string; lastError?: string; attempt?: number };
+type Status = { id: string; status: string; ticketNumber?: string; message?: string; reason?: string; lastError?: string; attempt?: number; nextAt?: string };
+
+/** How the server starts the reason of a press that only an admin can unblock (lib/presses/needs-admin.ts). */
+const NEEDS_ADMIN = 'Needs an admin:';
+
+/** A server message as a sentence: older servers prefixed errors with their class name ("ManageError: ..."). */
+function sentence(text: string): string {
+  return text.replace(/^[A-Z][A-Za-z]*Error: /, '').trim();
+}
+
+/** The report is a page for a signed-in admin; the API URL answers only this agent's token. */
+function whereToFollow(server: string, pressId: string): string {
+  return [
+    `  For admins (sign in): ${server}/presses/${pressId}`,
+    `  For agents (Authorization: Bearer <this token>): ${server}/api/v1/presses/${pressId}`,
+  ].join('\n');
+}
+
+type ApiError = { message?: string; details?: unknown };
+
+/** The server's refusal in words; field problems one per line, never the raw JSON of its details. */
+function describeRefusal(status: number, error: ApiError | undefined, what = 'the press'): string {
+  const message = error?.message ?? `the server answered ${status} without a reason.`;
+  const lead = status === 401 ? 'The server refused the agent token' : status === 413 ? `The server found ${what} too large` : `The server refused ${what} (${status})`;
+  const lines = [`${lead}: ${message}`];
+  if (Array.isArray(error?.details)) {
+    for (const detail of error.details as { path?: unknown; message?: unknown }[]) {
+      if (typeof detail?.message === 'string') lines.push(`  - ${typeof detail.path === 'string' && detail.path ? `${detail.path}: ` : ''}${detail.message}`);
+    }
+  }
+  return lines.join('\n');
+}
 
 function demoDefaults(): { server?: string; token?: string } {
   const file = path.resolve(serverEnv().DESKBELL_DATA_DIR, 'demo.json');
@@ -107,21 +138,24 @@ async function main(): Promise<number> {
   }
   const body = (await accepted!.json()) as Status & { error?: { message: string; details: unknown } };
   if (!accepted!.ok) {
-    console.error(`Refused (${accepted!.status}): ${body.error?.message ?? 'unknown error'}`);
-    if (body.error?.details) console.error(JSON.stringify(body.error.details, null, 2));
+    console.error(describeRefusal(accepted!.status, body.error));
     return 1;
   }
   console.log(`Press ${body.id} accepted; waiting for the ticket ...`);
 
   const deadline = Date.now() + Number(values.wait) * 1000;
   let last = body.status;
+  let lastAttempt: number | undefined;
   while (Date.now() < deadline) {
     const wait = Math.max(1, Math.min(25, Math.ceil((deadline - Date.now()) / 1000)));
     const res = await fetch(`${server}/api/v1/presses/${body.id}?wait=${wait}`, { headers: { authorization: `Bearer ${token}` } });
     const status = (await res.json()) as Status;
-    if (status.status !== last) {
+    if (status.status !== last || (status.status === 'retrying' && status.attempt !== lastAttempt)) {
       last = status.status;
-      if (status.status === 'retrying') console.log(`Manage is not answering yet (attempt ${status.attempt}): ${status.lastError ?? ''}`);
+      lastAttempt = status.attempt;
+      if (status.status === 'retrying') {
+        console.log(`No ticket yet: attempt ${status.attempt} failed and Deskbell tries again${status.nextAt ? ` at ${new Date(status.nextAt).toLocaleTimeString()}` : ''}. ${sentence(status.lastError ?? '')}`.trim());
+      }
     }
     if (status.status === 'ticket_created') {
       console.log(`Ticket #${status.ticketNumber} created.`);
@@ -132,11 +166,18 @@ async function main(): Promise<number> {
       return 3;
     }
     if (status.status === 'dead') {
-      console.error(`The press could not be turned into a ticket: ${status.reason}`);
+      const reason = sentence(status.reason ?? '');
+      if (reason.startsWith(NEEDS_ADMIN)) {
+        console.error(`The press is safe but waits for your Deskbell admin. ${reason.slice(NEEDS_ADMIN.length).trim()}`);
+      } else {
+        console.error(`The press could not be turned into a ticket (${reason}). An admin can retry it once the cause is fixed.`);
+      }
+      console.error(whereToFollow(server, body.id));
       return 4;
     }
   }
-  console.error(`No ticket yet after ${values.wait} s; the press is safe and still ${last}. Check ${server}/api/v1/presses/${body.id}`);
+  console.error(`No ticket yet after ${values.wait} s; the press is safe and still ${last === 'retrying' ? 'being retried' : last}.`);
+  console.error(whereToFollow(server, body.id));
   return 5;
 }
 
@@ -156,7 +197,7 @@ async function listen(server: string, token: string, until: number): Promise<num
       const res = await fetch(`${server}/api/v1/agent/notifications?wait=${wait}`, { headers });
       const body = (await res.json()) as { notifications?: InboxItem[]; error?: { message: string } };
       if (!res.ok) {
-        console.error(`The inbox refused (${res.status}): ${body.error?.message ?? 'unknown error'}`);
+        console.error(describeRefusal(res.status, body.error, 'the notification request'));
         return 1;
       }
       failures = 0;

@@ -189,3 +189,11 @@ function describeNetworkCode(code: string): string {
       return `network failure ${code}`;
   }
 }
+
+/**
+ * A refusal that repeats until an admin acts: 403 (the API member's security role lacks a
+ * permission) and 401 (Manage does not accept the keys or the clientId). Retrying cannot help.
+ */
+export function needsManageAdmin(error: ManageError): boolean {
+  return error.kind === 'http' && (error.status === 401 || error.status === 403);
+}

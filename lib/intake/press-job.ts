@@ -1,8 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
-import { describeError, type JobHandler } from '@/lib/jobs/worker';
+import { PermanentJobError, type JobHandler } from '@/lib/jobs/worker';
 import type { PressPipelineDeps } from './process-press';
 import { processPress } from './process-press';
+import { classifyPressFailure, describePressFailure } from './press-failure';
 import { updatePress } from './press-records';
 
 const pressJobPayload = z.object({ pressId: z.string().min(1) });
@@ -12,7 +13,12 @@ export function createPressJobHandler(deps: PressPipelineDeps): JobHandler {
   return {
     async run(job) {
       const { pressId } = pressJobPayload.parse(job.payload);
-      await processPress(deps, pressId, job.attempts);
+      try {
+        await processPress(deps, pressId, job.attempts);
+      } catch (error) {
+        // Decided here, where Manage's answer is known: a refusal only an admin can lift is not retried.
+        throw classifyPressFailure(error);
+      }
     },
     async onFailure(job, error, outcome) {
       const parsed = pressJobPayload.safeParse(job.payload);
@@ -22,15 +28,19 @@ export function createPressJobHandler(deps: PressPipelineDeps): JobHandler {
           status: 'retrying',
           attempt: job.attempts,
           next_attempt_at: outcome.runAt.toISOString(),
-          last_error: describeError(error).slice(0, 1000),
+          last_error: describePressFailure(error).slice(0, 1000),
         });
       } else {
         await updatePress(deps.db, parsed.data.pressId, {
           status: 'dead',
           attempt: job.attempts,
           next_attempt_at: null,
-          dead_reason: outcome.reason.slice(0, 2000),
-          last_error: describeError(error).slice(0, 1000),
+          // A permanent failure's message is its reason (for one needing an admin: the fix).
+          dead_reason: (error instanceof PermanentJobError
+            ? error.message
+            : `gave up after ${job.attempts} ${job.attempts === 1 ? 'attempt' : 'attempts'}: ${describePressFailure(error)}`
+          ).slice(0, 2000),
+          last_error: describePressFailure(error).slice(0, 1000),
         });
       }
     },

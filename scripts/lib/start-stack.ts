@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { environmentForChild } from '../../lib/env';
+import type { DemoSetupResult } from '../../lib/setup/demo-setup';
 import { DEMO_MEMBER_SESSION, startManageSim, type ManageSim } from '../../tools/manage-sim';
 
 export type StackOptions = {
@@ -26,6 +27,8 @@ export type RunningStack = {
   setupCode: string | null;
   sim: ManageSim;
   manageEnv: { MANAGE_ENDPOINT: string; MANAGE_API_KEY: string; MANAGE_CLIENT_ID: string };
+  /** The app's environment, for tools that must see what the app sees (the demo set-up). */
+  appEnvironment: NodeJS.ProcessEnv;
   stop(): Promise<void>;
 };
 
@@ -63,15 +66,32 @@ export async function startDeskbellStack(options: StackOptions): Promise<Running
   if (options.fresh) fs.rmSync(options.dataDir, { recursive: true, force: true });
   fs.mkdirSync(options.dataDir, { recursive: true });
 
-  const sim = await startManageSim({ port: options.simPort, seed: 'demo' });
+  const appUrl = `http://${options.appHost}:${options.appPort}`;
+  // Told the app's URL, the simulator sends the browser from Manage's deep links (the
+  // "Ticket #N in Manage" links) to the demo Manage screens.
+  const sim = await startManageSim({ port: options.simPort, seed: 'demo', deskbellUrl: appUrl });
   const { companyId, publicKey, privateKey, clientId } = sim.credentials;
   const manageEnv = {
     MANAGE_ENDPOINT: `${sim.url}/v4_6_release`,
     MANAGE_API_KEY: `${companyId}+${publicKey}:${privateKey}`,
     MANAGE_CLIENT_ID: clientId,
   };
-  const appUrl = `http://${options.appHost}:${options.appPort}`;
 
+  const appEnvironment = environmentForChild({
+    ...manageEnv,
+    // Demo mode: the secret key that seals stored Manage secrets and signs admin sessions
+    // is generated into the data directory.
+    DESKBELL_DEMO: '1',
+    // The demo Manage frame (/demo/manage/ticket/{id}) signs the pod in as the simulator's demo technician.
+    DESKBELL_DEMO_MEMBER: `${DEMO_MEMBER_SESSION.memberIdentifier}:${DEMO_MEMBER_SESSION.memberHash}`,
+    NEXTAUTH_URL: appUrl,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    PORT: String(options.appPort),
+    DESKBELL_DATA_DIR: path.resolve(options.dataDir),
+    DESKBELL_PUBLIC_URL: appUrl,
+    DATABASE_URL: undefined,
+  });
   const app = spawn(
     path.join(repoRoot, 'node_modules/.bin/next'),
     ['start', '--hostname', options.appHost, '--port', String(options.appPort)],
@@ -79,21 +99,7 @@ export async function startDeskbellStack(options: StackOptions): Promise<Running
       cwd: repoRoot,
       // stdout is read for the setup code line, and passed on unless quiet.
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: environmentForChild({
-        ...manageEnv,
-        // Demo mode: the secret key that seals stored Manage secrets and signs admin sessions
-        // is generated into the data directory.
-        DESKBELL_DEMO: '1',
-        // The demo Manage frame (/demo/manage/ticket/{id}) signs the pod in as the simulator's demo technician.
-        DESKBELL_DEMO_MEMBER: `${DEMO_MEMBER_SESSION.memberIdentifier}:${DEMO_MEMBER_SESSION.memberHash}`,
-        NEXTAUTH_URL: appUrl,
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        PORT: String(options.appPort),
-        DESKBELL_DATA_DIR: path.resolve(options.dataDir),
-        DESKBELL_PUBLIC_URL: appUrl,
-        DATABASE_URL: undefined,
-      }),
+      env: appEnvironment,
     },
   );
 
@@ -120,7 +126,35 @@ export async function startDeskbellStack(options: StackOptions): Promise<Running
     await stop();
     throw err;
   }
-  return { appUrl, setupCode: printed.setupCode, sim, manageEnv, stop };
+  return { appUrl, setupCode: printed.setupCode, sim, manageEnv, appEnvironment, stop };
+}
+
+/**
+ * Walks the setup wizard's steps for the demo (lib/setup/demo-setup.ts) in a child process
+ * with exactly the app's environment, so the same data directory, secret key and public URL
+ * apply as in the app: the wizard then reads every step done and checked.
+ */
+export function runDemoSetUp(stack: RunningStack): Promise<DemoSetupResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(repoRoot, 'node_modules/.bin/tsx'), ['--conditions=react-server', 'scripts/demo-setup.ts'], {
+      cwd: repoRoot,
+      env: stack.appEnvironment,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(last) as DemoSetupResult);
+      } catch {
+        reject(new Error(`the demo set-up failed (exit ${code}): ${(err || out).trim().slice(0, 2_000)}`));
+      }
+    });
+  });
 }
 
 const SETUP_CODE_LINE = /enter the setup code ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})\b/;

@@ -38,6 +38,7 @@ import { deniedByRole } from './security-roles';
 import { createRouter } from './router';
 import { SimCollection, clearStore, createChangeClock, createEmptyStore, type SimStore, type SimTicket } from './store';
 import { handleTechnicianAdmin } from './technician';
+import { handleUiLink } from './ui-links';
 import { parseId } from './validation';
 
 export type ManageSim = {
@@ -74,6 +75,8 @@ export type ManageSim = {
   setCallbacksEnabled(enabled: boolean): void;
   /** Keeps the signing key; clears callback deliveries (and aborts in-flight ones). */
   reset(seed?: SeedName): void;
+  /** Where Manage's UI deep links send the browser (Deskbell's demo screens); null for an explanatory page. */
+  setDeskbellUrl(url: string | null): void;
   close(): Promise<void>;
 };
 
@@ -93,6 +96,12 @@ export type StartManageSimOptions = {
   callbackTimeoutMs?: number;
   /** Whether ticket changes fire callbacks from the start (setCallbacksEnabled changes it). Default true. */
   callbacksEnabled?: boolean;
+  /**
+   * Deskbell's URL in demo mode (e.g. http://127.0.0.1:3000): Manage's UI deep links
+   * (`ConnectWise.aspx?routeTo=ServiceFV&recid=...`) then redirect to its demo Manage screens.
+   * Unset, they answer a page saying what the link opens in a real Manage.
+   */
+  deskbellUrl?: string;
 };
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
@@ -103,6 +112,21 @@ const LOGIN_COMPANY_INFO = /^\/login\/companyinfo\/([^/]+)\/?$/i;
 const CALLBACK_KEY_PATH = `/${CODEBASE}/callbackkeys/`;
 const CALLBACK_ADMIN_DISABLE = /^\/__sim\/callbacks\/(\d{1,10})\/disable$/;
 const SAFE_HOST = /^[A-Za-z0-9.\-:[\]]+$/;
+/** Manage's web UI entry point, the target of its deep links. */
+const UI_LINK_PATH = `/${CODEBASE}/connectwise.aspx`;
+
+/** An http(s) origin (a path prefix allowed), without a trailing slash; anything else is refused at start. */
+function normaliseDeskbellUrl(value: string | null): string | null {
+  if (value === null || value === '') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new Error(`deskbellUrl must be an http(s) URL such as http://127.0.0.1:3000, not '${value}'`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`deskbellUrl must be an http(s) URL, not '${value}'`);
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+}
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase();
@@ -176,6 +200,7 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
   if (!Number.isFinite(callbackTimeoutMs) || callbackTimeoutMs <= 0) throw new Error('callbackTimeoutMs must be a positive number');
 
   const store = createEmptyStore();
+  let deskbellUrl = normaliseDeskbellUrl(options.deskbellUrl ?? null);
   const faults = new FaultEngine();
   const permissions = new PermissionTable();
   const log = new RequestLog(REQUEST_LOG_LIMIT);
@@ -280,7 +305,9 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
             ? 'admin'
             : lowerPath.startsWith(CALLBACK_KEY_PATH.toLowerCase())
               ? 'keys'
-              : 'other';
+              : lowerPath === UI_LINK_PATH
+                ? 'ui'
+                : 'other';
     const path = area === 'api' ? pathname.slice(API_PREFIX.length) || '/' : pathname;
     const contentType = headerOf(req, 'content-type') ?? null;
     const accept = headerOf(req, 'accept') ?? '';
@@ -339,6 +366,15 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
 
     if (area === 'admin') {
       send(res, record, await handleAdmin(method, lowerPath, json, jsonError, query), 'application/json; charset=utf-8');
+      return;
+    }
+    if (area === 'ui') {
+      const link = handleUiLink(store, method, query, deskbellUrl);
+      const result: RouteResult =
+        link.html === null
+          ? { status: link.status, headers: link.headers }
+          : { status: link.status, headers: link.headers, bytes: Buffer.from(link.html), contentType: 'text/html; charset=utf-8' };
+      send(res, record, result, manageType);
       return;
     }
 
@@ -630,6 +666,9 @@ export async function startManageSim(options: StartManageSimOptions = {}): Promi
     credentials,
     requests: () => log.list(),
     clearRequests: () => log.clear(),
+    setDeskbellUrl: (value) => {
+      deskbellUrl = normaliseDeskbellUrl(value);
+    },
     setFaults: (rules) => faults.set(rules),
     clearFaults: () => faults.clear(),
     setPermissions: (settings) => permissions.set(settings),
