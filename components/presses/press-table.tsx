@@ -37,6 +37,13 @@ function Ticket({ item }: { item: PressListItem }) {
 
 /** Why a waiting press waits: the last attempt's error and when the next one is due. */
 function RetryReason({ item }: { item: PressListItem }) {
+  if (item.needsAdminReason) {
+    return (
+      <span className="mt-1 block max-w-56 text-xs text-amber-900" data-testid="press-needs-admin-reason">
+        {item.needsAdminReason}
+      </span>
+    );
+  }
   if (!item.retryReason) return null;
   return (
     <span className="mt-1 block max-w-56 text-xs text-amber-900" data-testid="press-retry-reason">
@@ -88,7 +95,7 @@ export function PressTable({ items, onRetried, filtered = true }: PressTableProp
               className="border-b border-slate-100 align-top last:border-0"
             >
               <td className="px-3 py-2">
-                <PressStatusBadge status={item.status} />
+                <PressStatusBadge status={item.status} deadReason={item.needsAdminReason} />
                 <RetryReason item={item} />
               </td>
               <td className="whitespace-nowrap px-3 py-2">

@@ -1,3 +1,4 @@
+import { isNeedsAdminReason } from '@/lib/presses/needs-admin';
 import type { PressStatus } from '@/lib/presses/types';
 
 const styles: Record<PressStatus, string> = {
@@ -18,14 +19,20 @@ export const pressStatusLabels: Record<PressStatus, string> = {
   dead: 'Gave up',
 };
 
-export function PressStatusBadge({ status }: { status: PressStatus }) {
+/**
+ * A dead press whose reason says it needs an admin is not "given up" to the person reading it:
+ * it is waiting for a fix, and Retry finishes it.
+ */
+export function PressStatusBadge({ status, deadReason }: { status: PressStatus; deadReason?: string | null }) {
+  const needsAdmin = status === 'dead' && isNeedsAdminReason(deadReason);
   return (
     <span
       data-status={status}
+      data-needs-admin={needsAdmin ? 'true' : undefined}
       data-testid="press-status"
-      className={`inline-flex items-center whitespace-nowrap rounded-full px-2.5 py-0.5 text-xs font-medium ring-1 ring-inset ${styles[status]}`}
+      className={`inline-flex items-center whitespace-nowrap rounded-full px-2.5 py-0.5 text-xs font-medium ring-1 ring-inset ${needsAdmin ? styles.retrying : styles[status]}`}
     >
-      {pressStatusLabels[status]}
+      {needsAdmin ? 'Needs an admin' : pressStatusLabels[status]}
     </span>
   );
 }

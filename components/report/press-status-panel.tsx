@@ -16,7 +16,7 @@ export function PressStatusPanel({ status, retry, refusedMessage, actions }: Pre
   return (
     <div className="space-y-2 text-sm" data-testid="press-status-panel">
       <div className="flex flex-wrap items-center gap-3">
-        <PressStatusBadge status={status} />
+        <PressStatusBadge status={status} deadReason={retry.deadReason} />
         <span className="text-slate-600">
           {retry.attempt === 0 ? 'Not tried yet' : `${retry.attempt} ${retry.attempt === 1 ? 'attempt' : 'attempts'}`}
         </span>

@@ -6,6 +6,7 @@ import type { DeskbellDatabase } from '@/lib/store/database';
 import { msBetween, pressEndUser, readOutcome, readPayload } from './stored-press';
 import { loadTicketLinker, type TicketLinker } from './ticket-links';
 import { PRESS_STATUSES, type PressListItem, type PressListPage } from './types';
+import { isNeedsAdminReason } from './needs-admin';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -99,6 +100,7 @@ type ListRow = {
   ticket_created_at: string | null;
   attempt: number;
   last_error: string | null;
+  dead_reason: string | null;
   next_attempt_at: string | null;
 };
 
@@ -139,6 +141,7 @@ function toListItem(row: ListRow, linkTicket: TicketLinker): PressListItem {
     // Why it is waiting, only while it is: a finished press's last error is history.
     retryReason: row.status === 'retrying' || row.status === 'queued' ? row.last_error : null,
     nextAttemptAt: row.status === 'retrying' ? row.next_attempt_at : null,
+    needsAdminReason: row.status === 'dead' && isNeedsAdminReason(row.dead_reason) ? row.dead_reason : null,
   };
 }
 
@@ -169,7 +172,7 @@ export async function listPresses(
   while (matched.length <= query.limit && scanned < SEARCH_SCAN_LIMIT) {
     let select = db
       .selectFrom('presses')
-      .select(['id', 'status', 'received_at', 'payload', 'outcome', 'ticket_id', 'ticket_number', 'ticket_created_at', 'attempt', 'last_error', 'next_attempt_at'])
+      .select(['id', 'status', 'received_at', 'payload', 'outcome', 'ticket_id', 'ticket_number', 'ticket_created_at', 'attempt', 'last_error', 'dead_reason', 'next_attempt_at'])
       .orderBy('received_at', 'desc')
       .orderBy('id', 'desc')
       .limit(batchSize);

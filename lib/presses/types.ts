@@ -36,6 +36,8 @@ export type PressListItem = {
   retryReason: string | null;
   /** When the next attempt is due, while retrying. */
   nextAttemptAt: string | null;
+  /** A stopped press that waits for an admin (a Manage permission or the connection): the fix in words. */
+  needsAdminReason: string | null;
 };
 
 export type PressListPage = {

@@ -17,6 +17,7 @@ import { environmentForChild } from '@/lib/env';
 import { handleCreatePress } from '@/lib/intake/accept-press';
 import { permissionForManageCall } from '@/lib/intake/press-failure';
 import { handleReadPressStatus } from '@/lib/intake/press-status';
+import { listPresses, pressListQuerySchema } from '@/lib/presses/list-presses';
 import { isNeedsAdminReason } from '@/lib/presses/needs-admin';
 import { retryDeadPress } from '@/lib/presses/retry-press';
 import { basePress } from '../support/press-fixtures';
@@ -58,6 +59,9 @@ describe('a press Manage refuses for a missing permission', () => {
     // Manage's own words as the last error, the fix as the reason: not the same text twice.
     expect(row.last_error).toContain('403 Forbidden');
     expect(isNeedsAdminReason(reason)).toBe(true);
+    // The dashboard row carries the fix, so the list says why it stopped without opening the report.
+    const listed = (await listPresses(h.db, pressListQuerySchema.parse({}))).items.find((i) => i.id === res.body.id);
+    expect(listed?.needsAdminReason).toBe(reason);
 
     h.sim.clearPermissions();
     await retryDeadPress(h.db, { pressId: res.body.id, actor: 'admin@msp.example' });

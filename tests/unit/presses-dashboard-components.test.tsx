@@ -32,6 +32,7 @@ function item(id: string, extra: Partial<PressListItem> = {}): PressListItem {
     attempt: 1,
     retryReason: null,
     nextAttemptAt: null,
+    needsAdminReason: null,
     ...extra,
   };
 }
@@ -86,6 +87,24 @@ describe('PressTable', () => {
     expect(within(screen.getByTestId('press-row-r')).getByTestId('press-retry-reason').textContent).toBe(
       'Attempt 3 failed: Manage did not answer within 10 s Next try 2026-11-28 10:05:00 UTC.',
     );
+  });
+
+  it('labels a press stopped by a Manage permission as needing an admin, with the fix, and offers Retry', () => {
+    const reason = 'Needs an admin: Manage refused POST /service/tickets (403). Fix: in Manage set System > Security Roles > Service Tickets Add Level = All, then press Retry.';
+    render(
+      <PressTable
+        items={[
+          item('na', { status: 'dead', ticketId: null, ticketNumber: null, ticketUrl: null, msToTicket: null, needsAdminReason: reason }),
+          item('gone', { status: 'dead', ticketId: null, ticketNumber: null, ticketUrl: null, msToTicket: null }),
+        ]}
+        onRetried={() => {}}
+      />,
+    );
+    const row = within(screen.getByTestId('press-row-na'));
+    expect(row.getByTestId('press-status').textContent).toBe('Needs an admin');
+    expect(row.getByTestId('press-needs-admin-reason').textContent).toBe(reason);
+    expect(row.getByRole('button', { name: 'Retry' })).toBeTruthy();
+    expect(within(screen.getByTestId('press-row-gone')).getByTestId('press-status').textContent).toBe('Gave up');
   });
 
   it('retries a dead press and reports a refusal in words', async () => {

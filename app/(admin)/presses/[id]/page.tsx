@@ -68,7 +68,7 @@ export default async function PressReportPage({ params }: Props) {
       <header className="space-y-2">
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-bold tracking-tight">Press report</h1>
-          <PressStatusBadge status={report.status} />
+          <PressStatusBadge status={report.status} deadReason={report.retry.deadReason} />
         </div>
         <p className="m-0 text-sm text-slate-600">
           From {who}
