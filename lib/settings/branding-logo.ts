@@ -16,7 +16,8 @@ export type SniffedLogo =
   | { ok: true; contentType: LogoType; width: number | null; height: number | null }
   | { ok: false; reason: 'too_large' | 'invalid'; message: string };
 
-const SVG_PROLOGUE = /^(?:\s+|<\?xml[^>]*\?>|<!--[\s\S]*?-->)*/;
+// A DOCTYPE is let through here only so the check below can name it as the reason for refusing.
+const SVG_PROLOGUE = /^(?:\s+|<\?xml[^>]*\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*/i;
 const SVG_ROOT = /^<svg[\s>/]/i;
 const SVG_NAMESPACE = /xmlns\s*=\s*["']http:\/\/www\.w3\.org\/2000\/svg["']/;
 const SVG_FORBIDDEN: [RegExp, string][] = [
