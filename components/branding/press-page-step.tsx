@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Alert, FormField, primaryButton, secondaryButton } from '@/components/setup/form-field';
 import { callSetupApi, type SetupApiResult } from '@/components/setup/setup-api';
 import type { Branding, PressPageSettings } from '@/lib/settings/branding';
@@ -42,10 +42,7 @@ export function PressPageStep({ initial }: { initial: PressPageSettings }) {
 
   const normalized = normalizeHexColour(colour);
   const colours = normalized ? pickTextColour(normalized) : null;
-  const preview: Branding | null = useMemo(
-    () => (colours ? { name: name.trim(), colour: colours.background, textColour: colours.text, contrast: colours.contrast, logo } : null),
-    [colours, name, logo],
-  );
+  const preview: Branding | null = colours ? { name: name.trim(), colour: colours.background, textColour: colours.text, contrast: colours.contrast, logo } : null;
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -134,7 +131,7 @@ export function PressPageStep({ initial }: { initial: PressPageSettings }) {
               aria-label="Pick the brand colour"
               value={normalized ?? '#000000'}
               onChange={(e) => setColour(e.target.value)}
-              className="mb-6 h-10 w-14 cursor-pointer rounded border border-slate-300"
+              className="mb-[1.375rem] h-10 w-14 cursor-pointer rounded border border-slate-300"
             />
           </div>
           {colours ? (
@@ -181,15 +178,17 @@ export function PressPageStep({ initial }: { initial: PressPageSettings }) {
             Logo
           </h2>
           <p className="text-sm text-slate-600">PNG, JPEG, WebP or SVG, up to {LOGO_MAX_BYTES / 1024} KB. It is saved as soon as you choose it.</p>
-          <label htmlFor="logo" className={`${secondaryButton} cursor-pointer`}>
-            {busy === 'logo' ? 'Uploading\u2026' : logo ? 'Replace the logo' : 'Choose a logo'}
-          </label>
-          <input id="logo" ref={fileInput} type="file" accept={ACCEPT} className="sr-only" onChange={(e) => void onLogoChosen(e.target.files?.[0])} disabled={busy !== null} />
-          {logo ? (
-            <button type="button" className={secondaryButton} onClick={() => void removeLogo()} disabled={busy !== null}>
-              Remove the logo
-            </button>
-          ) : null}
+          <div className="flex flex-wrap gap-2">
+            <label htmlFor="logo" className={`${secondaryButton} cursor-pointer`}>
+              {busy === 'logo' ? 'Uploading\u2026' : logo ? 'Replace the logo' : 'Choose a logo'}
+            </label>
+            <input id="logo" ref={fileInput} type="file" accept={ACCEPT} className="sr-only" onChange={(e) => void onLogoChosen(e.target.files?.[0])} disabled={busy !== null} />
+            {logo ? (
+              <button type="button" className={secondaryButton} onClick={() => void removeLogo()} disabled={busy !== null}>
+                Remove the logo
+              </button>
+            ) : null}
+          </div>
           {logoMessage ? (
             <Alert tone={logoMessage.tone} title={logoMessage.title}>
               {logoMessage.text}
