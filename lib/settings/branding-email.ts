@@ -15,7 +15,7 @@ export type BrandedEmailParts = { html?: string; attachments?: MailAttachment[] 
 const LOGO_CID = 'brand-logo@deskbell';
 const LOGO_EXTENSION: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
