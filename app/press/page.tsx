@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
+import { BrandHeader } from '@/components/branding/brand-header';
 import { PressForm } from '@/components/press/press-form';
+import { loadBranding } from '@/lib/settings/branding';
 import { loadIntakeSettings } from '@/lib/settings/intake-settings';
 import { getDatabase } from '@/lib/store/database';
 
@@ -7,9 +9,12 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Ask for help' };
 
 export default async function PressPage() {
-  const { selections } = await loadIntakeSettings(await getDatabase());
+  const db = await getDatabase();
+  // The choices are the admin's (Setup > Press page and branding), else DESKBELL_PRESS_SELECTIONS.
+  const [{ selections }, branding] = await Promise.all([loadIntakeSettings(db), loadBranding(db)]);
   return (
     <main className="mx-auto max-w-2xl px-6 py-12">
+      <BrandHeader branding={branding} className="mb-8" />
       <h1 className="text-2xl font-bold tracking-tight">Ask for help</h1>
       <p className="mt-2 text-slate-600">
         Tell us what is wrong. Screenshots help the technician see what you see: paste them

@@ -16,6 +16,10 @@
  * `screenshot` file parts in the order they appear (the counts must match); in JSON bodies
  * each entry also carries its file (`filename`, `contentType`, base64 `data`). Attachments
  * need no metadata in multipart; in JSON they are `attachments: [{filename, contentType?, data}]`.
+ * The descriptions are optional so a simple agent (curl, a script) can send screenshots alone:
+ * a multipart press without `screenshots` (absent or null), or a JSON entry without
+ * `capturedAt`/`monitor`, gets the receipt time and the file's position (read-press-request).
+ * Whatever is given is checked strictly, including the count of a given list.
  */
 import { z } from 'zod';
 
@@ -180,7 +184,8 @@ export type PressHost = PressPayload['host'];
 export function createMultipartPressSchema(limits: PressFieldLimits) {
   return z.object({
     ...pressFieldsShape(limits),
-    screenshots: z.preprocess(nullToUndefined, z.array(z.object(screenshotMetaShape)).default([])),
+    // Absent means "not described" (defaults apply); a given list must describe every part.
+    screenshots: z.preprocess(nullToUndefined, z.array(z.object(screenshotMetaShape)).optional()),
   });
 }
 
@@ -192,7 +197,13 @@ export function createJsonPressSchema(limits: PressFieldLimits) {
       nullToUndefined,
       z
         .array(
-          z.object({ ...screenshotMetaShape, filename: fileNameField, contentType: contentTypeField, data: base64Data }),
+          z.object({
+            capturedAt: z.preprocess(nullToUndefined, screenshotMetaShape.capturedAt.optional()),
+            monitor: z.preprocess(nullToUndefined, screenshotMetaShape.monitor.optional()),
+            filename: fileNameField,
+            contentType: contentTypeField,
+            data: base64Data,
+          }),
         )
         .default([]),
     ),

@@ -134,7 +134,7 @@ function buildScreenshot(
   index: number,
   bytes: Uint8Array,
   rawName: string | undefined,
-  meta: { capturedAt: string; monitor: number },
+  meta: ScreenshotMeta,
   limits: PressLimits,
 ): IncomingPressFile {
   const path = `screenshot[${index}]`;
@@ -227,7 +227,19 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function readMultipartPress(bytes: Uint8Array<ArrayBuffer>, contentType: string, limits: PressLimits): Promise<PressSubmission> {
+type ScreenshotMeta = { capturedAt: string; monitor: number };
+
+/** What an undescribed screenshot gets: captured when the press arrived, on the monitor of its position. */
+function defaultScreenshotMeta(index: number, receivedAt: string): ScreenshotMeta {
+  return { capturedAt: receivedAt, monitor: index };
+}
+
+async function readMultipartPress(
+  bytes: Uint8Array<ArrayBuffer>,
+  contentType: string,
+  limits: PressLimits,
+  receivedAt: string,
+): Promise<PressSubmission> {
   let form: FormData;
   try {
     form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
@@ -252,11 +264,12 @@ async function readMultipartPress(bytes: Uint8Array<ArrayBuffer>, contentType: s
   const parsed = createMultipartPressSchema(limits).safeParse(parseJson(pressText));
   if (!parsed.success) invalidPress(zodDetails(parsed.error));
   const press = parsed.data;
-  if (press.screenshots.length !== screenshots.length) {
+  const described = press.screenshots;
+  if (described !== undefined && described.length !== screenshots.length) {
     fail(
       'unprocessable_entity',
       'press.screenshots',
-      `describes ${press.screenshots.length} screenshot(s) but ${screenshots.length} screenshot part(s) were sent; send one {capturedAt, monitor} entry per screenshot part, in the same order`,
+      `describes ${described.length} screenshot(s) but ${screenshots.length} screenshot part(s) were sent; send one {capturedAt, monitor} entry per screenshot part, in the same order, or leave "screenshots" out`,
     );
   }
 
@@ -264,7 +277,7 @@ async function readMultipartPress(bytes: Uint8Array<ArrayBuffer>, contentType: s
   for (const [index, part] of screenshots.entries()) {
     if (typeof part === 'string') fail('unprocessable_entity', `screenshot[${index}]`, 'must be a file part (with a filename)');
     checkFileSize(`screenshot[${index}]`, part.name, part.size, limits);
-    const meta = press.screenshots[index]!;
+    const meta = described?.[index] ?? defaultScreenshotMeta(index, receivedAt);
     files.push(buildScreenshot(index, new Uint8Array(await part.arrayBuffer()), part.name, meta, limits));
   }
   for (const [index, part] of attachments.entries()) {
@@ -281,7 +294,7 @@ function countListed(raw: unknown, key: string): number {
   return Array.isArray(list) ? list.length : 0;
 }
 
-function readJsonPress(bytes: Uint8Array, limits: PressLimits): PressSubmission {
+function readJsonPress(bytes: Uint8Array, limits: PressLimits, receivedAt: string): PressSubmission {
   const raw = parseJson(new TextDecoder().decode(bytes));
   // Counted before validation so a flood of entries is refused as the size problem it is.
   checkFileCount(countListed(raw, 'screenshots') + countListed(raw, 'attachments'), limits);
@@ -291,7 +304,9 @@ function readJsonPress(bytes: Uint8Array, limits: PressLimits): PressSubmission 
   const files: IncomingPressFile[] = [];
   for (const [index, shot] of press.screenshots.entries()) {
     const bytesOf = new Uint8Array(Buffer.from(shot.data, 'base64'));
-    files.push(buildScreenshot(index, bytesOf, shot.filename, shot, limits));
+    const fallback = defaultScreenshotMeta(index, receivedAt);
+    const meta = { capturedAt: shot.capturedAt ?? fallback.capturedAt, monitor: shot.monitor ?? fallback.monitor };
+    files.push(buildScreenshot(index, bytesOf, shot.filename, meta, limits));
   }
   for (const [index, attachment] of press.attachments.entries()) {
     const bytesOf = new Uint8Array(Buffer.from(attachment.data, 'base64'));
@@ -312,6 +327,9 @@ export async function readPressRequest(request: Request, limits: PressLimits): P
     );
   }
   refuseDeclaredOversize(request, limits.maxBodyBytes);
+  const receivedAt = new Date().toISOString();
   const bytes = await readBodyCapped(request, limits.maxBodyBytes);
-  return mediaType === 'application/json' ? readJsonPress(bytes, limits) : readMultipartPress(bytes, contentType, limits);
+  return mediaType === 'application/json'
+    ? readJsonPress(bytes, limits, receivedAt)
+    : readMultipartPress(bytes, contentType, limits, receivedAt);
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { z } from 'zod';
 import { describeError, PermanentJobError, type JobHandler } from '@/lib/jobs/worker';
+import { brandEmail, type MailAttachment } from '@/lib/settings/branding-email';
 import type { DeskbellDatabase } from '@/lib/store/database';
 
 /**
@@ -10,7 +11,7 @@ import type { DeskbellDatabase } from '@/lib/store/database';
  * runs twice sends once: the row says whether it already went out.
  */
 
-export type MailMessage = { from: string; to: string; subject: string; text: string };
+export type MailMessage = { from: string; to: string; subject: string; text: string; html?: string; attachments?: MailAttachment[] };
 export type SendMail = (message: MailMessage) => Promise<void>;
 
 /** Undefined when no SMTP server is configured: e-mail is then simply not a channel. */
@@ -41,7 +42,9 @@ export function createEmailJobHandler(deps: { db: DeskbellDatabase; send: SendMa
         .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
         .where('id', '=', row.id)
         .execute();
-      await deps.send({ from: deps.from, to: row.recipient, subject: row.title, text: row.body });
+      // The MSP's branding, when set, adds an HTML part with its header; the text part stays as it was.
+      const branded = await brandEmail(deps.db, row.title, row.body);
+      await deps.send({ from: deps.from, to: row.recipient, subject: row.title, text: row.body, ...branded });
       await deps.db
         .updateTable('notifications')
         .set({ status: 'delivered', delivered_at: new Date().toISOString(), last_error: null })

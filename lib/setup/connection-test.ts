@@ -1,9 +1,11 @@
 import 'server-only';
+import { timingSafeEqual } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import { DeskbellApiError } from '@/lib/api/errors';
 import { createManageClient } from '@/lib/connectwise/client';
 import { parseClientId, parseManageApiKey, parseManageEndpoint, type ManageEndpoint } from '@/lib/connectwise/credentials';
+import { loadManageConnectionFromEnv } from '@/lib/connectwise/connection';
 import { isManageError } from '@/lib/connectwise/errors';
 import { getSystemInfo } from '@/lib/connectwise/system';
 import { serverEnv } from '@/lib/env';
@@ -11,6 +13,7 @@ import { SecretKeyMissingError } from '@/lib/secrets/secret-box';
 import {
   completeManageConnectionForm,
   describeManageConnection,
+  loadManageConnection,
   saveManageConnection,
   type ManageConnectionForm,
   type StoredManageConnection,
@@ -184,10 +187,42 @@ function summarize(result: ConnectionTestResult): Omit<SetupCheck, 'at'> {
   return { ok: false, summary: `${result.problem.title}: ${result.problem.message}` };
 }
 
-/** Tests the form (stored secrets fill empty fields) and records the result as the step's last check. */
+/**
+ * Whether the input is exactly the connection presses use now (saved, or the MANAGE_* pre-seed):
+ * both go through the same parser, so spacing or a trailing slash in the endpoint does not count
+ * as a different connection. Secrets are compared in constant time.
+ */
+async function isSavedConnection(db: DeskbellDatabase, input: ConnectionInput): Promise<boolean> {
+  const saved = await loadManageConnection(db);
+  if (!saved.configured) return false;
+  const typed = loadManageConnectionFromEnv({ ...serverEnv(), MANAGE_ENDPOINT: input.endpoint, MANAGE_API_KEY: input.apiKey, MANAGE_CLIENT_ID: input.clientId });
+  if (!typed.configured) return false;
+  const a = typed.options;
+  const b = saved.options;
+  return (
+    a.baseUrl === b.baseUrl &&
+    a.companyId.toLowerCase() === b.companyId.toLowerCase() &&
+    a.publicKey === b.publicKey &&
+    sameSecret(a.privateKey, b.privateKey) &&
+    sameSecret(a.clientId.toLowerCase(), b.clientId.toLowerCase())
+  );
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Tests the form (stored secrets fill empty fields). The wizard's step shows the saved
+ * connection's health, so the result is recorded only when the form is the saved connection
+ * (a re-check); testing anything else only answers the caller.
+ */
 export async function checkManageConnection(db: DeskbellDatabase, form: ConnectionForm): Promise<ConnectionTestResult> {
-  const result = await testManageConnection(await completeWithStored(db, form));
-  await recordSetupCheck(db, 'connection', summarize(result));
+  const input = await completeWithStored(db, form);
+  const result = await testManageConnection(input);
+  if (await isSavedConnection(db, input)) await recordSetupCheck(db, 'connection', summarize(result));
   return result;
 }
 
@@ -208,9 +243,10 @@ export async function saveTestedManageConnection(
 ): Promise<SaveConnectionResult> {
   const input = await completeWithStored(db, form);
   const result = await testManageConnection(input);
-  await recordSetupCheck(db, 'connection', summarize(result));
   const malformed = !result.ok && result.problem.kind === 'input';
   if (malformed || (!result.ok && form.saveAnyway !== true)) {
+    // Not saved: the step keeps the saved connection's status, unless this was the saved connection.
+    if (await isSavedConnection(db, input)) await recordSetupCheck(db, 'connection', summarize(result));
     return { saved: false, result, connection: await describeManageConnection(db) };
   }
   try {
@@ -220,5 +256,6 @@ export async function saveTestedManageConnection(
     if (error instanceof SecretKeyMissingError) throw new DeskbellApiError('conflict', error.message);
     throw error;
   }
+  await recordSetupCheck(db, 'connection', summarize(result));
   return { saved: true, result, connection: await describeManageConnection(db) };
 }

@@ -228,6 +228,19 @@ export type NotificationsTable = {
   acknowledged_at: string | null;
 };
 
+export type BrandingLogosTable = {
+  sha256: string;
+  /** Sniffed from the bytes: image/png, image/jpeg, image/webp or image/svg+xml. */
+  content_type: string;
+  bytes: Uint8Array;
+  size: number;
+  /** Null for SVG (it scales). */
+  width: number | null;
+  height: number | null;
+  created_at: string;
+  created_by: string;
+};
+
 export type Database = {
   settings: SettingsTable;
   agent_tokens: AgentTokensTable;
@@ -243,4 +256,5 @@ export type Database = {
   ticket_states: TicketStatesTable;
   ticket_events: TicketEventsTable;
   notifications: NotificationsTable;
+  branding_logos: BrandingLogosTable;
 };

@@ -149,7 +149,7 @@ describe('connection step', () => {
     const refused = await saveTestedManageConnection(db, { ...goodForm(), apiKey: key({ privateKey: 'WrongPrivate9999' }) }, ADMIN);
     expect(refused.saved).toBe(false);
     expect(await describeManageConnection(db)).toBeNull();
-    expect((await loadWizardStatus(db)).steps[0]).toMatchObject({ id: 'connection', state: 'failing' });
+    expect((await loadWizardStatus(db)).steps[0]).toMatchObject({ id: 'connection', state: 'todo' });
 
     const malformed = await saveTestedManageConnection(db, { ...goodForm(), apiKey: 'nope', saveAnyway: true }, ADMIN);
     expect(malformed.saved).toBe(false);

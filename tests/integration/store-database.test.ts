@@ -41,7 +41,7 @@ describe('openDatabase + migrateToLatest', () => {
     const db = openDatabase({ dialect: 'sqlite', file });
     opened.push(db);
 
-    expect(await migrateToLatest(db)).toEqual(['0001-settings', '0002-presses-and-jobs', '0003-admin', '0004-rules', '0005-ticket-events', '0006-thumbnails', '0007-press-company', '0008-admin-sessions']);
+    expect(await migrateToLatest(db)).toEqual(['0001-settings', '0002-presses-and-jobs', '0003-admin', '0004-rules', '0005-ticket-events', '0006-thumbnails', '0007-press-company', '0008-admin-sessions', '0009-branding-logo']);
     expect(fs.existsSync(file)).toBe(true);
     expect(await migrateToLatest(db)).toEqual([]);
     await pingDatabase(db);

@@ -23,10 +23,13 @@ describe('press schema v1', () => {
     expect(press.name).toBe('Dana');
     expect(press.message).toBe('Help');
     expect(press.host.hostname).toBe('PC-1.corp.local');
-    expect(press.screenshots).toEqual([]);
+    expect(press.screenshots).toBeUndefined();
 
+    // No screenshot descriptions stays "not described": the reader then defaults each part's.
     const minimal = schema.parse({ v: 1, message: 'hi' });
-    expect(minimal).toEqual({ v: 1, message: 'hi', selections: [], host: {}, append: [], custom: {}, screenshots: [] });
+    expect(minimal).toEqual({ v: 1, message: 'hi', selections: [], host: {}, append: [], custom: {} });
+    expect(schema.parse({ v: 1, message: 'hi', screenshots: null }).screenshots).toBeUndefined();
+    expect(schema.parse({ v: 1, message: 'hi', screenshots: [] }).screenshots).toEqual([]);
   });
 
   it('treats null and blank optional fields as absent', () => {

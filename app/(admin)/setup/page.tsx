@@ -39,6 +39,13 @@ export default async function SetupPage() {
       ) : (
         <p className="font-medium text-emerald-800">Everything is set up. Presses now become Manage tickets.</p>
       )}
+      <p className="text-sm text-slate-600">
+        Your name, logo and colour on the press page and in e-mails, and the choices end users can tick:{' '}
+        <Link href="/setup/branding" className="font-medium text-bell-700 hover:underline">
+          Press page and branding
+        </Link>
+        .
+      </p>
     </SetupFrame>
   );
 }

@@ -7,6 +7,7 @@ import { ticketEventsMigration } from './0005-ticket-events';
 import { thumbnailsMigration } from './0006-thumbnails';
 import { pressCompanyMigration } from './0007-press-company';
 import { adminSessionsMigration } from './0008-admin-sessions';
+import { brandingLogoMigration } from './0009-branding-logo';
 
 /**
  * Migrations are listed here rather than read from a folder at run time, so they survive
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006-thumbnails': thumbnailsMigration,
   '0007-press-company': pressCompanyMigration,
   '0008-admin-sessions': adminSessionsMigration,
+  '0009-branding-logo': brandingLogoMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
