@@ -12,9 +12,9 @@ import { SandboxFailure, SandboxProcess } from './sandbox-process';
  * caps, no network, and a per-evaluation timeout that SIGKILLs the process and starts a fresh
  * one.
  *
- * Two pools that never share a process: `press` runs the saved rules for real presses and is
- * warmed at server start; `test` runs what the Rules step tries (unsaved code, syntax checks)
- * and retires its interpreter after every evaluation, so a test run can neither see nor change
+ * Two pools that never share a process: `press` runs the saved rules for real presses (and
+ * syntax checks, which run no rule code) and is warmed at server start; `test` runs what the
+ * Rules step tries and retires its interpreter after every evaluation, so a test run can neither see nor change
  * the interpreter a press uses, nor the next test run's. In the press pool the runner puts back
  * what rules may change after each evaluation and retires the interpreter when anything else
  * changed or the rule ran into the fence.
@@ -39,7 +39,7 @@ export type RuleEngineStats = {
 };
 
 export type PythonRuleEngine = RuleEngine & {
-  /** Syntax check only (Python's own compile), no execution; runs in the test pool. */
+  /** Syntax check only (Python's own parser and the fence's compile step); no rule code runs. */
   check(source: string): Promise<RuleCheck>;
   /** Start a pool now (press: server start); resolves when one of its sandboxes is warm. */
   warm(pool?: RulePool): Promise<void>;
@@ -293,7 +293,9 @@ export function createPythonRuleEngine(options: PythonRuleEngineOptions = {}): P
   // Output is bounded by the child; the rest is the variables (the message can be long) and JSON escaping.
   const maxResponseBytes = outputLimitBytes * 6 + 16 * 1024 * 1024;
   const pools: Record<RulePool, SandboxPool> = {
-    press: createSandboxPool({ size: poolSize, timeoutMs, limits, maxResponseBytes, locate }),
+    // One process more than asked for: when an interpreter is retired (it changed, met the
+    // fence, timed out), the next press finds a warm one instead of waiting for Pyodide.
+    press: createSandboxPool({ size: poolSize + 1, timeoutMs, limits, maxResponseBytes, locate }),
     test: createSandboxPool({ size: testPoolSize, timeoutMs, limits: { ...limits, retireAfterEvaluate: true }, maxResponseBytes, locate }),
   };
   const counters = { evaluations: 0, cacheHits: 0, testRuns: 0 };
@@ -341,7 +343,9 @@ export function createPythonRuleEngine(options: PythonRuleEngineOptions = {}): P
       }
       let frame: unknown;
       try {
-        frame = await pools.test.submit({ op: 'check', source });
+        // Compiling runs no rule code, so a check cannot change an interpreter: it uses the
+        // always-warm press pool and a save never waits for a cold sandbox.
+        frame = await pools.press.submit({ op: 'check', source });
       } catch (error) {
         return { ok: false, error: { ...sandboxError(error), column: null } };
       }
