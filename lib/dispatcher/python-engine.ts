@@ -255,11 +255,21 @@ function createSandboxPool(options: PoolOptions): SandboxPool {
     },
     async warm() {
       await start();
-      await Promise.any(slots.map((s) => s.process?.ready ?? Promise.reject(lastStartError ?? new Error('the rule sandbox is not running')))).catch(
-        (error: unknown) => {
+      // Ready means a live process that can take the next evaluation: one retired a moment
+      // ago still holds its slot until it has exited and its replacement is spawned.
+      for (;;) {
+        const live = slots.map((s) => s.process).filter((p): p is SandboxProcess => p !== null && p.alive);
+        if (live.some((p) => p.startMs !== null)) return;
+        if (live.length === 0) {
+          if (closed) throw new SandboxFailure('crashed', 'the rule engine is closed');
+          if (lastStartError) throw lastStartError;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          continue;
+        }
+        await Promise.any(live.map((p) => p.ready)).catch((error: unknown) => {
           throw error instanceof AggregateError ? (error.errors[0] as Error) : error;
-        },
-      );
+        });
+      }
     },
     live() {
       return slots.filter((s) => s.process?.alive).length;

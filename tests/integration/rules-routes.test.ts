@@ -46,8 +46,9 @@ const signIn = () => {
 const sample = { message: 'EVERYTHING IS DOWN AND NOTHING WORKS', selections: ['This is an emergency'], email: 'dana.whitfield@acme-mfg.example', company: 'Acme Manufacturing', registered: true };
 
 beforeAll(async () => {
-  await getAppRuleEngine().warm();
-});
+  // Test runs have their own pool; the Rules page starts it, here the test does.
+  await Promise.all([getAppRuleEngine().warm(), getAppRuleEngine().warm('test')]);
+}, 120_000);
 afterAll(async () => {
   await getAppRuleEngine().close();
 });
@@ -182,7 +183,8 @@ describe('check and test', () => {
     expect(bad.status).toBe(422);
     const paths = ((await bad.json()) as { error: { details: { path: string }[] } }).error.details.map((d) => d.path);
     expect(paths).toEqual(expect.arrayContaining(['start.priority', 'start']));
-  });
+    // Each test run retires its interpreter: runs in quick succession wait for a replacement.
+  }, 120_000);
 
   it('a test with no message is refused, naming the field', async () => {
     signIn();

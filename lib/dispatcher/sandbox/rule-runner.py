@@ -563,38 +563,32 @@ def make_runner(output_limit_bytes, cache_size):
     fence_events = [0]
     executed = [False]
 
-    same_objects = operator.is_
-
-    def identical(a, b):
-        # By identity, in C: an object planted by an escaped rule cannot lie through __eq__.
-        return len(a) == len(b) and all(map(same_objects, a, b))
-
     def take_snapshot():
-        module_dicts = [(vars(m), tuple(vars(m)), tuple(vars(m).values()))
-                        for m in sys.modules.values() if isinstance(m, types.ModuleType)]
-        return (tuple(sys.modules), tuple(sys.modules.values()), tuple(vars(real_builtins).values()),
-                tuple(vars(real_builtins)), tuple(sys.meta_path), tuple(sys.path_hooks), tuple(sys.path), module_dicts)
+        module_dicts = [(vars(m), dict(vars(m))) for m in sys.modules.values() if isinstance(m, types.ModuleType)]
+        return (dict(sys.modules), dict(vars(real_builtins)), list(sys.meta_path), list(sys.path_hooks), list(sys.path), module_dicts)
 
     def interpreter_changed(snapshot):
-        names, modules, builtin_values, builtin_names, meta_path, path_hooks, path, module_dicts = snapshot
-        if not (identical(tuple(vars(real_builtins).values()), builtin_values)
-                and identical(tuple(vars(real_builtins)), builtin_names)
-                and identical(tuple(sys.meta_path), meta_path) and identical(tuple(sys.path_hooks), path_hooks)
-                and identical(tuple(sys.path), path)):
+        # Dict and list equality compare identical objects without calling their __eq__, so an
+        # untouched interpreter is checked in C (about 1.5 ms for ~200 modules). This detects
+        # what a fence gap would most likely be used for; it is not the boundary (the separate
+        # test pool is), since code that got past the fence could also defeat this check.
+        modules, builtin_names, meta_path, path_hooks, path, module_dicts = snapshot
+        if (vars(real_builtins) != builtin_names or sys.meta_path != meta_path or sys.path_hooks != path_hooks
+                or sys.path != path):
             return True
         # Modules loaded lazily by library code are dropped again, so each press starts alike.
-        if len(sys.modules) != len(names):
-            for name in [n for n in sys.modules if n not in set(names)]:
+        if len(sys.modules) != len(modules):
+            for name in [n for n in sys.modules if n not in modules]:
                 del sys.modules[name]
-        if not (identical(tuple(sys.modules), names) and identical(tuple(sys.modules.values()), modules)):
+        if sys.modules != modules:
             return True
-        for current, keys, values in module_dicts:
-            if len(current) != len(keys):
-                # A library's lazy import adds to its package: drop what was added.
-                for key in [k for k in current if k not in set(keys)]:
+        for current, saved in module_dicts:
+            if current != saved:
+                # A library's lazy import adds a submodule to its package: drop what was added.
+                for key in [k for k in current if k not in saved]:
                     del current[key]
-            if not (identical(tuple(current.values()), values) and identical(tuple(current), keys)):
-                return True
+                if current != saved:
+                    return True
         return False
 
     restore_state()
