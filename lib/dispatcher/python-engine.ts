@@ -181,6 +181,10 @@ function createSandboxPool(options: PoolOptions): SandboxPool {
         startFailures = 0;
         lastStartError = null;
         pump();
+        // The others start one at a time once one is warm: Pyodide's start is CPU-bound, and
+        // starting them all at once would make the first one late.
+        const empty = slots.find((s) => s.process === null);
+        if (empty && !closed) spawnInto(empty);
       },
       (error: Error) => {
         startFailures++;
@@ -211,7 +215,7 @@ function createSandboxPool(options: PoolOptions): SandboxPool {
   function start(): Promise<void> {
     started ??= options.locate().then((found) => {
       located = found;
-      for (const slot of slots) if (!slot.process) spawnInto(slot);
+      if (slots[0] && !slots[0].process) spawnInto(slots[0]);
     });
     return started;
   }
