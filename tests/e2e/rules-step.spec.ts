@@ -48,7 +48,7 @@ test('write, check, save and run dispatcher rules', async ({ page }, testInfo) =
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.press('Delete');
   await page.keyboard.insertText('priority = priority - 1\n');
-  await sample.getByText('Starting values').click();
+  await sample.locator('summary', { hasText: 'Starting values' }).click();
   await page.getByTestId('start-priority').fill('3');
   await sample.getByRole('button', { name: 'Run' }).click();
   // Each test run gets a fresh interpreter; the next may wait for one to start.
