@@ -162,13 +162,17 @@ real['setattr'](j, 'dumps', forged)
   }, RESPAWN_TIMEOUT_MS);
 
   it('every test run gets a fresh interpreter', async () => {
-    const first = engine.stats().testRuns;
+    await engine.warm('test');
+    const before = engine.stats();
     await engine.evaluate("subject = 'one'", press, { pool: 'test' });
     await engine.evaluate("subject = 'two'", press, { pool: 'test' });
-    const { testRuns, testInterpreters } = engine.stats();
-    expect(testRuns - first).toBe(2);
-    // Each run retired the interpreter it used: none served two runs.
-    expect(testInterpreters).toBeGreaterThanOrEqual(testRuns);
+    expect(engine.stats().testRuns - before.testRuns).toBe(2);
+    // Each run retired the interpreter it used, and a replacement was started for each.
+    await expect.poll(() => engine.stats().pids.test.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(before.pids.test.length + 2);
+    // A syntax error runs no rule code: that interpreter stays for the next run.
+    const pids = engine.stats().pids.test.length;
+    await engine.evaluate('if x = 1:\n    pass\n', press, { pool: 'test' });
+    expect(engine.stats().pids.test.length).toBe(pids);
   }, RESPAWN_TIMEOUT_MS);
 });
 
