@@ -25,8 +25,9 @@ export type RuleCheck =
   | { ok: false; error: { type: string; message: string; line: number | null; column: number | null } };
 
 export type RuleEngineStats = {
-  /** Live press-pool processes. */
+  /** Live press-pool processes, and how many of them are warm (started, ready to evaluate). */
   processes: number;
+  warmProcesses: number;
   evaluations: number;
   /** Press-pool processes replaced (timeout, crash, memory, or a changed interpreter). */
   restarts: number;
@@ -127,6 +128,7 @@ type SandboxPool = {
   warm(): Promise<void>;
   close(): Promise<void>;
   live(): number;
+  warmCount(): number;
   counters: { restarts: number; started: number; pids: number[] };
 };
 
@@ -278,6 +280,9 @@ function createSandboxPool(options: PoolOptions): SandboxPool {
     live() {
       return slots.filter((s) => s.process?.alive).length;
     },
+    warmCount() {
+      return slots.filter((s) => s.process?.alive && s.process.startMs !== null).length;
+    },
     async close() {
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);
@@ -377,6 +382,7 @@ export function createPythonRuleEngine(options: PythonRuleEngineOptions = {}): P
     stats() {
       return {
         processes: pools.press.live(),
+        warmProcesses: pools.press.warmCount(),
         ...counters,
         restarts: pools.press.counters.restarts,
         testInterpreters: pools.test.counters.started,

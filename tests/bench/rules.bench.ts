@@ -129,6 +129,9 @@ export async function benchRules(options: { evaluations: number; warmup: number;
   const engine = createPythonRuleEngine();
   try {
     await engine.warm();
+    // Steady state: the warm spare has finished starting too (its start is CPU-bound and would
+    // otherwise land in the first evaluations).
+    while (engine.stats().warmProcesses < engine.stats().processes) await new Promise((resolve) => setTimeout(resolve, 50));
     const afterStart = sandboxRssBytes();
     const sandboxSamples: number[] = [];
     const once = async () => {
