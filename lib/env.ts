@@ -142,8 +142,10 @@ const serverSchema = z.object({
     .transform((v) => v.split('|').map((s) => s.trim()).filter(Boolean)),
 
   // Dispatcher rules sandbox (lib/dispatcher/python-engine.ts).
-  /** Warm Pyodide sandbox processes; each runs one rule evaluation at a time. */
+  /** Warm Pyodide sandbox processes for presses (plus one warm spare); each runs one rule evaluation at a time. */
   RULES_POOL_SIZE: z.coerce.number().int().min(1).max(16).default(1),
+  /** Sandbox processes for the Rules step's test runs; each serves one run and is replaced. */
+  RULES_TEST_POOL_SIZE: z.coerce.number().int().min(1).max(8).default(2),
   /** Longest one evaluation may run before its process is killed and replaced. */
   RULES_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   /** Memory cap per sandbox, applied to the JavaScript heap and, separately, to the Python heap. */

@@ -1,6 +1,7 @@
 import 'server-only';
 import { createManageClient, getSystemInfo, ManageError } from '@/lib/connectwise';
 import type { ManageConnectionState } from '@/lib/connectwise/connection';
+import { findNamespaceWrapper } from '@/lib/dispatcher/sandbox-paths';
 import { loadManageConnection } from '@/lib/settings/manage-connection';
 import { getDatabase, pingDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { deskbellVersion } from '@/lib/version';
@@ -10,12 +11,16 @@ export type ComponentHealth =
   | { status: 'not_configured'; detail: string }
   | { status: 'error'; latencyMs?: number; code: string; detail: string };
 
+/** How the rule sandbox is kept off the network: its own empty network namespace, or JavaScript only. */
+export type RulesSandboxHealth = { networkContainment: 'namespace' | 'javascript'; detail: string };
+
 export type HealthReport = {
   /** `degraded`: presses are still accepted and stored, tickets wait for Manage. */
   status: 'ok' | 'degraded' | 'error';
   version: string;
   database: ComponentHealth;
   manage: ComponentHealth;
+  rulesSandbox: RulesSandboxHealth;
 };
 
 // Load balancers may poll health every few seconds; Manage must not see that traffic.
@@ -38,10 +43,21 @@ const appSources = (): HealthSources => ({
 export async function checkHealth(sources?: Partial<HealthSources>): Promise<HealthReport> {
   const from = { ...appSources(), ...sources };
   const manageResult = sources ? checkManage(from.manageConnection) : checkManageCached(from);
-  const [database, manage] = await Promise.all([checkDatabase(from.database), manageResult]);
+  const [database, manage, rulesSandbox] = await Promise.all([checkDatabase(from.database), manageResult, describeRulesSandbox()]);
   const status =
     database.status !== 'ok' ? 'error' : manage.status === 'error' ? 'degraded' : 'ok';
-  return { status, version: deskbellVersion, database, manage };
+  return { status, version: deskbellVersion, database, manage, rulesSandbox };
+}
+
+/** Operators must know when nothing below JavaScript keeps rule code off the network. */
+export async function describeRulesSandbox(): Promise<RulesSandboxHealth> {
+  const wrapper = await findNamespaceWrapper();
+  return wrapper.length > 0
+    ? { networkContainment: 'namespace', detail: 'Rules run in their own network namespace with no interfaces.' }
+    : {
+        networkContainment: 'javascript',
+        detail: 'No network namespace is available on this host: rules are kept off the network by the JavaScript layer only.',
+      };
 }
 
 async function checkDatabase(open: HealthSources['database']): Promise<ComponentHealth> {

@@ -9,6 +9,7 @@ import { callRulesApi, type RulesApiDetail } from './rules-api';
 import { RuleTestResultView } from './rule-test-result';
 import { RuleVersionHistory } from './rule-version-history';
 import { SamplePressFields } from './sample-press-form';
+import { startingValuesFrom, StartingValuesFields, type StartingValueDrafts } from './starting-values-fields';
 
 type Notice = { tone: 'error' | 'success' | 'info' | 'warning'; title: string; text: string };
 
@@ -36,6 +37,7 @@ export function RulesStep({ data }: { data: RulesPageData }) {
   const [rollingBack, setRollingBack] = useState<number | null>(null);
   const [sample, setSample] = useState<SampleRulePress>(data.prefill.sample);
   const [sampleErrors, setSampleErrors] = useState<Record<string, string>>({});
+  const [startDrafts, setStartDrafts] = useState<StartingValueDrafts>({});
   const [result, setResult] = useState<RuleTestResult | null>(null);
   const [runProblem, setRunProblem] = useState<string | null>(null);
 
@@ -143,7 +145,7 @@ export function RulesStep({ data }: { data: RulesPageData }) {
     }
     setBusy('run');
     setRunProblem(null);
-    const res = await callRulesApi<RuleTestResult>('POST', '/api/admin/rules/test', { source, sample });
+    const res = await callRulesApi<RuleTestResult>('POST', '/api/admin/rules/test', { source, sample, start: startingValuesFrom(startDrafts) });
     setBusy(null);
     if (!res.ok) {
       setSampleErrors(Object.fromEntries(res.details.filter((d) => d.path && d.message).map((d) => [d.path!, d.message!])));
@@ -218,13 +220,19 @@ export function RulesStep({ data }: { data: RulesPageData }) {
       <form onSubmit={run} noValidate aria-label="Test the rules" className="space-y-4 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h2 className="text-lg font-semibold">Test on a sample press</h2>
         <p className="text-sm text-slate-600">
-          Runs the rules as they are in the editor (saved or not) with the saved defaults, in the same sandbox presses use. Nothing is sent to
+          Runs the rules as they are in the editor (saved or not) with the saved defaults (or the starting values below), in a sandbox of its own built like the one presses use. Nothing is sent to
           Manage.{' '}
           {data.prefill.fromPress
             ? `Prefilled from the most recent press (${new Date(data.prefill.fromPress.receivedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC).`
             : 'No press has arrived yet, so the sample is made up.'}
         </p>
+        <p className="text-xs text-slate-500" data-testid="rules-network-containment">
+          {data.networkContainment === 'namespace'
+            ? 'Rules run without network access: their sandbox has its own network namespace with no interfaces.'
+            : 'Network containment is by the JavaScript layer only: this host offers no network namespace for the rule sandbox.'}
+        </p>
         <SamplePressFields sample={sample} onChange={setSample} errors={sampleErrors} />
+        <StartingValuesFields defaults={data.startingValues} drafts={startDrafts} onChange={setStartDrafts} errors={sampleErrors} />
         <button type="submit" className={primaryButton} disabled={busy !== null}>
           {busy === 'run' ? 'Running\u2026' : 'Run'}
         </button>

@@ -36,7 +36,14 @@ export function findSandboxPaths(root: string = process.cwd()): SandboxPaths {
   throw new Error(`Pyodide was not found in node_modules above ${root}; run npm install`);
 }
 
-export type SandboxLimits = { heapMb: number; outputLimitBytes: number; cacheSize: number; maxRequestBytes: number };
+export type SandboxLimits = {
+  heapMb: number;
+  outputLimitBytes: number;
+  cacheSize: number;
+  maxRequestBytes: number;
+  /** The child exits after answering one evaluation (the rules-test pool). */
+  retireAfterEvaluate?: boolean;
+};
 
 /** The `node` arguments that start a sandbox: permission model, read access to two folders, heap cap. */
 export function sandboxNodeArgs(paths: SandboxPaths, limits: SandboxLimits, script: string = paths.childScript): string[] {
@@ -46,6 +53,7 @@ export function sandboxNodeArgs(paths: SandboxPaths, limits: SandboxLimits, scri
     outputLimitBytes: limits.outputLimitBytes,
     cacheSize: limits.cacheSize,
     maxRequestBytes: limits.maxRequestBytes,
+    retireAfterEvaluate: limits.retireAfterEvaluate === true,
   };
   return [
     '--experimental-permission',

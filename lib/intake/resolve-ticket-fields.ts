@@ -1,7 +1,7 @@
 import 'server-only';
 import type { SetupTables } from '@/lib/connectwise/setup-cache';
 import type { ManageLevel, ManageMember, ManagePriority } from '@/lib/connectwise/types';
-import { MANAGE_DEFAULT } from '@/lib/dispatcher/rule-engine';
+import { MANAGE_DEFAULT, type RuleName, type RuleNameOrNumber } from '@/lib/dispatcher/rule-engine';
 import type { TicketDefaults } from '@/lib/settings/intake-settings';
 
 /** The cached setup tables that name resolution reads. */
@@ -10,19 +10,22 @@ export type SetupTableReader = Pick<
   'boards' | 'boardStatuses' | 'boardTypes' | 'boardSubTypes' | 'boardItems' | 'boardTeams' | 'priorities' | 'sources' | 'members'
 >;
 
-/** What defaults and rules asked for, by name (or integer for priority, impact and urgency). */
+/**
+ * What defaults and rules asked for, by name (or integer for priority, impact and urgency).
+ * Rules can leave None or a fraction here (what Python computed); those are reported.
+ */
 export type WantedTicketFields = {
-  board: string;
-  state: string;
-  type: string;
-  subtype: string;
-  item: string;
-  team: string;
-  priority: string | number;
-  source: string;
-  owner: string;
-  impact: string | number;
-  urgency: string | number;
+  board: RuleName;
+  state: RuleName;
+  type: RuleName;
+  subtype: RuleName;
+  item: RuleName;
+  team: RuleName;
+  priority: RuleNameOrNumber;
+  source: RuleName;
+  owner: RuleName;
+  impact: RuleNameOrNumber;
+  urgency: RuleNameOrNumber;
 };
 
 export type ResolvedTicketFields = {
@@ -43,9 +46,17 @@ export type ResolvedTicketFields = {
 
 type Named = { id: number; name: string };
 
-const isDefault = (v: string | number) => v === MANAGE_DEFAULT || (typeof v === 'string' && v.trim() === '');
+const isDefault = (v: RuleNameOrNumber) => v === MANAGE_DEFAULT || (typeof v === 'string' && v.trim() === '');
 const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
-const quote = (v: string | number) => (typeof v === 'number' ? String(v) : `'${v}'`);
+const quote = (v: RuleNameOrNumber) => (v === null ? 'None' : typeof v === 'number' ? String(v) : `'${v}'`);
+
+/** Why Manage cannot take a value the rules computed at all (before looking it up by name). */
+function unusableValue(value: RuleNameOrNumber): string | null {
+  if (value === null) return 'None (the rules set no value)';
+  if (typeof value === 'number' && !Number.isInteger(value)) return `${value} (not a whole number)`;
+  if (typeof value === 'number' && value < 0) return `${value} (below 0)`;
+  return null;
+}
 
 function findByName<T extends Named & { inactive?: boolean }>(list: readonly T[], name: string): T | undefined {
   return list.find((x) => !x.inactive && sameName(x.name, name)) ?? list.find((x) => sameName(x.name, name));
@@ -92,31 +103,33 @@ export async function resolveTicketFields(
   async function pick<T>(
     label: string,
     key: keyof WantedTicketFields,
-    wantedValue: string | number,
+    wantedValue: RuleNameOrNumber,
     defaultValue: string | number,
     lookup: (value: string | number) => T | undefined | Promise<T | undefined>,
     where = '',
   ): Promise<T | undefined> {
-    if (!isDefault(wantedValue)) {
-      const found = await lookup(wantedValue);
-      if (found) return found;
-      if (isDefault(defaultValue) || String(defaultValue) === String(wantedValue)) {
-        errors.push(`${label} ${quote(wantedValue)} not found${where}; left to Manage's default`);
-        used[key] = MANAGE_DEFAULT;
-        return undefined;
-      }
-      const fallback = await lookup(defaultValue);
-      if (fallback) {
-        errors.push(`${label} ${quote(wantedValue)} not found${where}; used the default ${quote(defaultValue)}`);
-        used[key] = String(defaultValue);
-        return fallback;
-      }
-      errors.push(
-        `${label} ${quote(wantedValue)} not found${where}, nor the default ${quote(defaultValue)}; left to Manage's default`,
-      );
+    if (isDefault(wantedValue)) {
       used[key] = MANAGE_DEFAULT;
       return undefined;
     }
+    const unusable = unusableValue(wantedValue);
+    if (!unusable) {
+      const found = await lookup(wantedValue as string | number);
+      if (found) return found;
+    }
+    const problem = unusable ? `${label} ${unusable} cannot be sent to Manage` : `${label} ${quote(wantedValue)} not found${where}`;
+    if (isDefault(defaultValue) || String(defaultValue) === String(wantedValue)) {
+      errors.push(`${problem}; left to Manage's default`);
+      used[key] = MANAGE_DEFAULT;
+      return undefined;
+    }
+    const fallback = await lookup(defaultValue);
+    if (fallback) {
+      errors.push(`${problem}; used the default ${quote(defaultValue)}`);
+      used[key] = String(defaultValue);
+      return fallback;
+    }
+    errors.push(`${problem}, nor the default ${quote(defaultValue)}; left to Manage's default`);
     used[key] = MANAGE_DEFAULT;
     return undefined;
   }

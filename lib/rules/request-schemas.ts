@@ -43,7 +43,31 @@ export const sampleRulePressSchema = z.object({
   registered: z.boolean().default(false),
 });
 
-export const testRulesBodySchema = z.object({ source, sample: sampleRulePressSchema });
+const startName = z.string().max(200, 'A name is at most 200 characters.');
+const startNameOrNumber = z.union([z.number().int('Use a whole number or a name.'), startName]);
+const startText = (label: string, max: number) => z.string().max(max, `${label} is at most ${max.toLocaleString('en-US')} characters.`);
+
+/** Starting values in place of the saved defaults; the same names rules use. Unknown names are refused. */
+export const ruleStartingValuesSchema = z.strictObject({
+  priority: startNameOrNumber.optional(),
+  impact: startNameOrNumber.optional(),
+  urgency: startNameOrNumber.optional(),
+  board: startName.optional(),
+  state: startName.optional(),
+  team: startName.optional(),
+  type: startName.optional(),
+  subtype: startName.optional(),
+  item: startName.optional(),
+  source: startName.optional(),
+  owner: startName.optional(),
+  msg: startText('The message', 200_000).optional(),
+  subject: startText('The subject', 1_000).optional(),
+  append: startText('append', 10_000).optional(),
+  priv_append: startText('priv_append', 10_000).optional(),
+  exception: startText('exception', 1_000).nullable().optional(),
+});
+
+export const testRulesBodySchema = z.object({ source, sample: sampleRulePressSchema, start: ruleStartingValuesSchema.default({}) });
 
 export const ruleVersionParamSchema = z.coerce.number('The version must be a number.').int('The version must be a whole number.').positive('Versions start at 1.');
 

@@ -8,13 +8,17 @@ import { loadIntakeSettings, type IntakeSettings } from '@/lib/settings/intake-s
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { normaliseRuleSource } from './rule-versions';
 import { compareRuleVariables } from './compare-variables';
-import type { RuleTestResult, SamplePrefill, SampleRulePress } from './types';
+import type { RuleStartingValues, RuleTestResult, SamplePrefill, SampleRulePress } from './types';
 
 /**
  * The Rules step's Run: a sample press becomes the same variables a real press gets (the
- * saved defaults, the pipeline's own ruleVariablesFor) and goes through the same engine and
- * applyRules. Nothing reaches Manage: company and "registered" are typed in the sample.
+ * saved defaults, the pipeline's own ruleVariablesFor, or starting values the admin typed)
+ * and goes through the same engine and applyRules, in the engine's test pool, which never
+ * shares an interpreter with presses. Nothing reaches Manage: company and "registered" are
+ * typed in the sample.
  */
+
+export type RulesTestInput = { source: string; sample: SampleRulePress; start?: RuleStartingValues };
 
 export const EXAMPLE_SAMPLE: SampleRulePress = {
   message: 'My screen keeps freezing and I cannot open the invoices folder',
@@ -50,22 +54,25 @@ export function sampleFacts(sample: SampleRulePress): PressFacts {
   };
 }
 
-export function variablesForSample(sample: SampleRulePress, settings: IntakeSettings): RuleVariables {
-  return ruleVariablesFor(sampleFacts(sample), settings, {
+export function variablesForSample(sample: SampleRulePress, settings: IntakeSettings, start: RuleStartingValues = {}): RuleVariables {
+  const variables = ruleVariablesFor(sampleFacts(sample), settings, {
     id: 0,
     companyId: 0,
     companyName: sample.company.trim() || null,
     registered: sample.registered,
     name: sample.name.trim() || null,
   });
+  // Only what was given replaces a default; `undefined` never reaches the rules.
+  const given = Object.fromEntries(Object.entries(start).filter(([, value]) => value !== undefined));
+  return { ...variables, ...given };
 }
 
-export async function runRulesTestWith(engine: RuleEngine, settings: IntakeSettings, input: { source: string; sample: SampleRulePress }): Promise<RuleTestResult> {
-  const variables = variablesForSample(input.sample, settings);
+export async function runRulesTestWith(engine: RuleEngine, settings: IntakeSettings, input: RulesTestInput): Promise<RuleTestResult> {
+  const variables = variablesForSample(input.sample, settings, input.start);
   const started = performance.now();
   let run;
   try {
-    run = await applyRules(engine, normaliseRuleSource(input.source), variables);
+    run = await applyRules(engine, normaliseRuleSource(input.source), variables, { pool: 'test' });
   } catch (err) {
     console.error('[rules] a test run could not reach the engine:', err instanceof Error ? err.message : err);
     throw new DeskbellApiError('service_unavailable', 'The rules engine is not available right now. Try again in a moment.');
@@ -84,7 +91,7 @@ export async function runRulesTestWith(engine: RuleEngine, settings: IntakeSetti
 }
 
 /** Runs the rules as they stand in the editor (saved or not) against the sample press. */
-export async function runRulesTest(db: DeskbellDatabase, engine: RuleEngine, input: { source: string; sample: SampleRulePress }): Promise<RuleTestResult> {
+export async function runRulesTest(db: DeskbellDatabase, engine: RuleEngine, input: RulesTestInput): Promise<RuleTestResult> {
   return runRulesTestWith(engine, await loadIntakeSettings(db), input);
 }
 

@@ -2,7 +2,7 @@
  * What the Rules step and its API exchange, as plain data. Type-only (plus two constant
  * lists): safe for client bundles.
  */
-import type { RuleVariables } from '@/lib/dispatcher/rule-engine';
+import type { RuleVariables, WritableRuleVariables } from '@/lib/dispatcher/rule-engine';
 
 export type RuleVariableName = keyof RuleVariables;
 
@@ -118,7 +118,19 @@ export type RuleTestResult = {
   totalMs: number;
 };
 
+/**
+ * Starting values of read/write variables for a test run, in place of the saved defaults
+ * (e.g. priority = 3 to test `priority = priority - 1`). Absent names keep the default.
+ */
+export type RuleStartingValues = Partial<WritableRuleVariables>;
+
+/** How the rule sandbox is kept off the network on this host. */
+export type NetworkContainment = 'namespace' | 'javascript';
+
 export type RulesPageData = {
   list: RuleVersionList;
   prefill: SamplePrefill;
+  /** Every read/write variable as the saved defaults start it for the prefilled sample. */
+  startingValues: WritableRuleVariables;
+  networkContainment: NetworkContainment;
 };

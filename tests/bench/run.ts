@@ -9,7 +9,7 @@
  *   --accept-single=N [40] (the single-client reference run)
  * - press-to-ticket: --ticket-presses=N [10] --ticket-cold=N [3] --latency-ms=N [150]
  *   --rtt-samples=N [11]
- * - rule sandbox: --rules-evals=N [1000] --rules-warmup=N [50] --rules-cold=N [3]
+ * - rule sandbox: --rules-evals=N [1000] --rules-warmup=N [50] --rules-cold=N [3] --rules-test-runs=N [5]
  * - callback acknowledgement: --callbacks=N [2000] --callback-clients=N [50] --callback-warmup=N [50]
  * - pod first paint (needs a built app: `npm run build`): --pod-loads=N [10] --pod-latency-ms=N [150]
  */
@@ -231,6 +231,8 @@ function renderRules(r: RulesBenchResult): string {
     `| warm evaluation max | ${formatMs(r.warm.maxMs)} ms | slowest single evaluation |`,
     `| inside the sandbox p50 / p99 | ${formatMs(r.sandboxMs.medianMs)} / ${formatMs(r.sandboxMs.p99Ms)} ms | the Python run alone, timed in the child |`,
     `| compiled-rules cache hits | ${r.cacheHits} | of ${r.evaluations + r.warmup} evaluations; the first compiles |`,
+    `| press interpreters retired | ${r.pressRetirements} | during the warm run; each would be replaced by the warm spare |`,
+    `| test-pool run p50 / max | ${formatMs(r.testRuns.medianMs)} / ${formatMs(r.testRuns.maxMs)} ms | ${r.testRuns.n} runs, each on a fresh interpreter that was already warm |`,
     `| cold start | ${cold.length ? `${formatMs(percentile(cold, 50))} ms median (${cold.map((ms) => formatMs(ms)).join(', ')})` : 'not measured'} | spawn to the first evaluation answered (Pyodide load included) |`,
     `| sandbox RSS after start | ${mb(r.rssBytes.afterStart)} | VmRSS of the child, read from /proc by the parent |`,
     `| sandbox RSS after the run | ${mb(r.rssBytes.afterEvaluations)} | |`,
@@ -294,7 +296,12 @@ async function main(): Promise<void> {
   const ticketCold = readIntArg('ticket-cold', 3);
   const latencyMs = readIntArg('latency-ms', 150);
   const rttSamples = readIntArg('rtt-samples', 11);
-  const rulesOptions = { evaluations: readIntArg('rules-evals', 1000), warmup: readIntArg('rules-warmup', 50), coldStarts: readIntArg('rules-cold', 3) };
+  const rulesOptions = {
+    evaluations: readIntArg('rules-evals', 1000),
+    warmup: readIntArg('rules-warmup', 50),
+    coldStarts: readIntArg('rules-cold', 3),
+    testRuns: readIntArg('rules-test-runs', 5),
+  };
   const callbackOptions = {
     callbacks: readIntArg('callbacks', 2000),
     concurrency: readIntArg('callback-clients', 50),

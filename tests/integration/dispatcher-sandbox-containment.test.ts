@@ -100,10 +100,10 @@ describe('Python-level escapes fail cleanly and the next evaluation works', () =
     await expectNextEvaluationWorks();
   });
 
-  it('format strings can name dunder attributes but only ever produce text', async () => {
+  it('format strings cannot name dunder attributes: a format field is an attribute lookup too', async () => {
     const run = await evaluate("subject = '{0.__class__}'.format(1)");
-    expect(run.error).toBeNull();
-    expect(run.after.subject).toBe("<class 'int'>");
+    expect(run.error).toMatchObject({ type: 'AttributeError', message: "access to the attribute '__class__' is not allowed in rules", line: 1 });
+    await expectNextEvaluationWorks();
   });
 });
 
@@ -134,8 +134,9 @@ describe('resource limits', () => {
     expect(run.wallMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
     expect(run.wallMs).toBeLessThan(TIMEOUT_MS + 1_000);
     await expectNextEvaluationWorks();
-    expect(engine.stats().restarts).toBe(restarts + 1);
-    expect(engine.stats().processes).toBe(1);
+    // The warm spare answered at once; the killed process is reported once it has exited.
+    await expect.poll(() => engine.stats().restarts).toBe(restarts + 1);
+    expect(engine.stats().processes).toBe(2);
   }, RESPAWN_TEST_TIMEOUT_MS);
 
   it("'x' * 10**10 and a 1 GB string fail with a clean error", async () => {
@@ -147,12 +148,15 @@ describe('resource limits', () => {
   });
 
   it('a rule that grows the Python heap past half the cap still gets its result, then its process is replaced', async () => {
+    // Not while a replacement is still starting beside it: on two cores that alone can take
+    // this allocation past the 1 s timeout.
+    await expect.poll(() => engine.stats().warmProcesses === engine.stats().processes, { timeout: 60_000 }).toBe(true);
     const restarts = engine.stats().restarts;
     const run = await evaluate("s = 'x' * 150_000_000\nboard = str(len(s))");
     expect(run.error).toBeNull();
     expect(run.after.board).toBe('150000000');
     await expectNextEvaluationWorks();
-    expect(engine.stats().restarts).toBe(restarts + 1);
+    await expect.poll(() => engine.stats().restarts).toBe(restarts + 1);
   }, RESPAWN_TEST_TIMEOUT_MS);
 
   it('deep recursion raises RecursionError', async () => {

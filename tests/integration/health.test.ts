@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManageClientOptions } from '@/lib/connectwise';
+import { findNamespaceWrapper } from '@/lib/dispatcher/sandbox-paths';
 import { checkHealth } from '@/lib/health';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';
@@ -29,6 +30,19 @@ describe('checkHealth', () => {
     expect(report.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(report.database.status).toBe('ok');
     expect(report.manage).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^Manage /) });
+  });
+
+  it('says how the rule sandbox is kept off the network, JavaScript only where no namespace exists', async () => {
+    const report = await checkHealth({ database: async () => db, manageConnection: connected });
+    const wrapper = await findNamespaceWrapper();
+    if (wrapper.length > 0) {
+      expect(report.rulesSandbox).toMatchObject({ networkContainment: 'namespace' });
+    } else {
+      expect(report.rulesSandbox).toEqual({
+        networkContainment: 'javascript',
+        detail: 'No network namespace is available on this host: rules are kept off the network by the JavaScript layer only.',
+      });
+    }
   });
 
   it('says Manage is not set up, and stays ok, when nothing is configured', async () => {

@@ -46,8 +46,9 @@ const signIn = () => {
 const sample = { message: 'EVERYTHING IS DOWN AND NOTHING WORKS', selections: ['This is an emergency'], email: 'dana.whitfield@acme-mfg.example', company: 'Acme Manufacturing', registered: true };
 
 beforeAll(async () => {
-  await getAppRuleEngine().warm();
-});
+  // Test runs have their own pool; the Rules page starts it, here the test does.
+  await Promise.all([getAppRuleEngine().warm(), getAppRuleEngine().warm('test')]);
+}, 120_000);
 afterAll(async () => {
   await getAppRuleEngine().close();
 });
@@ -167,6 +168,23 @@ describe('check and test', () => {
     expect(result).toMatchObject({ verdict: 'ticket_despite_error', error: { type: 'NameError', line: 3 } });
     expect(result.variables.some((v) => v.changed)).toBe(false);
   });
+
+  it('a test run starts read/write variables where the admin says, as saved defaults would', async () => {
+    signIn();
+    const source = 'priority = priority - 1\nif business_name == "Acme Manufacturing":\n    board = board + " (Acme)"\n';
+    const res = await testRoute.POST(post('/api/admin/rules/test', { source, sample, start: { priority: 3, board: 'Desk' } }));
+    expect(res.status).toBe(200);
+    const result = (await res.json()) as RuleTestResult;
+    expect(result.error).toBeNull();
+    expect(result.variables.find((v) => v.name === 'priority')).toMatchObject({ before: 3, after: 2, changed: true });
+    expect(result.variables.find((v) => v.name === 'board')).toMatchObject({ before: 'Desk', after: 'Desk (Acme)', changed: true });
+    // An unknown variable or a fraction is refused before anything runs, naming the field.
+    const bad = await testRoute.POST(post('/api/admin/rules/test', { source, sample, start: { priority: 2.5, colour: 'red' } }));
+    expect(bad.status).toBe(422);
+    const paths = ((await bad.json()) as { error: { details: { path: string }[] } }).error.details.map((d) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(['start.priority', 'start']));
+    // Each test run retires its interpreter: runs in quick succession wait for a replacement.
+  }, 120_000);
 
   it('a test with no message is refused, naming the field', async () => {
     signIn();

@@ -132,13 +132,63 @@ describe('the incumbent dialect', () => {
     expect(result.after.append).toBe('zero is not None');
   });
 
-  it('assigning a read-only variable has no effect, later statements see the original, and a warning says so', async () => {
-    const result = await run("name = 'Someone Else'\nregistered = False\nif name == 'Dan Jump':\n    board = 'Kept'\n");
+  it('a read-only variable assigned in the rules is an ordinary variable there; only the ticket keeps the original', async () => {
+    const result = await run("name = 'Someone Else'\nregistered = False\nif name == 'Someone Else' and not registered:\n    board = 'Saw the new values'\n");
     expect(result.error).toBeNull();
     expect(result.after.name).toBe('Dan Jump');
     expect(result.after.registered).toBe(true);
-    expect(result.after.board).toBe('Kept');
-    expect(result.warnings).toEqual(expect.arrayContaining(['name is read-only; the assignment was ignored', 'registered is read-only; the assignment was ignored']));
+    expect(result.after.board).toBe('Saw the new values');
+    expect(result.warnings).toEqual(
+      expect.arrayContaining([
+        'name is read-only: the rules saw the new value, the ticket keeps the original',
+        'registered is read-only: the rules saw the new value, the ticket keeps the original',
+      ]),
+    );
+  });
+
+  it('normalising a read-only value and then branching on it routes as in Python', async () => {
+    const source = "email = email.strip().lower()\nif email.endswith('@example.xyz'):\n    board = 'Example Desk'\nemail += '!'\nsubject = email\n";
+    const result = await run(source, { email: '  Dan@Example.XYZ ' });
+    expect(result.error).toBeNull();
+    expect(result.after.board).toBe('Example Desk');
+    expect(result.after.subject).toBe('dan@example.xyz!');
+    expect(result.after.email).toBe('  Dan@Example.XYZ ');
+  });
+
+  it('business_name is the company name, as the incumbent\'s examples read it', async () => {
+    const result = await run("if business_name == 'Acme' and business_name == company:\n    board = 'Acme Desk'\n");
+    expect(result.error).toBeNull();
+    expect(result.after.board).toBe('Acme Desk');
+  });
+
+  it('routes a subnet to a board with ipaddress', async () => {
+    const source = "import ipaddress\nif ipaddress.ip_address(ip) in ipaddress.ip_network('10.0.0.0/8'):\n    board = 'LAN ' + str(ipaddress.ip_network('10.0.0.0/8').num_addresses)\n";
+    const result = await run(source);
+    expect(result.error).toBeNull();
+    expect(result.after.board).toBe('LAN 16777216');
+  });
+
+  it('the other pure standard-library modules the incumbent\'s users rely on', async () => {
+    const source = [
+      'import decimal, fractions, statistics, functools, operator, unicodedata, difflib, html, string, calendar',
+      "print(decimal.Decimal('1.10') + decimal.Decimal('2.20'), fractions.Fraction(1, 3) * 3, statistics.mean([1, 2, 3, 4]))",
+      "print(functools.reduce(operator.add, [1, 2, 3]), operator.attrgetter('real')(5), unicodedata.name('é'))",
+      "print(difflib.get_close_matches('pritner', ['printer', 'scanner'])[0], html.escape('<b>'), calendar.isleap(2024))",
+      "print(string.Formatter().format('{0:>4}|{x[k]}', 7, x={'k': 'v'}), '{0.real}'.format(3))",
+      '@functools.lru_cache(maxsize=None)',
+      'def fib(n):',
+      '    return n if n < 2 else fib(n - 1) + fib(n - 2)',
+      'print(fib(20))',
+    ].join('\n');
+    const result = await run(source);
+    expect(result.error).toBeNull();
+    expect(result.output).toBe('3.30 1 2.5\n6 5 LATIN SMALL LETTER E WITH ACUTE\nprinter &lt;b&gt; True\n   7|v 3\n6765\n');
+  });
+
+  it('datetime.strptime works (its C code imports a helper module on first use)', async () => {
+    const result = await run("import datetime\nsubject = str(datetime.datetime.strptime('2026-01-05 22:30', '%Y-%m-%d %H:%M').hour)\n");
+    expect(result.error).toBeNull();
+    expect(result.after.subject).toBe('22');
   });
 
   it('`__default__` is a value like any other', async () => {
@@ -146,10 +196,17 @@ describe('the incumbent dialect', () => {
     expect(result.after).toMatchObject({ board: '__default__', priority: 'High' });
   });
 
-  it('coerces values that are not plain text or whole numbers, with a warning', async () => {
-    const result = await run("priority = 2.0\nimpact = None\nowner = 42\nurgency = 1.5\n");
-    expect(result.after).toMatchObject({ priority: 2, impact: '__default__', owner: '42', urgency: '__default__' });
-    expect(result.warnings).toHaveLength(4);
+  it('a float or None is kept as Python computed it, for name resolution to judge', async () => {
+    const result = await run('priority = 2.5\nimpact = None\nurgency = 2.0\nboard = None\n');
+    expect(result.error).toBeNull();
+    expect(result.after).toMatchObject({ priority: 2.5, impact: null, urgency: 2, board: null });
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('text fields carry text: other values are turned into text, with a warning', async () => {
+    const result = await run('owner = 42\nappend = None\nsubject = 1.5\n');
+    expect(result.after).toMatchObject({ owner: '42', append: '', subject: '1.5' });
+    expect(result.warnings).toHaveLength(3);
   });
 
   it('captures print output and the stdlib modules rules use', async () => {

@@ -38,7 +38,7 @@ const defaults: TicketDefaults = {
   board: 'Help Desk', status: 'New', type: d, subtype: d, item: d, team: 'Tier 1',
   priority: d, source: 'Helpdesk Button', owner: d, impact: d, severity: d,
 };
-const wantedFrom = (over: Partial<Record<string, string | number>> = {}) => ({
+const wantedFrom = (over: Partial<Record<string, string | number | null>> = {}) => ({
   board: defaults.board, state: defaults.status, type: defaults.type, subtype: defaults.subtype, item: defaults.item,
   team: defaults.team, priority: defaults.priority, source: defaults.source, owner: defaults.owner,
   impact: defaults.impact, urgency: defaults.severity, ...over,
@@ -107,6 +107,27 @@ describe('resolveTicketFields', () => {
     expect(submissionErrors).toEqual([
       "Priority 'Whenever' not found; left to Manage's default",
       "Owner 'gone' not found; left to Manage's default",
+    ]);
+  });
+});
+
+describe('values rules computed that Manage cannot take', () => {
+  it('a fraction or None is reported as a Submission Error and falls back like an unknown name', async () => {
+    const withPriorityDefault = { ...defaults, priority: 'Priority 3 - Normal' };
+    const { fields, submissionErrors } = await resolveTicketFields(
+      tables,
+      wantedFrom({ priority: 2.5, board: null, impact: null, urgency: -1 }),
+      withPriorityDefault,
+    );
+    expect(fields.priorityId).toBe(103);
+    expect(fields.boardId).toBe(1);
+    expect(fields.impact).toBeUndefined();
+    expect(fields.severity).toBeUndefined();
+    expect(submissionErrors).toEqual([
+      "Board None (the rules set no value) cannot be sent to Manage; used the default 'Help Desk'",
+      "Priority 2.5 (not a whole number) cannot be sent to Manage; used the default 'Priority 3 - Normal'",
+      "Impact None (the rules set no value) cannot be sent to Manage; left to Manage's default",
+      "Urgency -1 (below 0) cannot be sent to Manage; left to Manage's default",
     ]);
   });
 });

@@ -159,6 +159,12 @@ describe('the Rules step', () => {
       fromPress: null,
       sample: { message: 'Printer jammed', selections: [], name: '', email: '', hostname: '', username: '', ip: '', mac: '', os: '', company: 'Acme', registered: true },
     },
+    startingValues: {
+      priority: 'Priority 3 - Normal', state: '__default__', team: '__default__', type: '__default__', subtype: '__default__', item: '__default__',
+      msg: 'Printer jammed', subject: 'Printer jammed', source: '__default__', impact: '__default__', urgency: '__default__', owner: '__default__',
+      board: 'Help Desk', append: '', priv_append: '', exception: null,
+    },
+    networkContainment: 'javascript',
   };
   let fetchMock: ReturnType<typeof vi.fn>;
   beforeEach(() => {
@@ -208,6 +214,24 @@ describe('the Rules step', () => {
     expect(screen.getByTestId('rule-test-error').textContent).toBe('ZeroDivisionError: division by zero (line 1)');
     // The editor is told in an effect, which React may run just after the text appears.
     await waitFor(() => expect(document.querySelector('[data-error-line="1"]')).not.toBeNull());
+  });
+
+  it('Run sends only the starting values the admin changed, numbers as numbers', async () => {
+    fetchMock.mockReturnValueOnce(answer(200, result({})));
+    render(<RulesStep data={data} />);
+    expect((screen.getByTestId('start-priority') as HTMLInputElement).value).toBe('Priority 3 - Normal');
+    expect((screen.getByTestId('start-board') as HTMLInputElement).value).toBe('Help Desk');
+    fireEvent.change(screen.getByTestId('start-priority'), { target: { value: '3' } });
+    fireEvent.change(screen.getByTestId('start-owner'), { target: { value: 'jsmith' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+    await waitFor(() => expect(screen.getByTestId('rule-test-result')).toBeTruthy());
+    const [, init] = fetchMock.mock.calls[0] as [string, RequestInit];
+    expect(JSON.parse(init.body as string).start).toEqual({ priority: 3, owner: 'jsmith' });
+  });
+
+  it('says when network containment is by the JavaScript layer only', () => {
+    render(<RulesStep data={data} />);
+    expect(screen.getByTestId('rules-network-containment').textContent).toMatch(/by the JavaScript layer only/);
   });
 
   it('a sample without a message is refused before any request', () => {

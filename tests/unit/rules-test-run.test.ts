@@ -137,6 +137,16 @@ describe('request bodies', () => {
     expect(ruleVersionParamSchema.safeParse('abc').success).toBe(false);
     expect(ruleVersionParamSchema.parse('3')).toBe(3);
   });
+
+  it('takes starting values for read/write variables only, and lets them replace the defaults', () => {
+    const body = testRulesBodySchema.parse({ source: 'x = 1', sample: { message: 'hi' }, start: { priority: 3, exception: null, board: 'Desk' } });
+    expect(body.start).toEqual({ priority: 3, exception: null, board: 'Desk' });
+    expect(testRulesBodySchema.parse({ source: 'x = 1', sample: { message: 'hi' } }).start).toEqual({});
+    expect(testRulesBodySchema.safeParse({ source: 'x', sample: { message: 'hi' }, start: { email: 'x@y.z' } }).success).toBe(false);
+    expect(testRulesBodySchema.safeParse({ source: 'x', sample: { message: 'hi' }, start: { priority: 1.5 } }).error!.issues[0]).toMatchObject({ path: ['start', 'priority'] });
+    const variables = variablesForSample(body.sample, settings, body.start);
+    expect(variables).toMatchObject({ priority: 3, board: 'Desk', state: 'New', exception: null });
+  });
 });
 
 describe('the sample prefill', () => {

@@ -8,10 +8,18 @@
 # - imports go through an allowlist; `js`, `pyodide*`, `os`, `subprocess`, `socket`, ... are
 #   refused, and a meta-path hook refuses loading them by any other route;
 # - attribute names starting with `_` (dunders, private members) and frame/generator
-#   internals are refused at compile time, and again at run time for getattr/hasattr;
+#   internals are refused at compile time, and again at run time wherever a name chosen at run
+#   time becomes an attribute lookup: getattr/hasattr/setattr/delattr, str.format and
+#   format_map fields, string.Formatter, operator.attrgetter/methodcaller and functools'
+#   update_wrapper/wraps (rules get fenced copies of those three modules);
 # - an attribute that is a module outside the allowlist (`textwrap.re` is fine,
 #   `json.codecs` is not) is refused at run time;
 # - builtins are a reduced copy: no open, eval, exec, compile, globals, vars, input.
+#
+# The fence is not the isolation: after every evaluation the runner puts back the state rules
+# can legitimately change (random, decimal, calendar) and checks that nothing else it can see
+# changed (modules, builtins, import machinery); if anything did, the child retires its
+# interpreter. Test runs have their own processes, retired after every run (python-engine.ts).
 
 
 def make_runner(output_limit_bytes, cache_size):
@@ -23,13 +31,22 @@ def make_runner(output_limit_bytes, cache_size):
     import sys
     import types
 
+    import _string
+
+    # Pure standard-library modules: nothing in them reaches files, network, processes or the
+    # interpreter itself (the fence below keeps it that way for what they import).
     ALLOWED_MODULES = (
         're', 'textwrap', 'datetime', 'math', 'json', 'string', 'collections', 'collections.abc',
-        'itertools', 'random', 'time',
+        'itertools', 'random', 'time', 'ipaddress', 'decimal', 'fractions', 'statistics', 'functools',
+        'operator', 'unicodedata', 'difflib', 'html', 'calendar',
     )
+    # Modules that C code of allowed modules imports through the rule's own __import__
+    # (datetime.strptime imports _strptime on first use). Rule source cannot name them: imports
+    # of underscore names are refused at compile time.
+    INTERNAL_IMPORTS = ('_strptime',)
     # Loaded now, while the import machinery is unrestricted: their own imports (os for random,
     # _strptime for datetime.strptime) must already be in sys.modules once the hook is on.
-    for name in ALLOWED_MODULES + ('_strptime', 'encodings.idna'):
+    for name in ALLOWED_MODULES + INTERNAL_IMPORTS + ('encodings.idna',):
         __import__(name)
 
     REFUSED_ROOTS = frozenset((
@@ -54,7 +71,6 @@ def make_runner(output_limit_bytes, cache_size):
             del sys.modules[name]
 
     allowed = {name: sys.modules[name] for name in ALLOWED_MODULES}
-    allowed_objects = {id(m) for m in allowed.values()}
 
     PUBLIC_UNDERSCORE = frozenset(('_replace', '_asdict', '_fields', '_make', '_field_defaults'))
     FRAME_ATTRIBUTES = frozenset((
@@ -68,33 +84,172 @@ def make_runner(output_limit_bytes, cache_size):
             return f"access to the attribute '{name}' is not allowed in rules"
         return None
 
-    def guarded_getattr(obj, name, *default):
+    # Refusals at run time: a rule that meets one was probing the fence, so its interpreter is
+    # retired after the evaluation (see finish()), whatever the rule did with the error.
+    fence_events = [0]
+    executed = [False]
+
+    def refused(message):
+        fence_events[0] += 1
+        return AttributeError(message)
+
+    def refuse_name(name):
         if not isinstance(name, str):
             raise TypeError('attribute name must be a string')
         refusal = attribute_refusal(name)
         if refusal:
-            raise AttributeError(refusal)
+            raise refused(refusal)
+
+    STR_FORMAT = str.format
+    STR_FORMAT_MAP = str.format_map
+
+    def refuse_format_fields(text, depth=0):
+        """str.format fields such as '{0.__class__}' are attribute lookups by name: fence them.
+
+        Uses the parser str.format itself uses; a nested field inside a format spec is checked
+        the same way (Python stops nesting at depth 2).
+        """
+        for _literal, field, spec, _conversion in _string.formatter_parser(text):
+            if field is not None:
+                _first, rest = _string.formatter_field_name_split(field)
+                for is_attribute, key in rest:
+                    if is_attribute:
+                        refuse_name(key)
+            if spec and depth < 2:
+                refuse_format_fields(spec, depth + 1)
+
+    def fenced_format(self, *args, **kwargs):
+        if not isinstance(self, str):
+            raise TypeError("descriptor 'format' requires a 'str' object")
+        refuse_format_fields(self)
+        return STR_FORMAT(self, *args, **kwargs)
+
+    def fenced_format_map(self, mapping):
+        if not isinstance(self, str):
+            raise TypeError("descriptor 'format_map' requires a 'str' object")
+        refuse_format_fields(self)
+        return STR_FORMAT_MAP(self, mapping)
+
+    def fenced_method(obj, name, value):
+        """str.format and str.format_map, bound or not, become their fenced versions."""
+        if value is STR_FORMAT:
+            return fenced_format
+        if value is STR_FORMAT_MAP:
+            return fenced_format_map
+        if isinstance(obj, str) and getattr(value, '__self__', None) is obj and not hasattr(value, '__func__'):
+            if name == 'format':
+                return lambda *args, **kwargs: fenced_format(obj, *args, **kwargs)
+            if name == 'format_map':
+                return lambda mapping: fenced_format_map(obj, mapping)
+        return value
+
+    def guarded_getattr(obj, name, *default):
+        refuse_name(name)
         value = getattr(obj, name, *default)
-        if isinstance(value, types.ModuleType) and id(value) not in allowed_objects:
-            raise AttributeError(f"the module '{value.__name__}' is not allowed in rules")
+        if isinstance(value, types.ModuleType):
+            view = module_views.get(id(value))
+            if view is None:
+                raise refused(f"the module '{value.__name__}' is not allowed in rules")
+            return view
+        if name in ('format', 'format_map'):
+            return fenced_method(obj, name, value)
         return value
 
     def guarded_hasattr(obj, name):
+        # `hasattr(x, '__iter__')` is ordinary Python: a fenced name is simply absent.
+        if isinstance(name, str) and attribute_refusal(name):
+            return False
         try:
             guarded_getattr(obj, name)
         except AttributeError:
             return False
         return True
 
-    def guarded_setattr(obj, name, value):
-        refusal = attribute_refusal(name)
-        if refusal:
-            raise AttributeError(refusal)
+    def refuse_shared_target(obj, verb):
         # Modules and classes outlive one evaluation in this process: changing them would leak
         # into the next press.
         if isinstance(obj, (types.ModuleType, type)):
-            raise AttributeError(f"rules cannot change attributes of '{getattr(obj, '__name__', '?')}'")
+            raise refused(f"rules cannot {verb} attributes of '{getattr(obj, '__name__', '?')}'")
+
+    def guarded_setattr(obj, name, value):
+        refuse_name(name)
+        refuse_shared_target(obj, 'change')
         setattr(obj, name, value)
+
+    def guarded_delattr(obj, name):
+        refuse_name(name)
+        refuse_shared_target(obj, 'delete')
+        delattr(obj, name)
+
+    # Fenced copies of what in allowed modules looks attributes up by a name given at run time.
+
+    def safe_get_field(self, field_name, args, kwargs):
+        first, rest = _string.formatter_field_name_split(field_name)
+        obj = self.get_value(first, args, kwargs)
+        for is_attribute, key in rest:
+            obj = guarded_getattr(obj, key) if is_attribute else obj[key]
+        return obj, first
+
+    # A new class, not a subclass: super() and mro() must not lead back to the real one.
+    formatter_namespace = {k: v for k, v in vars(allowed['string'].Formatter).items() if k not in ('__dict__', '__weakref__')}
+    formatter_namespace['get_field'] = safe_get_field
+    SafeFormatter = type('Formatter', (), formatter_namespace)
+
+    def safe_attrgetter(attr, *attrs):
+        names = (attr,) + attrs
+        for dotted in names:
+            if not isinstance(dotted, str):
+                raise TypeError('attribute name must be a string')
+            for part in dotted.split('.'):
+                refuse_name(part)
+
+        def resolve(obj, dotted):
+            for part in dotted.split('.'):
+                obj = guarded_getattr(obj, part)
+            return obj
+
+        if not attrs:
+            return lambda obj: resolve(obj, attr)
+        return lambda obj: tuple(resolve(obj, dotted) for dotted in names)
+
+    def safe_methodcaller(name, /, *args, **kwargs):
+        refuse_name(name)
+        return lambda obj: guarded_getattr(obj, name)(*args, **kwargs)
+
+    real_functools = allowed['functools']
+    WRAPPER_NAMES = frozenset(real_functools.WRAPPER_ASSIGNMENTS + real_functools.WRAPPER_UPDATES)
+
+    def safe_update_wrapper(wrapper, wrapped, assigned=real_functools.WRAPPER_ASSIGNMENTS,
+                            updated=real_functools.WRAPPER_UPDATES):
+        # The standard names are what @wraps copies; anything else is a lookup by name.
+        for name in tuple(assigned) + tuple(updated):
+            if name not in WRAPPER_NAMES:
+                refuse_name(name)
+        if isinstance(wrapped, types.ModuleType) or isinstance(wrapper, (types.ModuleType, type)):
+            raise TypeError('update_wrapper works on functions in rules')
+        return real_functools.update_wrapper(wrapper, wrapped, assigned, updated)
+
+    def safe_wraps(wrapped, assigned=real_functools.WRAPPER_ASSIGNMENTS, updated=real_functools.WRAPPER_UPDATES):
+        return lambda wrapper: safe_update_wrapper(wrapper, wrapped, assigned, updated)
+
+    def module_view(module, replacements):
+        view = types.ModuleType(module.__name__, module.__doc__)
+        for key, value in vars(module).items():
+            if not key.startswith('_'):
+                setattr(view, key, value)
+        for key, value in replacements.items():
+            setattr(view, key, value)
+        return view
+
+    views = {
+        'string': module_view(allowed['string'], {'Formatter': SafeFormatter}),
+        'operator': module_view(allowed['operator'], {'attrgetter': safe_attrgetter, 'methodcaller': safe_methodcaller}),
+        'functools': module_view(real_functools, {'update_wrapper': safe_update_wrapper, 'wraps': safe_wraps}),
+    }
+    # What a rule gets for each allowed module, however it reaches it (import or attribute).
+    module_views = {id(module): views.get(name, module) for name, module in allowed.items()}
+    module_views.update({id(view): view for view in views.values()})
+    rule_modules = {name: views.get(name, module) for name, module in allowed.items()}
 
     AUGMENTED = {
         'Add': operator.iadd, 'Sub': operator.isub, 'Mult': operator.imul, 'Div': operator.itruediv,
@@ -103,20 +258,19 @@ def make_runner(output_limit_bytes, cache_size):
         'MatMult': operator.imatmul,
     }
 
-    def guarded_augmented(obj, name, op, value):
-        guarded_setattr(obj, name, AUGMENTED[op](guarded_getattr(obj, name), value))
-
     def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
-        if level != 0 or name not in allowed:
+        if level == 0 and name in INTERNAL_IMPORTS:
+            return sys.modules[name]
+        if level != 0 or name not in rule_modules:
             raise ImportError(
                 f"import of '{name}' is not allowed in rules (allowed: {', '.join(ALLOWED_MODULES)})")
-        module = allowed[name]
+        module = rule_modules[name]
         for item in fromlist or ():
             if item == '*':
                 continue
             guarded_getattr(module, item)
         # `import collections.abc` binds the top-level name, as Python's own import does.
-        return module if fromlist else allowed[name.split('.')[0]]
+        return module if fromlist else rule_modules[name.split('.')[0]]
 
     class Output:
         """print() for rules: bounded, so a rule printing in a loop cannot flood the parent."""
@@ -164,7 +318,7 @@ def make_runner(output_limit_bytes, cache_size):
             output.write((' ' if sep is None else str(sep)).join(str(a) for a in args) + ('\n' if end is None else str(end)))
 
         safe.update(print=rule_print, getattr=guarded_getattr, hasattr=guarded_hasattr,
-                    setattr=guarded_setattr, __import__=guarded_import)
+                    setattr=fenced_setattr, delattr=fenced_delattr, __import__=guarded_import)
         return safe
 
     WRITABLE = ('priority', 'state', 'team', 'type', 'subtype', 'item', 'msg', 'subject', 'source', 'impact',
@@ -172,7 +326,8 @@ def make_runner(output_limit_bytes, cache_size):
     READ_ONLY = ('selections', 'name', 'email', 'ip', 'mac', 'hostname', 'username', 'os', 'company',
                  'registered')
     NAME_OR_NUMBER = ('priority', 'impact', 'urgency')
-    READ_ONLY_PREFIX = '__deskbell_ro_'
+    # The incumbent's examples read `business_name`: another name for `company`.
+    ALIASES = {'business_name': 'company'}
     HELPER_ATTR = '__deskbell_attr__'
     HELPER_SETATTR = '__deskbell_setattr__'
     HELPER_AUGMENTED = '__deskbell_augmented__'
@@ -206,11 +361,20 @@ def make_runner(output_limit_bytes, cache_size):
             # `message` is the older name of `msg`: one variable, under either name.
             if node.id == 'message':
                 node.id = 'msg'
-            # Read-only variables: the assignment lands in a shadow name, so it has no effect and
-            # the runner can report it.
-            if self.depth == 0 and isinstance(node.ctx, ast.Store) and node.id in READ_ONLY:
-                node.id = READ_ONLY_PREFIX + node.id
             return node
+
+        def visit_Import(self, node):
+            for alias in node.names:
+                if any(part.startswith('_') for part in alias.name.split('.')):
+                    self.refuse(node, f"import of '{alias.name}' is not allowed in rules")
+            return self.generic_visit(node)
+
+        def visit_ImportFrom(self, node):
+            names = [node.module or ''] + [alias.name for alias in node.names]
+            for name in names:
+                if any(part.startswith('_') for part in name.split('.')):
+                    self.refuse(node, f"import of '{name}' is not allowed in rules")
+            return self.generic_visit(node)
 
         def visit_AugAssign(self, node):
             if isinstance(node.target, ast.Attribute):
@@ -222,10 +386,6 @@ def make_runner(output_limit_bytes, cache_size):
                                 args=[self.visit(node.target.value), ast.Constant(node.target.attr),
                                       ast.Constant(type(node.op).__name__), self.visit(node.value)], keywords=[])
                 return ast.copy_location(ast.Expr(value=call), node)
-            if self.depth == 0 and isinstance(node.target, ast.Name) and node.target.id in READ_ONLY:
-                value = ast.BinOp(left=ast.Name(id=node.target.id, ctx=ast.Load()), op=node.op, right=node.value)
-                target = ast.Name(id=node.target.id, ctx=ast.Store())
-                return self.visit(ast.copy_location(ast.Assign(targets=[target], value=value), node))
             return self.generic_visit(node)
 
         def visit_Attribute(self, node):
@@ -323,33 +483,140 @@ def make_runner(output_limit_bytes, cache_size):
             tb = tb.tb_next
         return line
 
-    def coerce(name, value, before, warnings):
+    NAME_FIELDS = ('state', 'team', 'type', 'subtype', 'item', 'source', 'owner', 'board')
+
+    def coerce(name, value, warnings):
+        """The final value of a writable variable is what Python computed.
+
+        Names and levels keep None and non-whole floats as they are: name resolution reports
+        what Manage cannot take. Text fields carry text, so other values are turned into text.
+        """
         if name == 'exception':
             if value is None or isinstance(value, str):
                 return value
             warnings.append(f'exception was set to a {type(value).__name__}; it was turned into text')
             return str(value)
-        if value is None:
-            if before is None:
-                return None
-            warnings.append(f'{name} was set to None; its value from before the rules was kept')
-            return before
-        if name in NAME_OR_NUMBER:
-            if isinstance(value, bool):
-                warnings.append(f'{name} was set to {value}; it was read as {int(value)}')
-                return int(value)
-            if isinstance(value, (int, str)):
-                return value
-            if isinstance(value, float) and value.is_integer():
-                warnings.append(f'{name} was set to {value}; it was read as {int(value)}')
-                return int(value)
-            warnings.append(f'{name} must be a name or a whole number, not {value!r}; '
-                            'its value from before the rules was kept')
-            return before
         if isinstance(value, str):
             return value
+        if name in NAME_OR_NUMBER or name in NAME_FIELDS:
+            if value is None:
+                return None
+            if isinstance(value, bool):
+                return int(value)
+            if isinstance(value, int) and name in NAME_OR_NUMBER:
+                return value
+            if isinstance(value, float) and name in NAME_OR_NUMBER:
+                # JSON has no NaN or infinity; their text says what they were.
+                return value if math.isfinite(value) else str(value)
+        if value is None:
+            warnings.append(f'{name} was set to None; it was sent as empty text')
+            return ''
         warnings.append(f'{name} was set to a {type(value).__name__}; it was turned into text')
         return str(value)
+
+    # State rules can change through allowed APIs, put back after every evaluation.
+    import calendar
+    import decimal
+    import gc
+    import math
+    import random
+
+    pristine_contexts = {name: getattr(decimal, name).copy() for name in ('DefaultContext', 'BasicContext', 'ExtendedContext')}
+    first_weekday = calendar.firstweekday()
+
+    def public_containers():
+        """Mutable containers reachable from allowed modules and their classes by public names."""
+        found = []
+        for module in allowed.values():
+            owners = [vars(module)] + [vars(v) for k, v in vars(module).items()
+                                       if not k.startswith('_') and isinstance(v, type) and v.__module__ == module.__name__]
+            for owner in owners:
+                for key, value in owner.items():
+                    if not key.startswith('_') and type(value) in (list, dict, set, bytearray):
+                        found.append(value)
+        return found
+
+    containers = [(c, c.copy()) for c in public_containers()]
+
+    def restore_state():
+        for name, pristine in pristine_contexts.items():
+            context = getattr(decimal, name)
+            for attribute in ('prec', 'rounding', 'Emin', 'Emax', 'capitals', 'clamp'):
+                setattr(context, attribute, getattr(pristine, attribute))
+            context.clear_flags()
+            context.clear_traps()
+            for signal, on in pristine.traps.items():
+                context.traps[signal] = on
+        decimal.setcontext(decimal.Context())
+        calendar.setfirstweekday(first_weekday)
+        random.seed()
+        for container, saved in containers:
+            if container != saved:
+                if isinstance(container, (dict, set)):
+                    container.clear()
+                    container.update(saved)
+                else:
+                    container[:] = saved
+
+    # What only an escape from the fence could change. Checked after every evaluation; any
+    # difference retires the interpreter (the child exits after answering).
+    fence_events = [0]
+    executed = [False]
+
+    def take_snapshot():
+        module_dicts = [(vars(m), dict(vars(m))) for m in sys.modules.values() if isinstance(m, types.ModuleType)]
+        return (dict(sys.modules), dict(vars(real_builtins)), list(sys.meta_path), list(sys.path_hooks), list(sys.path), module_dicts)
+
+    def interpreter_changed(snapshot):
+        # Dict and list equality compare identical objects without calling their __eq__, so an
+        # untouched interpreter is checked in C (about 1.5 ms for ~200 modules). This detects
+        # what a fence gap would most likely be used for; it is not the boundary (the separate
+        # test pool is), since code that got past the fence could also defeat this check.
+        modules, builtin_names, meta_path, path_hooks, path, module_dicts = snapshot
+        if (vars(real_builtins) != builtin_names or sys.meta_path != meta_path or sys.path_hooks != path_hooks
+                or sys.path != path):
+            return True
+        # Modules loaded lazily by library code are dropped again, so each press starts alike.
+        if len(sys.modules) != len(modules):
+            for name in [n for n in sys.modules if n not in modules]:
+                del sys.modules[name]
+        if sys.modules != modules:
+            return True
+        for current, saved in module_dicts:
+            if current != saved:
+                # A library's lazy import adds a submodule to its package: drop what was added.
+                for key in [k for k in current if k not in saved]:
+                    del current[key]
+                if current != saved:
+                    return True
+        return False
+
+    restore_state()
+    gc.collect()
+    # Objects that exist before any rule runs are shared by every evaluation in this
+    # interpreter: rules may not set attributes on them (a function's attribute or a module
+    # level instance would carry data to the next press). Held, so their ids stay theirs.
+    preexisting = gc.get_objects()
+    preexisting_ids = frozenset(map(id, preexisting))
+    # They live as long as the interpreter: keep the collector from walking them after each
+    # evaluation (full collections were the slowest 1% of evaluations).
+    gc.freeze()
+    snapshot = take_snapshot()
+    # The first evaluation's decimal context must be its own too (restore_state makes one per run).
+    decimal.setcontext(decimal.Context())
+
+    def fenced_setattr(obj, name, value):
+        if id(obj) in preexisting_ids:
+            raise refused(f"rules cannot change attributes of a shared '{type(obj).__name__}' object")
+        guarded_setattr(obj, name, value)
+
+    def fenced_delattr(obj, name):
+        if id(obj) in preexisting_ids:
+            raise refused(f"rules cannot delete attributes of a shared '{type(obj).__name__}' object")
+        guarded_delattr(obj, name)
+
+    def fenced_augmented(obj, name, op, value):
+        fenced_setattr(obj, name, AUGMENTED[op](guarded_getattr(obj, name), value))
 
     def evaluate(source, variables_json):
         variables = json.loads(variables_json)
@@ -359,10 +626,13 @@ def make_runner(output_limit_bytes, cache_size):
         except SyntaxError as error:
             return json.dumps({'cached': False, 'error': syntax_error(error), 'output': '', 'warnings': []})
         scope = dict(variables)
+        for alias, name in ALIASES.items():
+            scope[alias] = variables.get(name)
         scope.update({'__builtins__': make_builtins(output), '__name__': '__rules__',
-                      HELPER_ATTR: guarded_getattr, HELPER_SETATTR: guarded_setattr,
-                      HELPER_AUGMENTED: guarded_augmented})
+                      HELPER_ATTR: guarded_getattr, HELPER_SETATTR: fenced_setattr,
+                      HELPER_AUGMENTED: fenced_augmented})
         result = {'cached': cached, 'error': None, 'warnings': []}
+        executed[0] = True
         try:
             exec(code, scope)
         except BaseException as error:  # noqa: B902 - SystemExit/KeyboardInterrupt from a rule are rule errors too
@@ -376,15 +646,28 @@ def make_runner(output_limit_bytes, cache_size):
         warnings = result['warnings']
         after = {}
         for name in WRITABLE:
-            value = scope.get(name, variables.get(name))
-            after[name] = coerce(name, value, variables.get(name), warnings)
+            after[name] = coerce(name, scope.get(name, variables.get(name)), warnings)
+        # Inside the rules read-only variables are ordinary variables; only the ticket ignores them.
         for name in READ_ONLY:
-            if READ_ONLY_PREFIX + name in scope or scope.get(name) is not variables.get(name):
-                warnings.append(f'{name} is read-only; the assignment was ignored')
-            after[name] = variables.get(name)
+            if scope.get(name) != variables.get(name):
+                warnings.append(f'{name} is read-only: the rules saw the new value, the ticket keeps the original')
         result['after'] = after
         result['output'] = output.text()
         return json.dumps(result)
+
+    def finish():
+        """After each evaluation: put state back and say what the rules left behind.
+
+        0: no rule code ran (a syntax error); 1: it ran and the interpreter is as it was;
+        2: something changed that only an escape could change, or the rule met the fence at run
+        time: retire this interpreter.
+        """
+        ran, executed[0] = executed[0], False
+        if not ran:
+            return 0
+        restore_state()
+        events, fence_events[0] = fence_events[0], 0
+        return 2 if interpreter_changed(snapshot) or events > 0 else 1
 
     def check(source):
         try:
@@ -393,4 +676,4 @@ def make_runner(output_limit_bytes, cache_size):
             return json.dumps({'ok': False, 'error': syntax_error(error)})
         return json.dumps({'ok': True})
 
-    return evaluate, check
+    return evaluate, check, finish

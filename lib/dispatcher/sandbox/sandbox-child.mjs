@@ -36,7 +36,7 @@ const namespace = pyodide.globals.get('dict')();
 pyodide.runPython(readFileSync(path.join(import.meta.dirname, 'rule-runner.py'), 'utf8'), { globals: namespace });
 const makeRunner = namespace.get('make_runner');
 const runners = makeRunner(config.outputLimitBytes, config.cacheSize);
-const [evaluate, check] = runners.toJs({ depth: 1 });
+const [evaluate, check, finish] = runners.toJs({ depth: 1 });
 runners.destroy();
 makeRunner.destroy();
 namespace.destroy();
@@ -55,9 +55,18 @@ function handle(request) {
       const result = evaluate(request.source, JSON.stringify(request.variables));
       // The runner answers with JSON text; splicing it in avoids parsing and re-encoding it.
       const answer = `{"id":${Number(id)},"ms":${performance.now() - started},"result":${result}}`;
-      // Memory a rule made Pyodide grow is never given back: past half the cap, retire this
-      // process (after answering) so an idle sandbox does not keep hundreds of MB resident.
-      if (wasmMemoryBytes() > config.wasmBytes / 2) sendAndExit(answer, 0);
+      // finish() puts back what rules may change and says whether anything else changed
+      // (2), or whether rule code ran at all (1, else 0). A test-pool interpreter serves one
+      // run of rule code. Memory a rule made Pyodide grow is never given back: past half the
+      // cap, retire too, so an idle sandbox does not keep hundreds of MB resident.
+      let state = 2;
+      try {
+        state = finish();
+      } catch {
+        // An interpreter that cannot even put its state back is not used again.
+      }
+      const retire = state === 2 || (config.retireAfterEvaluate && state === 1) || wasmMemoryBytes() > config.wasmBytes / 2;
+      if (retire) sendAndExit(answer, 0);
       else send(answer);
     } else if (op === 'check') {
       send(`{"id":${Number(id)},"result":${check(request.source)}}`);
