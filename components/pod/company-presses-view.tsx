@@ -5,7 +5,7 @@
  * the ticket, how it stands) and the computers that press most often, which is where a
  * technician looks for a machine that needs replacing rather than another ticket.
  */
-import { formatTime } from '@/components/report/format';
+import { LocalTime } from '@/components/ui/local-time';
 import { PressStatusBadge } from '@/components/report/press-status-badge';
 import type { HostedApiClient } from '@/lib/hosted-api/client';
 import type { PodCompanyPresses } from './pod-api';
@@ -47,7 +47,7 @@ export function CompanyPressesView({ data, openScreen }: CompanyPressesViewProps
               {presses.map((p) => (
                 <tr key={p.id} className="border-b border-slate-100 align-top" data-testid="pod-company-press">
                   <td className="py-1.5 pr-3 whitespace-nowrap tabular-nums">
-                    <time dateTime={p.receivedAt}>{formatTime(p.receivedAt)}</time>
+                    <LocalTime iso={p.receivedAt} relative />
                   </td>
                   <td className="py-1.5 pr-3">
                     <div>{p.name ?? p.email ?? '—'}</div>

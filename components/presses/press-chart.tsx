@@ -1,5 +1,5 @@
 import type { PressDayStat } from '@/lib/presses/types';
-import { formatDuration } from '@/components/report/format';
+import { formatDuration } from '@/components/ui/format';
 
 export type PressChartProps = {
   days: PressDayStat[];

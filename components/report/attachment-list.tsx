@@ -1,5 +1,5 @@
 import type { AttachmentView } from '@/lib/presses/types';
-import { formatBytes, formatDay } from './format';
+import { formatBytes, formatDay } from '@/components/ui/format';
 
 export type AttachmentListProps = { attachments: AttachmentView[] };
 

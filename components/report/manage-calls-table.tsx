@@ -1,5 +1,5 @@
 import type { ManageCallView, PipelineStepView } from '@/lib/presses/types';
-import { formatDuration } from './format';
+import { formatDuration } from '@/components/ui/format';
 
 export type ManageCallsTableProps = {
   calls: ManageCallView[];

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { PressStatus, RetryInfo } from '@/lib/presses/types';
-import { formatTime } from './format';
+import { LocalTime } from '@/components/ui/local-time';
 import { PressStatusBadge } from './press-status-badge';
 
 export type PressStatusPanelProps = {
@@ -26,7 +26,7 @@ export function PressStatusPanel({ status, retry, refusedMessage, actions }: Pre
         {status === 'retrying' ? (
           <>
             <dt className="text-slate-500">Next attempt</dt>
-            <dd className="m-0">{formatTime(retry.nextAttemptAt)}</dd>
+            <dd className="m-0">{retry.nextAttemptAt ? <LocalTime iso={retry.nextAttemptAt} /> : '—'}</dd>
           </>
         ) : null}
         {retry.lastError && status !== 'ticket_created' ? (

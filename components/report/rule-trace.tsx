@@ -1,7 +1,7 @@
 import { RuleVariablesTable } from '@/components/rules/rule-variables-table';
 import { compareRuleVariables } from '@/lib/rules/compare-variables';
 import type { RuleTraceView } from '@/lib/presses/types';
-import { formatDuration } from './format';
+import { formatDuration } from '@/components/ui/format';
 
 type TraceValue = string | number | boolean | null;
 

@@ -1,5 +1,6 @@
 'use client';
 
+import { LocalTime } from '@/components/ui/local-time';
 import { useState, type FormEvent } from 'react';
 import { Copyable } from './copyable';
 import { SyncReport } from './sync-report';
@@ -105,7 +106,7 @@ export function PodStep({ initial }: { initial: PodStepState }) {
           </button>
           {state.registration ? (
             <span className="text-xs text-slate-500">
-              Last registered by {state.registration.updatedBy} at {new Date(state.registration.updatedAt).toLocaleString()}.
+              Last registered by {state.registration.updatedBy} <LocalTime iso={state.registration.updatedAt} relative />.
             </span>
           ) : null}
         </div>

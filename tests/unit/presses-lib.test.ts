@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatTime } from '@/components/report/format';
+import { formatDuration, formatTime } from '@/components/ui/format';
 import { decodeCursor, encodeCursor, readPressListQuery, toFilterQuery } from '@/lib/presses/list-presses';
 import { contentDisposition } from '@/lib/presses/press-files';
 import { median } from '@/lib/presses/press-stats';
