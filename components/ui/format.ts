@@ -20,12 +20,14 @@ const ABSOLUTE_OPTIONS: Intl.DateTimeFormatOptions = {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+// Only named zones are cached: the viewer's own zone is read afresh, as it can change
+// (a laptop that travels, a test that sets TZ).
 function absoluteFormatter(timeZone: string | undefined): Intl.DateTimeFormat {
-  const key = timeZone ?? '';
-  let formatter = formatters.get(key);
+  if (timeZone === undefined) return new Intl.DateTimeFormat('en-GB', ABSOLUTE_OPTIONS);
+  let formatter = formatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-GB', { ...ABSOLUTE_OPTIONS, timeZone });
-    formatters.set(key, formatter);
+    formatters.set(timeZone, formatter);
   }
   return formatter;
 }

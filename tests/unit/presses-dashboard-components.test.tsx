@@ -10,6 +10,7 @@ import type { PressDayStat, PressListItem, PressListPage } from '@/lib/presses/t
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  vi.unstubAllEnvs();
   vi.useRealTimers();
 });
 
@@ -73,7 +74,10 @@ describe('PressTable', () => {
     expect(screen.getByTestId('presses-empty').textContent).not.toMatch(/filters/);
   });
 
-  it('says why a retrying press waits, and when it tries again', () => {
+  it('says why a retrying press waits, and when it tries again, relative with the viewer’s time in the tooltip', () => {
+    vi.stubEnv('TZ', 'Europe/Berlin');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-28T10:02:00.000Z'));
     render(
       <PressTable
         items={[
@@ -85,8 +89,11 @@ describe('PressTable', () => {
     const reasons = screen.getAllByTestId('press-retry-reason');
     expect(reasons).toHaveLength(1);
     expect(within(screen.getByTestId('press-row-r')).getByTestId('press-retry-reason').textContent).toBe(
-      'Attempt 3 failed: Manage did not answer within 10 s Next try 2026-11-28 10:05:00 UTC.',
+      'Attempt 3 failed: Manage did not answer within 10 s Next try in 3 min.',
     );
+    const when = within(screen.getByTestId('press-row-r')).getByTestId('press-retry-reason').querySelector('time')!;
+    expect(when.getAttribute('dateTime')).toBe('2026-11-28T10:05:00.000Z');
+    expect(when.getAttribute('title')).toBe('28 Nov 2026, 11:05:00 CET');
   });
 
   it('labels a press stopped by a Manage permission as needing an admin, with the fix, and offers Retry', () => {
