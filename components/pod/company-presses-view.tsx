@@ -5,6 +5,7 @@
  * the ticket, how it stands) and the computers that press most often, which is where a
  * technician looks for a machine that needs replacing rather than another ticket.
  */
+import { plural } from '@/components/ui/format';
 import { LocalTime } from '@/components/ui/local-time';
 import { PressStatusBadge } from '@/components/report/press-status-badge';
 import type { HostedApiClient } from '@/lib/hosted-api/client';
@@ -93,7 +94,7 @@ export function CompanyPressesView({ data, openScreen }: CompanyPressesViewProps
                 <div className="flex items-baseline justify-between gap-2">
                   <span className="truncate font-mono text-xs">{h.hostname}</span>
                   <span className="tabular-nums text-slate-600">
-                    {h.presses} {h.presses === 1 ? 'press' : 'presses'}
+                    {plural(h.presses, 'press', 'presses')}
                   </span>
                 </div>
                 <div aria-hidden="true" className="mt-0.5 h-1.5 rounded bg-slate-100">

@@ -1,5 +1,5 @@
 import type { PressDayStat } from '@/lib/presses/types';
-import { formatDuration } from '@/components/ui/format';
+import { formatDuration, plural } from '@/components/ui/format';
 
 export type PressChartProps = {
   days: PressDayStat[];
@@ -39,14 +39,14 @@ export function PressChart({ days, medianMsToTicket }: PressChartProps) {
   const yMedian = (ms: number) => PAD.top + plotH - (ms / maxMedian) * plotH;
   const first = days[0]?.date ?? '';
   const last = days[days.length - 1]?.date ?? '';
-  const summary = `${total} ${total === 1 ? 'press' : 'presses'} from ${first} to ${last}; median time to ticket ${formatDuration(medianMsToTicket)}.`;
+  const summary = `${plural(total, 'press', 'presses')} from ${first} to ${last}; median time to ticket ${formatDuration(medianMsToTicket)}.`;
   const hasMedians = days.some((d) => d.medianMsToTicket !== null);
 
   // Empty axes would be labelled with made-up scales ("1", "1 ms"): say what is there instead.
   if (total === 0) {
     return (
       <p className="m-0 text-sm text-slate-500" data-testid="press-chart-empty">
-        No presses in the last {days.length} {days.length === 1 ? 'day' : 'days'}, so there is nothing to chart yet.
+        No presses in the last {plural(days.length, 'day')}, so there is nothing to chart yet.
       </p>
     );
   }
@@ -82,7 +82,7 @@ export function PressChart({ days, medianMsToTicket }: PressChartProps) {
               data-date={d.date}
               data-presses={d.presses}
             >
-              <title>{`${d.date}: ${d.presses} ${d.presses === 1 ? 'press' : 'presses'}, median to ticket ${formatDuration(d.medianMsToTicket)}`}</title>
+              <title>{`${d.date}: ${plural(d.presses, 'press', 'presses')}, median to ticket ${formatDuration(d.medianMsToTicket)}`}</title>
             </rect>
           );
         })}

@@ -7,6 +7,7 @@ import { SyncReport } from './sync-report';
 import { isBusyWith, useManageRegistration } from './use-manage-registration';
 import type { HostedSetupRow, HostedSetupRowState, HostedSyncReport, PodStepState } from '@/lib/setup/hosted-setup-registration';
 import { Alert, primaryButton, secondaryButton } from './form-field';
+import { plural } from '@/components/ui/format';
 
 const API = '/api/admin/setup/pod';
 
@@ -206,7 +207,7 @@ export function PodStep({ initial }: { initial: PodStepState }) {
           </Alert>
         ) : null}
         {state.otherSetups > 0 ? (
-          <p className="text-xs text-slate-500">Manage has {state.otherSetups} other hosted setup(s) from other integrations; Deskbell leaves them alone.</p>
+          <p className="text-xs text-slate-500">Manage has {plural(state.otherSetups, 'other hosted setup')} from other integrations; Deskbell leaves them alone.</p>
         ) : null}
       </section>
 
