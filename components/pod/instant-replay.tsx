@@ -10,7 +10,7 @@
  * auth), every image here is fetched with the pod's bearer token and shown as an object URL.
  */
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type SyntheticEvent } from 'react';
-import { formatDate, formatTime } from '@/components/ui/format';
+import { formatClock, formatDate, formatTime } from '@/components/ui/format';
 import { useViewerTimeZone } from '@/components/ui/local-time';
 import type { ScreenshotView } from '@/lib/presses/types';
 import { usePodImage } from './pod-context';
@@ -39,12 +39,9 @@ function markFirstThumbnail(event: SyntheticEvent<HTMLImageElement>): void {
   else mark();
 }
 
-/** HH:MM:SS of the full time, in the same zone, for the thumbnail strip. */
+/** The time of day alone, in the same zone as the full time, for the thumbnail strip. */
 function clockTime(iso: string | null, timeZone: string | undefined): string | null {
-  if (!iso) return null;
-  const full = formatTime(iso, timeZone);
-  const match = /(\d{2}:\d{2}:\d{2})/.exec(full);
-  return match ? match[1]! : full;
+  return iso ? formatClock(iso, timeZone) : null;
 }
 
 function describe(shot: ScreenshotView, index: number, count: number, timeZone: string | undefined): string {

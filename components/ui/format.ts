@@ -49,6 +49,13 @@ export function formatTime(iso: string | null | undefined, timeZone?: string): s
   return absoluteFormatter(timeZone).format(ms);
 }
 
+/** The time of day alone ("10:05:00"), for strips and logs where the day is obvious. */
+export function formatClock(iso: string | null | undefined, timeZone?: string): string {
+  const ms = parseIso(iso);
+  if (ms === null) return iso || '—';
+  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone }).format(ms);
+}
+
 /** The stable form a server renders before the viewer's zone is known. */
 export function formatTimeUtc(iso: string | null | undefined): string {
   return formatTime(iso, 'UTC');
