@@ -262,7 +262,7 @@ describe('registering from the wizard', () => {
       expect(report.ok).toBe(false);
       expect(report.counts).toMatchObject({ failed: 1, kept: 1, unchanged: 1 });
       expect(report.entries.find((e) => e.outcome === 'failed')?.message).toMatch(/^Manage could not create the Service Ticket tab: /);
-      expect(report.summary).toMatch(/^1 change\(s\) failed: 1 of 2 hosted setup\(s\) are registered/);
+      expect(report.summary).toMatch(/^1 change failed: 1 of 2 hosted setups are registered/);
       expect(kinds()).toEqual([`Pod@${TICKET_SCREEN}`, `Tab@${COMPANY_SCREEN}`].sort());
       expect(await podStep()).toMatchObject({ state: 'todo', detail: '1 of 2 hosted setups registered; 1 change failed. Register again.' });
     } finally {
