@@ -214,8 +214,19 @@ test('an MSP admin sets Deskbell up and follows a press to its report', async ({
   const elsewhere = await browser.newContext({ storageState: await page.context().storageState(), timezoneId: 'Asia/Kolkata' });
   try {
     const far = await elsewhere.newPage();
+    // The server renders UTC and the browser its own zone: that must never be a hydration mismatch.
+    const consoleErrors: string[] = [];
+    far.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    far.on('pageerror', (e) => consoleErrors.push(e.message));
     await far.goto(`${base}/audit`);
     await expect(far.getByTestId('audit-entry').first().locator('time')).toHaveAttribute('title', /GMT\+5:30$/);
+    await far.goto(`${base}/presses/${pressId}`);
+    await expect(far.getByTestId('screenshot-main')).toHaveAttribute('alt', /GMT\+5:30/);
+    await far.goto(`${base}/presses`);
+    await expect(far.locator('tbody time').first()).toHaveText(/^(just now|\d+ min ago)$/);
+    expect(consoleErrors.filter((e) => !/favicon/i.test(e))).toEqual([]);
   } finally {
     await elsewhere.close();
   }
