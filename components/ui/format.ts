@@ -56,11 +56,6 @@ export function formatClock(iso: string | null | undefined, timeZone?: string): 
   return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone }).format(ms);
 }
 
-/** The stable form a server renders before the viewer's zone is known. */
-export function formatTimeUtc(iso: string | null | undefined): string {
-  return formatTime(iso, 'UTC');
-}
-
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -98,12 +93,6 @@ function calendarDaysBetween(a: number, b: number, timeZone: string | undefined)
   const day = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone });
   const toUtcMidnight = (ms: number) => Date.parse(`${day.format(ms)}T00:00:00Z`);
   return Math.round(Math.abs(toUtcMidnight(b) - toUtcMidnight(a)) / DAY);
-}
-
-/** A day key such as a chart bucket ("2026-11-28"); these are UTC days by design. */
-export function formatDay(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  return iso.slice(0, 10);
 }
 
 export function formatDuration(ms: number | null | undefined): string {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { formatRelativeTime, formatTime } from '@/components/ui/format';
+import { formatDate, formatRelativeTime, formatTime } from '@/components/ui/format';
 
 const noSubscription = () => () => {};
 
@@ -42,13 +42,13 @@ function useNow(enabled: boolean): number | null {
 
 /**
  * A time as the viewer reads it. `relative` shows "3 min ago" (kept fresh) for lists people
- * scan; the absolute time is always in the tooltip and in dateTime.
+ * scan, `dateOnly` the calendar day; the full time is always in the tooltip and in dateTime.
  */
-export function LocalTime({ iso, relative = false, className }: { iso: string; relative?: boolean; className?: string }) {
+export function LocalTime({ iso, relative = false, dateOnly = false, className }: { iso: string; relative?: boolean; dateOnly?: boolean; className?: string }) {
   const timeZone = useViewerTimeZone();
   const now = useNow(relative);
   const absolute = formatTime(iso, timeZone);
-  const text = relative && timeZone === undefined && now !== null ? formatRelativeTime(iso, now) : absolute;
+  const text = relative && timeZone === undefined && now !== null ? formatRelativeTime(iso, now) : dateOnly ? formatDate(iso, timeZone) : absolute;
   return (
     <time dateTime={iso} title={absolute} className={className}>
       {text}

@@ -88,7 +88,7 @@ export default async function PressReportPage({ params }: Props) {
             title="Screenshots"
             aside={
               report.filesRemovedAt
-                ? <>Files removed by retention on <LocalTime iso={report.filesRemovedAt} /></>
+                ? <>Files removed by retention on <LocalTime iso={report.filesRemovedAt} dateOnly /></>
                 : removedScreenshots > 0
                   ? `${removedScreenshots} removed`
                   : `${report.screenshots.length}`
