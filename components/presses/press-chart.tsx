@@ -1,5 +1,5 @@
 import type { PressDayStat } from '@/lib/presses/types';
-import { formatDuration, plural } from '@/components/ui/format';
+import { formatDayKey, formatDuration, plural } from '@/components/ui/format';
 
 export type PressChartProps = {
   days: PressDayStat[];
@@ -37,8 +37,8 @@ export function PressChart({ days, medianMsToTicket }: PressChartProps) {
   const x = (i: number) => PAD.left + slot * i + slot / 2;
   const barHeight = (n: number) => (n / maxPresses) * plotH;
   const yMedian = (ms: number) => PAD.top + plotH - (ms / maxMedian) * plotH;
-  const first = days[0]?.date ?? '';
-  const last = days[days.length - 1]?.date ?? '';
+  const first = days[0] ? formatDayKey(days[0].date) : '';
+  const last = days.length ? formatDayKey(days[days.length - 1]!.date) : '';
   const summary = `${plural(total, 'press', 'presses')} from ${first} to ${last}; median time to ticket ${formatDuration(medianMsToTicket)}.`;
   const hasMedians = days.some((d) => d.medianMsToTicket !== null);
 
@@ -82,7 +82,7 @@ export function PressChart({ days, medianMsToTicket }: PressChartProps) {
               data-date={d.date}
               data-presses={d.presses}
             >
-              <title>{`${d.date}: ${plural(d.presses, 'press', 'presses')}, median to ticket ${formatDuration(d.medianMsToTicket)}`}</title>
+              <title>{`${formatDayKey(d.date)}: ${plural(d.presses, 'press', 'presses')}, median to ticket ${formatDuration(d.medianMsToTicket)}`}</title>
             </rect>
           );
         })}
@@ -96,7 +96,7 @@ export function PressChart({ days, medianMsToTicket }: PressChartProps) {
           .filter((i, n, all) => i >= 0 && all.indexOf(i) === n)
           .map((i) => (
             <text key={i} x={x(i)} y={H - 8} textAnchor="middle" className="fill-slate-500 text-[10px]">
-              {days[i]?.date.slice(5)}
+              {days[i] ? formatDayKey(days[i].date, false) : ''}
             </text>
           ))}
       </svg>

@@ -89,6 +89,16 @@ export function formatDate(iso: string | null | undefined, timeZone?: string): s
   return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(ms);
 }
 
+/**
+ * A day key the server counted by ("2026-11-28", a UTC day, as chart buckets are) in the
+ * same words as every other date: "28 Nov 2026", or "28 Nov" where the year is plain.
+ */
+export function formatDayKey(day: string, withYear = true): string {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  if (Number.isNaN(ms)) return day;
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', ...(withYear ? { year: 'numeric' } : {}), timeZone: 'UTC' }).format(ms);
+}
+
 function calendarDaysBetween(a: number, b: number, timeZone: string | undefined): number {
   const day = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone });
   const toUtcMidnight = (ms: number) => Date.parse(`${day.format(ms)}T00:00:00Z`);

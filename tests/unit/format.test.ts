@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatRelativeTime, formatTime, plural } from '@/components/ui/format';
+import { formatDate, formatDayKey, formatRelativeTime, formatTime, plural } from '@/components/ui/format';
 
 const AT = '2026-11-28T10:05:00.000Z';
 const ms = (iso: string) => Date.parse(iso);
@@ -59,5 +59,13 @@ describe('plural', () => {
     expect(plural(2, 'hosted setup')).toBe('2 hosted setups');
     expect(plural(1, 'press', 'presses')).toBe('1 press');
     expect(plural(3, 'press', 'presses')).toBe('3 presses');
+  });
+});
+
+describe('day keys (UTC days the server counted by)', () => {
+  it('read like every other date, in any viewer zone', () => {
+    expect(formatDayKey('2026-11-28')).toBe('28 Nov 2026');
+    expect(formatDayKey('2026-11-28', false)).toBe('28 Nov');
+    expect(formatDayKey('garbage')).toBe('garbage');
   });
 });

@@ -196,7 +196,7 @@ describe('PressChart', () => {
     expect(path.match(/M/g)).toHaveLength(2);
     expect(container.querySelectorAll('circle')).toHaveLength(2);
     expect(screen.getByRole('img', { name: /Presses per day/ })).toBeTruthy();
-    expect(screen.getByTestId('press-chart-summary').textContent).toBe('6 presses from 2026-11-28 to 2026-11-30; median time to ticket 4.0 s.');
+    expect(screen.getByTestId('press-chart-summary').textContent).toBe('6 presses from 28 Nov 2026 to 30 Nov 2026; median time to ticket 4.0 s.');
   });
 
   it('draws no made-up scale when there is nothing to chart', () => {
