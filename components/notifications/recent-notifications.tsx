@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { formatTime } from '@/components/report/format';
+import { LocalTime } from '@/components/ui/local-time';
 import type { NotificationChannel, NotificationStatus, TicketEventKind } from '@/lib/store/schema';
 import type { NotificationLogEntry } from './types';
 
@@ -34,7 +34,7 @@ export function RecentNotifications({ entries, labels }: Props) {
       <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="notifications-table">
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
           <tr>
-            <th scope="col" className="px-3 py-2">Created (UTC)</th>
+            <th scope="col" className="px-3 py-2">Created</th>
             <th scope="col" className="px-3 py-2">Event</th>
             <th scope="col" className="px-3 py-2">Ticket</th>
             <th scope="col" className="px-3 py-2">Channel</th>
@@ -42,14 +42,14 @@ export function RecentNotifications({ entries, labels }: Props) {
             <th scope="col" className="px-3 py-2">Status</th>
             <th scope="col" className="px-3 py-2">Attempts</th>
             <th scope="col" className="px-3 py-2">Error</th>
-            <th scope="col" className="px-3 py-2">Delivered (UTC)</th>
-            <th scope="col" className="px-3 py-2">Acknowledged (UTC)</th>
+            <th scope="col" className="px-3 py-2">Delivered</th>
+            <th scope="col" className="px-3 py-2">Acknowledged</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {entries.map((n) => (
             <tr key={n.id} className="align-top" data-testid={`notification-row-${n.id}`} data-status={n.status}>
-              <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">{formatTime(n.createdAt)}</td>
+              <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600"><LocalTime iso={n.createdAt} relative /></td>
               <td className="px-3 py-2">
                 <span className="block">{labels[n.kind] ?? n.kind}</span>
                 <span className="block max-w-xs truncate text-xs text-slate-500" title={n.title}>
@@ -76,8 +76,8 @@ export function RecentNotifications({ entries, labels }: Props) {
               </td>
               <td className="px-3 py-2 text-right tabular-nums">{n.attempts}</td>
               <td className="max-w-xs break-words px-3 py-2 text-xs text-red-800">{n.lastError ?? <span className="text-slate-400">—</span>}</td>
-              <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">{formatTime(n.deliveredAt)}</td>
-              <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">{formatTime(n.acknowledgedAt)}</td>
+              <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">{n.deliveredAt ? <LocalTime iso={n.deliveredAt} /> : '—'}</td>
+              <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">{n.acknowledgedAt ? <LocalTime iso={n.acknowledgedAt} /> : '—'}</td>
             </tr>
           ))}
         </tbody>

@@ -5,7 +5,8 @@
  * the ticket, how it stands) and the computers that press most often, which is where a
  * technician looks for a machine that needs replacing rather than another ticket.
  */
-import { formatTime } from '@/components/report/format';
+import { plural } from '@/components/ui/format';
+import { LocalTime } from '@/components/ui/local-time';
 import { PressStatusBadge } from '@/components/report/press-status-badge';
 import type { HostedApiClient } from '@/lib/hosted-api/client';
 import type { PodCompanyPresses } from './pod-api';
@@ -47,7 +48,7 @@ export function CompanyPressesView({ data, openScreen }: CompanyPressesViewProps
               {presses.map((p) => (
                 <tr key={p.id} className="border-b border-slate-100 align-top" data-testid="pod-company-press">
                   <td className="py-1.5 pr-3 whitespace-nowrap tabular-nums">
-                    <time dateTime={p.receivedAt}>{formatTime(p.receivedAt)}</time>
+                    <LocalTime iso={p.receivedAt} relative />
                   </td>
                   <td className="py-1.5 pr-3">
                     <div>{p.name ?? p.email ?? '—'}</div>
@@ -93,7 +94,7 @@ export function CompanyPressesView({ data, openScreen }: CompanyPressesViewProps
                 <div className="flex items-baseline justify-between gap-2">
                   <span className="truncate font-mono text-xs">{h.hostname}</span>
                   <span className="tabular-nums text-slate-600">
-                    {h.presses} {h.presses === 1 ? 'press' : 'presses'}
+                    {plural(h.presses, 'press', 'presses')}
                   </span>
                 </div>
                 <div aria-hidden="true" className="mt-0.5 h-1.5 rounded bg-slate-100">

@@ -9,6 +9,7 @@
  * what happens when the pod does not answer in a way Manage can match.
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { formatClock } from '@/components/ui/format';
 import {
   DEMO_ACK_TIMEOUT_MS,
   startDemoManageHost,
@@ -83,8 +84,9 @@ function describeEventActivity(activity: DemoEventActivity, screen: string): str
   }
 }
 
+// Stamped as events happen in the browser, so the viewer's own zone is safe here.
 function timeNow(): string {
-  return new Date().toISOString().slice(11, 19);
+  return formatClock(new Date().toISOString());
 }
 
 export function DemoManageFrame({ podOrigin, member, screen, id, podHeight = DEMO_POD_HEIGHT, initialHostedAs = 'pod' }: DemoManageFrameProps) {

@@ -10,7 +10,8 @@
  * auth), every image here is fetched with the pod's bearer token and shown as an object URL.
  */
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type SyntheticEvent } from 'react';
-import { formatDay, formatTime } from '@/components/report/format';
+import { formatClock, formatDate, formatTime } from '@/components/ui/format';
+import { useViewerTimeZone } from '@/components/ui/local-time';
 import type { ScreenshotView } from '@/lib/presses/types';
 import { usePodImage } from './pod-context';
 
@@ -38,18 +39,15 @@ function markFirstThumbnail(event: SyntheticEvent<HTMLImageElement>): void {
   else mark();
 }
 
-/** HH:MM:SS (UTC, like every time Deskbell shows) for the thumbnail strip. */
-function clockTime(iso: string | null): string | null {
-  if (!iso) return null;
-  const full = formatTime(iso);
-  const match = /(\d{2}:\d{2}:\d{2})/.exec(full);
-  return match ? match[1]! : full;
+/** The time of day alone, in the same zone as the full time, for the thumbnail strip. */
+function clockTime(iso: string | null, timeZone: string | undefined): string | null {
+  return iso ? formatClock(iso, timeZone) : null;
 }
 
-function describe(shot: ScreenshotView, index: number, count: number): string {
+function describe(shot: ScreenshotView, index: number, count: number, timeZone: string | undefined): string {
   const parts = [`Screenshot ${index + 1} of ${count}`];
   if (shot.monitor !== null) parts.push(`monitor ${shot.monitor}`);
-  if (shot.capturedAt) parts.push(`captured ${formatTime(shot.capturedAt)}`);
+  if (shot.capturedAt) parts.push(`captured ${formatTime(shot.capturedAt, timeZone)}`);
   return parts.join(', ');
 }
 
@@ -59,6 +57,7 @@ function thumbSrcOf(shot: ScreenshotView): string {
 
 export function InstantReplay({ screenshots, variant, intervalMs = 1_500 }: InstantReplayProps) {
   const [selected, setSelected] = useState(0);
+  const timeZone = useViewerTimeZone();
   const [playing, setPlaying] = useState(false);
   const [fullSize, setFullSize] = useState(false);
   const regionRef = useRef<HTMLDivElement>(null);
@@ -111,7 +110,7 @@ export function InstantReplay({ screenshots, variant, intervalMs = 1_500 }: Inst
     <span aria-live="polite" data-testid="replay-position">
       {index + 1} / {count}
       {current.monitor !== null ? ` · monitor ${current.monitor}` : ''}
-      {current.capturedAt ? ` · ${formatTime(current.capturedAt)}` : ''}
+      {current.capturedAt ? ` · ${formatTime(current.capturedAt, timeZone)}` : ''}
     </span>
   );
 
@@ -128,7 +127,7 @@ export function InstantReplay({ screenshots, variant, intervalMs = 1_500 }: Inst
       data-index={index}
       className={`flex flex-col gap-1.5 rounded-lg outline-none focus-visible:ring-2 focus-visible:ring-bell-500 ${variant === 'pod' ? 'h-full min-h-0' : ''}`}
     >
-      <Stage shot={current} variant={variant} label={describe(current, index, count)} onOpen={() => setFullSize(true)} />
+      <Stage shot={current} variant={variant} label={describe(current, index, count, timeZone)} onOpen={() => setFullSize(true)} />
       <div className="flex shrink-0 flex-wrap items-center justify-between gap-x-3 gap-y-1 text-xs text-slate-600">
         {position}
         {count > 1 ? (
@@ -155,7 +154,7 @@ export function InstantReplay({ screenshots, variant, intervalMs = 1_500 }: Inst
                   setPlaying(false);
                   setSelected(i);
                 }}
-                aria-label={`Show screenshot ${i + 1}${shot.capturedAt ? `, captured ${formatTime(shot.capturedAt)}` : ''}`}
+                aria-label={`Show screenshot ${i + 1}${shot.capturedAt ? `, captured ${formatTime(shot.capturedAt, timeZone)}` : ''}`}
                 aria-current={i === index ? 'true' : undefined}
                 data-testid="replay-thumbnail"
                 className={`block w-20 overflow-hidden rounded border-2 text-left ${i === index ? 'border-bell-500' : 'border-transparent hover:border-slate-300'}`}
@@ -165,7 +164,7 @@ export function InstantReplay({ screenshots, variant, intervalMs = 1_500 }: Inst
                 ) : (
                   <PodImg src={thumbSrcOf(shot)} alt="" className="h-12 w-full bg-slate-100 object-cover" onLoad={markFirstThumbnail} />
                 )}
-                <span className="block truncate px-0.5 text-center text-[10px] tabular-nums text-slate-500">{clockTime(shot.capturedAt) ?? `#${i + 1}`}</span>
+                <span className="block truncate px-0.5 text-center text-[10px] tabular-nums text-slate-500">{clockTime(shot.capturedAt, timeZone) ?? `#${i + 1}`}</span>
               </button>
             </li>
           ))}
@@ -174,7 +173,7 @@ export function InstantReplay({ screenshots, variant, intervalMs = 1_500 }: Inst
       {fullSize && !current.removedAt ? (
         <FullSize
           shot={current}
-          label={describe(current, index, count)}
+          label={describe(current, index, count, timeZone)}
           onClose={() => {
             setFullSize(false);
             regionRef.current?.focus();
@@ -221,6 +220,7 @@ function PodImg(props: { src: string | null; alt: string; className: string; onL
  */
 function Stage(props: { shot: ScreenshotView; variant: 'pod' | 'tab'; label: string; onOpen: () => void }) {
   const { shot, variant } = props;
+  const timeZone = useViewerTimeZone();
   const thumb = usePodImage(shot.removedAt ? null : thumbSrcOf(shot));
   const full = usePodImage(shot.removedAt || variant === 'pod' ? null : shot.src);
   if (shot.removedAt) {
@@ -229,7 +229,7 @@ function Stage(props: { shot: ScreenshotView; variant: 'pod' | 'tab'; label: str
         data-testid="replay-removed"
         className="flex min-h-24 flex-1 items-center justify-center rounded-lg border border-dashed border-slate-300 bg-slate-50 p-4 text-center text-sm text-slate-600"
       >
-        {shot.filename}: removed by retention on {formatDay(shot.removedAt)}
+        {shot.filename}: removed by retention on {formatDate(shot.removedAt, timeZone)}
       </div>
     );
   }

@@ -6,7 +6,8 @@
  * same details. The detail blocks are the admin report's components (components/report).
  */
 import type { ReactNode } from 'react';
-import { formatDuration, formatTime } from '@/components/report/format';
+import { formatDuration } from '@/components/ui/format';
+import { LocalTime } from '@/components/ui/local-time';
 import { HostDetails } from '@/components/report/host-details';
 import { MessageAndSelections } from '@/components/report/message-and-selections';
 import { PressStatusBadge } from '@/components/report/press-status-badge';
@@ -84,7 +85,7 @@ function Header({ press }: { press: PodPress }) {
       <span className="font-medium">{who}</span>
       {press.companyName ? <span className="text-slate-500">({press.companyName})</span> : null}
       <span className="text-slate-500">
-        pressed <time dateTime={press.receivedAt}>{formatTime(press.receivedAt)}</time>
+        pressed <LocalTime iso={press.receivedAt} />
         {press.msToTicket !== null ? ` · ticket in ${formatDuration(press.msToTicket)}` : ''}
       </span>
       {press.registered === false ? <span className="rounded bg-amber-50 px-1.5 text-xs text-amber-900">unregistered contact</span> : null}

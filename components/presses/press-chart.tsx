@@ -1,5 +1,5 @@
 import type { PressDayStat } from '@/lib/presses/types';
-import { formatDuration } from '@/components/report/format';
+import { formatDayKey, formatDuration, plural } from '@/components/ui/format';
 
 export type PressChartProps = {
   days: PressDayStat[];
@@ -37,16 +37,16 @@ export function PressChart({ days, medianMsToTicket }: PressChartProps) {
   const x = (i: number) => PAD.left + slot * i + slot / 2;
   const barHeight = (n: number) => (n / maxPresses) * plotH;
   const yMedian = (ms: number) => PAD.top + plotH - (ms / maxMedian) * plotH;
-  const first = days[0]?.date ?? '';
-  const last = days[days.length - 1]?.date ?? '';
-  const summary = `${total} ${total === 1 ? 'press' : 'presses'} from ${first} to ${last}; median time to ticket ${formatDuration(medianMsToTicket)}.`;
+  const first = days[0] ? formatDayKey(days[0].date) : '';
+  const last = days.length ? formatDayKey(days[days.length - 1]!.date) : '';
+  const summary = `${plural(total, 'press', 'presses')} from ${first} to ${last}; median time to ticket ${formatDuration(medianMsToTicket)}.`;
   const hasMedians = days.some((d) => d.medianMsToTicket !== null);
 
   // Empty axes would be labelled with made-up scales ("1", "1 ms"): say what is there instead.
   if (total === 0) {
     return (
       <p className="m-0 text-sm text-slate-500" data-testid="press-chart-empty">
-        No presses in the last {days.length} {days.length === 1 ? 'day' : 'days'}, so there is nothing to chart yet.
+        No presses in the last {plural(days.length, 'day')}, so there is nothing to chart yet.
       </p>
     );
   }
@@ -82,7 +82,7 @@ export function PressChart({ days, medianMsToTicket }: PressChartProps) {
               data-date={d.date}
               data-presses={d.presses}
             >
-              <title>{`${d.date}: ${d.presses} ${d.presses === 1 ? 'press' : 'presses'}, median to ticket ${formatDuration(d.medianMsToTicket)}`}</title>
+              <title>{`${formatDayKey(d.date)}: ${plural(d.presses, 'press', 'presses')}, median to ticket ${formatDuration(d.medianMsToTicket)}`}</title>
             </rect>
           );
         })}
@@ -96,7 +96,7 @@ export function PressChart({ days, medianMsToTicket }: PressChartProps) {
           .filter((i, n, all) => i >= 0 && all.indexOf(i) === n)
           .map((i) => (
             <text key={i} x={x(i)} y={H - 8} textAnchor="middle" className="fill-slate-500 text-[10px]">
-              {days[i]?.date.slice(5)}
+              {days[i] ? formatDayKey(days[i].date, false) : ''}
             </text>
           ))}
       </svg>

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PressListPage } from '@/lib/presses/types';
-import { formatTime } from '@/components/report/format';
+import { LocalTime } from '@/components/ui/local-time';
 import { PressTable } from './press-table';
 
 export type PressDashboardProps = {
@@ -86,7 +86,7 @@ export function PressDashboard({
   return (
     <div className="space-y-3">
       <p className="text-xs text-slate-500" aria-live="polite" data-testid="presses-live">
-        {problem ?? (refreshedAt ? `Live · refreshed ${formatTime(refreshedAt)}` : `Live · refreshes every ${Math.round(refreshMs / 1000)} s`)}
+        {problem ?? (refreshedAt ? <>Live · refreshed <LocalTime iso={refreshedAt} relative /></> : `Live · refreshes every ${Math.round(refreshMs / 1000)} s`)}
       </p>
       <PressTable items={page.items} onRetried={onRetried} filtered={filterQuery !== ''} />
       <nav aria-label="Pages" className="flex gap-4 text-sm">

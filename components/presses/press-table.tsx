@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { PressListItem } from '@/lib/presses/types';
-import { formatDuration, formatTime } from '@/components/report/format';
+import { formatDuration } from '@/components/ui/format';
+import { LocalTime } from '@/components/ui/local-time';
 import { PressStatusBadge } from '@/components/report/press-status-badge';
 import { RetryPressButton } from './retry-press-button';
 
@@ -51,7 +52,7 @@ function RetryReason({ item }: { item: PressListItem }) {
       {item.nextAttemptAt ? (
         <>
           {' '}
-          Next try <time dateTime={item.nextAttemptAt}>{formatTime(item.nextAttemptAt)}</time>.
+          Next try <LocalTime iso={item.nextAttemptAt} relative />.
         </>
       ) : null}
     </span>
@@ -99,7 +100,7 @@ export function PressTable({ items, onRetried, filtered = true }: PressTableProp
                 <RetryReason item={item} />
               </td>
               <td className="whitespace-nowrap px-3 py-2">
-                <time dateTime={item.receivedAt}>{formatTime(item.receivedAt)}</time>
+                <LocalTime iso={item.receivedAt} relative />
                 <span className="block max-w-64 truncate text-xs text-slate-500" title={item.messagePreview}>
                   {item.messagePreview}
                 </span>
@@ -116,7 +117,7 @@ export function PressTable({ items, onRetried, filtered = true }: PressTableProp
               <td className="whitespace-nowrap px-3 py-2">
                 <span className="flex items-start gap-3">
                   <Link href={`/presses/${item.id}`} className="text-bell-700 underline">
-                    Open report<span className="sr-only"> of the press received {formatTime(item.receivedAt)}</span>
+                    Open report<span className="sr-only"> of the press received <LocalTime iso={item.receivedAt} /></span>
                   </Link>
                   {item.status === 'dead' && onRetried ? <RetryPressButton pressId={item.id} onRetried={onRetried} /> : null}
                 </span>

@@ -1,5 +1,6 @@
 import type { AttachmentView } from '@/lib/presses/types';
-import { formatBytes, formatDay } from './format';
+import { formatBytes } from '@/components/ui/format';
+import { LocalTime } from '@/components/ui/local-time';
 
 export type AttachmentListProps = { attachments: AttachmentView[] };
 
@@ -12,7 +13,7 @@ export function AttachmentList({ attachments }: AttachmentListProps) {
         <li key={a.id} className="flex flex-wrap items-baseline gap-2">
           {a.removedAt ? (
             <span className="text-slate-500">
-              {a.filename}: removed by retention on {formatDay(a.removedAt)}
+              {a.filename}: removed by retention on <LocalTime iso={a.removedAt} dateOnly />
             </span>
           ) : (
             <a href={a.href} download={a.filename} className="text-bell-700 underline">

@@ -1,5 +1,5 @@
 import type { ManageCallView, PipelineStepView } from '@/lib/presses/types';
-import { formatDuration } from './format';
+import { formatDuration, plural } from '@/components/ui/format';
 
 export type ManageCallsTableProps = {
   calls: ManageCallView[];
@@ -59,7 +59,7 @@ export function ManageCallsTable({ calls, steps = [], attempt = null }: ManageCa
           <tfoot>
             <tr className="font-medium" data-testid="manage-calls-total">
               <td className="pt-2" colSpan={4}>
-                Total: {calls.length} {calls.length === 1 ? 'call' : 'calls'}
+                Total: {plural(calls.length, 'call')}
                 {failed > 0 ? `, ${failed} failed` : ''}
               </td>
               <td className="pt-2 pr-3 text-right tabular-nums">{formatDuration(totalMs)}</td>

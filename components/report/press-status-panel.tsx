@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import type { PressStatus, RetryInfo } from '@/lib/presses/types';
-import { formatTime } from './format';
+import { LocalTime } from '@/components/ui/local-time';
 import { PressStatusBadge } from './press-status-badge';
+import { plural } from '@/components/ui/format';
 
 export type PressStatusPanelProps = {
   status: PressStatus;
@@ -18,7 +19,7 @@ export function PressStatusPanel({ status, retry, refusedMessage, actions }: Pre
       <div className="flex flex-wrap items-center gap-3">
         <PressStatusBadge status={status} deadReason={retry.deadReason} />
         <span className="text-slate-600">
-          {retry.attempt === 0 ? 'Not tried yet' : `${retry.attempt} ${retry.attempt === 1 ? 'attempt' : 'attempts'}`}
+          {retry.attempt === 0 ? 'Not tried yet' : plural(retry.attempt, 'attempt')}
         </span>
         {actions}
       </div>
@@ -26,7 +27,7 @@ export function PressStatusPanel({ status, retry, refusedMessage, actions }: Pre
         {status === 'retrying' ? (
           <>
             <dt className="text-slate-500">Next attempt</dt>
-            <dd className="m-0">{formatTime(retry.nextAttemptAt)}</dd>
+            <dd className="m-0">{retry.nextAttemptAt ? <LocalTime iso={retry.nextAttemptAt} /> : '—'}</dd>
           </>
         ) : null}
         {retry.lastError && status !== 'ticket_created' ? (

@@ -1,5 +1,5 @@
 import type { TimelineEvent, TimelineEventKind } from '@/lib/presses/types';
-import { formatTime } from './format';
+import { LocalTime } from '@/components/ui/local-time';
 
 export type PressTimelineProps = { events: TimelineEvent[] };
 
@@ -28,7 +28,7 @@ export function PressTimeline({ events }: PressTimelineProps) {
           <span aria-hidden="true" className={`mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full ${dot[event.kind]}`} />
           <div>
             <div className="font-medium">{event.label}</div>
-            <div className="text-xs text-slate-500">{event.at ? <time dateTime={event.at}>{formatTime(event.at)}</time> : 'time not recorded'}</div>
+            <div className="text-xs text-slate-500">{event.at ? <LocalTime iso={event.at} /> : 'time not recorded'}</div>
             {event.detail ? <div className="mt-1 whitespace-pre-wrap break-words text-slate-600">{event.detail}</div> : null}
           </div>
         </li>

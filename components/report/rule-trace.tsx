@@ -1,7 +1,7 @@
 import { RuleVariablesTable } from '@/components/rules/rule-variables-table';
 import { compareRuleVariables } from '@/lib/rules/compare-variables';
 import type { RuleTraceView } from '@/lib/presses/types';
-import { formatDuration } from './format';
+import { formatDuration, plural } from '@/components/ui/format';
 
 type TraceValue = string | number | boolean | null;
 
@@ -26,7 +26,7 @@ export function RuleTrace({ rules }: RuleTraceProps) {
     rules.refusal !== null ? 'refused the press' : null,
     rules.error ? `failed (${rules.error.type})` : null,
     rules.changed.length > 0 ? `changed ${rules.changed.join(', ')}` : rules.error || rules.refusal !== null ? null : 'changed nothing',
-    warnings.length > 0 ? `${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : null,
+    warnings.length > 0 ? plural(warnings.length, 'warning') : null,
     formatDuration(rules.durationMs),
   ]
     .filter(Boolean)

@@ -2,7 +2,8 @@
 
 import { useState, type KeyboardEvent } from 'react';
 import type { ScreenshotView } from '@/lib/presses/types';
-import { formatDay, formatTime } from './format';
+import { formatDate, formatTime } from '@/components/ui/format';
+import { useViewerTimeZone } from '@/components/ui/local-time';
 
 export type ScreenshotGalleryProps = {
   screenshots: ScreenshotView[];
@@ -10,10 +11,10 @@ export type ScreenshotGalleryProps = {
   label?: string;
 };
 
-function describe(shot: ScreenshotView, index: number, count: number): string {
+function describe(shot: ScreenshotView, index: number, count: number, timeZone: string | undefined): string {
   const parts = [`Screenshot ${index + 1} of ${count}`];
   if (shot.monitor !== null) parts.push(`monitor ${shot.monitor}`);
-  if (shot.capturedAt) parts.push(`captured ${formatTime(shot.capturedAt)}`);
+  if (shot.capturedAt) parts.push(`captured ${formatTime(shot.capturedAt, timeZone)}`);
   return parts.join(', ');
 }
 
@@ -24,6 +25,7 @@ function describe(shot: ScreenshotView, index: number, count: number): string {
  */
 export function ScreenshotGallery({ screenshots, label = 'Screenshots' }: ScreenshotGalleryProps) {
   const [selected, setSelected] = useState(0);
+  const timeZone = useViewerTimeZone();
   const count = screenshots.length;
   if (count === 0) {
     return <p className="text-sm text-slate-500" data-testid="screenshots-empty">No screenshots were sent with this press.</p>;
@@ -58,14 +60,14 @@ export function ScreenshotGallery({ screenshots, label = 'Screenshots' }: Screen
             data-testid="screenshot-removed"
             className="flex min-h-40 items-center justify-center rounded-lg border border-dashed border-slate-300 bg-slate-50 p-6 text-sm text-slate-600"
           >
-            {current.filename}: removed by retention on {formatDay(current.removedAt)}
+            {current.filename}: removed by retention on {formatDate(current.removedAt, timeZone)}
           </div>
         ) : (
           <a href={current.src} target="_blank" rel="noreferrer" className="block overflow-auto rounded-lg ring-1 ring-slate-200">
             {/* eslint-disable-next-line @next/next/no-img-element -- bytes come from an authenticated route the image optimizer cannot fetch */}
             <img
               src={current.src}
-              alt={describe(current, index, count)}
+              alt={describe(current, index, count, timeZone)}
               width={current.width ?? undefined}
               height={current.height ?? undefined}
               className="h-auto max-w-full"
@@ -77,7 +79,7 @@ export function ScreenshotGallery({ screenshots, label = 'Screenshots' }: Screen
           <span aria-live="polite" data-testid="screenshot-position">
             {index + 1} / {count}
             {current.monitor !== null ? ` · monitor ${current.monitor}` : ''}
-            {current.capturedAt ? ` · ${formatTime(current.capturedAt)}` : ''}
+            {current.capturedAt ? ` · ${formatTime(current.capturedAt, timeZone)}` : ''}
           </span>
           {count > 1 ? (
             <span className="flex gap-2">

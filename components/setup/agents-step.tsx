@@ -1,5 +1,6 @@
 'use client';
 
+import { LocalTime } from '@/components/ui/local-time';
 import { useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import type { AgentToken } from '@/lib/auth/agent-tokens';
@@ -113,8 +114,8 @@ export function AgentsStep({ tokens: initialTokens, publicUrl }: { tokens: Agent
                     {t.name}
                   </th>
                   <td className="font-mono">{t.prefix}&hellip;</td>
-                  <td>{new Date(t.createdAt).toLocaleString()}</td>
-                  <td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : 'never'}</td>
+                  <td><LocalTime iso={t.createdAt} relative /></td>
+                  <td>{t.lastUsedAt ? <LocalTime iso={t.lastUsedAt} relative /> : 'never'}</td>
                   <td className="text-right">
                     {t.revokedAt ? (
                       <span className="text-slate-500">Revoked</span>

@@ -1,11 +1,13 @@
 'use client';
 
+import { LocalTime } from '@/components/ui/local-time';
 import { useState, type FormEvent } from 'react';
 import { Copyable } from './copyable';
 import { SyncReport } from './sync-report';
 import { isBusyWith, useManageRegistration } from './use-manage-registration';
 import type { CallbackRow, CallbackRowState, CallbacksStepState, CallbackSyncReport } from '@/lib/setup/callback-registration';
 import { Alert, primaryButton, secondaryButton } from './form-field';
+import { plural } from '@/components/ui/format';
 
 const API = '/api/admin/setup/callbacks';
 
@@ -107,7 +109,7 @@ export function CallbacksStep({ initial }: { initial: CallbacksStepState }) {
           </button>
           {state.registration ? (
             <span className="text-xs text-slate-500">
-              Last registered by {state.registration.updatedBy} at {new Date(state.registration.updatedAt).toLocaleString()}.
+              Last registered by {state.registration.updatedBy} <LocalTime iso={state.registration.updatedAt} relative />.
             </span>
           ) : null}
         </div>
@@ -206,7 +208,7 @@ export function CallbacksStep({ initial }: { initial: CallbacksStepState }) {
         ) : null}
         {state.otherCallbacks > 0 ? (
           <p className="text-xs text-slate-500">
-            Manage has {state.otherCallbacks} other callback(s) from other integrations; Deskbell leaves them alone.
+            Manage has {plural(state.otherCallbacks, 'other callback')} from other integrations; Deskbell leaves them alone.
           </p>
         ) : null}
       </section>

@@ -1,5 +1,6 @@
 'use client';
 
+import { LocalTime } from '@/components/ui/local-time';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { PermissionCheck } from '@/lib/setup/permission-probes';
@@ -63,7 +64,7 @@ export function PermissionsStep({ initial, connected }: { initial: { at: string;
         <button type="button" className={primaryButton} onClick={() => void run()} disabled={busy || !connected}>
           {busy ? 'Checking\u2026' : check ? 'Check permissions again' : 'Check permissions'}
         </button>
-        {check ? <p className="text-sm text-slate-500">Last checked {new Date(check.at).toLocaleString()}.</p> : null}
+        {check ? <p className="text-sm text-slate-500">Last checked <LocalTime iso={check.at} relative />.</p> : null}
       </div>
       {!connected ? <Alert tone="info" title="Connect first">Save a working connection in step 1, then check the permissions.</Alert> : null}
       {error ? <Alert tone="error" title="The check did not run">{error}</Alert> : null}

@@ -1,11 +1,13 @@
 'use client';
 
+import { LocalTime } from '@/components/ui/local-time';
 import { useState, type FormEvent } from 'react';
 import { Copyable } from './copyable';
 import { SyncReport } from './sync-report';
 import { isBusyWith, useManageRegistration } from './use-manage-registration';
 import type { HostedSetupRow, HostedSetupRowState, HostedSyncReport, PodStepState } from '@/lib/setup/hosted-setup-registration';
 import { Alert, primaryButton, secondaryButton } from './form-field';
+import { plural } from '@/components/ui/format';
 
 const API = '/api/admin/setup/pod';
 
@@ -105,7 +107,7 @@ export function PodStep({ initial }: { initial: PodStepState }) {
           </button>
           {state.registration ? (
             <span className="text-xs text-slate-500">
-              Last registered by {state.registration.updatedBy} at {new Date(state.registration.updatedAt).toLocaleString()}.
+              Last registered by {state.registration.updatedBy} <LocalTime iso={state.registration.updatedAt} relative />.
             </span>
           ) : null}
         </div>
@@ -205,7 +207,7 @@ export function PodStep({ initial }: { initial: PodStepState }) {
           </Alert>
         ) : null}
         {state.otherSetups > 0 ? (
-          <p className="text-xs text-slate-500">Manage has {state.otherSetups} other hosted setup(s) from other integrations; Deskbell leaves them alone.</p>
+          <p className="text-xs text-slate-500">Manage has {plural(state.otherSetups, 'other hosted setup')} from other integrations; Deskbell leaves them alone.</p>
         ) : null}
       </section>
 

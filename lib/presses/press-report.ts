@@ -198,18 +198,19 @@ export async function loadPressReport(
   };
 }
 
-const CHANNEL_NAMES: Record<string, string> = { agent: 'the device', email: 'e-mail' };
+// Named as the notifications page names the channels, so an admin reads one word for each.
+const CHANNEL_NAMES: Record<string, string> = { agent: 'the desktop agent', email: 'e-mail' };
 
 function describeDelivery(entry: TicketTimelineEntry): string {
   if (entry.internal) return 'Internal: not sent to the user.';
   if (entry.notifications.length === 0) return 'The user was not notified (this event is turned off).';
   return entry.notifications
     .map((n) => {
-      const to = CHANNEL_NAMES[n.channel] ?? n.channel;
-      if (n.status === 'acknowledged') return `Shown on ${to}.`;
-      if (n.status === 'delivered') return `Sent to ${to}.`;
-      if (n.status === 'failed') return `Could not be sent to ${to}: ${n.lastError ?? 'unknown error'}.`;
-      return `Waiting to reach ${to}${n.lastError ? ` (last try: ${n.lastError})` : ''}.`;
+      const by = CHANNEL_NAMES[n.channel] ?? n.channel;
+      if (n.status === 'acknowledged') return `The user saw it (${by}).`;
+      if (n.status === 'delivered') return `Sent to the user by ${by}.`;
+      if (n.status === 'failed') return `Could not be sent by ${by}: ${n.lastError ?? 'unknown error'}.`;
+      return `Waiting to reach the user by ${by}${n.lastError ? ` (last try: ${n.lastError})` : ''}.`;
     })
     .join(' ');
 }

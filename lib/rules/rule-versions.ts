@@ -205,7 +205,7 @@ export async function rollbackRuleVersion(
   if (!target) throw new DeskbellApiError('not_found', `There is no rules version ${version}.`);
   // Versions imported from before versioning never met the check: hold them to it now.
   await refuseInvalidRules(checker, target.source);
-  return appendVersion(db, { source: target.source, note: `Rollback to v${version}`, rollbackOf: version }, actor);
+  return appendVersion(db, { source: target.source, note: `Rolled back to v${version}`, rollbackOf: version }, actor);
 }
 
 /** Python's verdict without saving, for the editor's Check button. */

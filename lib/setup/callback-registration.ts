@@ -17,6 +17,7 @@ import { describeManageConnection } from '@/lib/settings/manage-connection';
 import { readSetting, writeSetting } from '@/lib/settings/settings-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { loadAppManageContext } from './manage-access';
+import { plural } from '@/components/ui/format';
 
 /**
  * Step 7: Manage's ticket callback, registered from the wizard. The admin picks what Manage
@@ -214,7 +215,7 @@ export function describeTarget(c: Pick<ManageCallback, 'type' | 'level' | 'objec
 }
 
 function describeRegistration(target: CallbackTarget): string {
-  return target.level === 'owner' ? 'all tickets (owner level)' : `${target.boardIds.length} board(s)`;
+  return target.level === 'owner' ? 'all tickets (owner level)' : plural(target.boardIds.length, 'board');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -442,8 +443,8 @@ async function syncNow(db: DeskbellDatabase, manage: CallbackManage, desired: Ca
   const parts = (['created', 'updated', 'unchanged', 'removed', 'failed', 'kept'] as const).filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${k}`);
   const ok = counts.failed === 0;
   const summary = ok
-    ? `${registered} callback(s) registered for ${describeRegistration(desired)}${parts.length ? ` (${parts.join(', ')})` : ''}.`
-    : `Manage refused ${counts.failed} change(s): ${registered} of ${wanted.length} callback(s) are registered (${parts.join(', ')}). Read the lines below, fix what they name, then register again.`;
+    ? `${plural(registered, 'callback')} registered for ${describeRegistration(desired)}${parts.length ? ` (${parts.join(', ')})` : ''}.`
+    : `Manage refused ${plural(counts.failed, 'change')}: ${registered} of ${plural(wanted.length, 'callback')} ${wanted.length === 1 ? 'is' : 'are'} registered (${parts.join(', ')}). Read the lines below, fix what they name, then register again.`;
   return { ok, summary, entries, counts, registration };
 }
 

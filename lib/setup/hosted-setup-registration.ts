@@ -23,6 +23,7 @@ import { describeManageConnection } from '@/lib/settings/manage-connection';
 import { readSetting, writeSetting } from '@/lib/settings/settings-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { loadAppManageContext } from './manage-access';
+import { plural } from '@/components/ui/format';
 
 /**
  * Step 8: the Manage pod (and the optional tabs), registered from the wizard as Manage Hosted
@@ -511,7 +512,7 @@ async function syncNow(db: DeskbellDatabase, manage: HostedManage, choice: PodCh
   const labels = wanted.map((w) => HOSTED_KINDS[w.kind].label);
   const summary = ok
     ? `Registered in Manage: ${labels.join(', ')}${parts.length ? ` (${parts.join(', ')})` : ''}.`
-    : `${counts.failed} change(s) failed: ${registered} of ${wanted.length} hosted setup(s) are registered (${parts.join(', ')}). Read the lines below, fix what they name, then register again.`;
+    : `${plural(counts.failed, 'change')} failed: ${registered} of ${plural(wanted.length, 'hosted setup')} ${wanted.length === 1 ? 'is' : 'are'} registered (${parts.join(', ')}). Read the lines below, fix what they name, then register again.`;
   return { ok, summary, entries, counts, registration };
 }
 

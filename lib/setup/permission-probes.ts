@@ -7,6 +7,7 @@ import type { ManageSecurityLevel, ManageSecurityRoleSetting } from '@/lib/conne
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { withSetupClient } from './manage-access';
 import { recordSetupCheck, type DecisionMethod, type ProbeResult, type ProbeVerdict } from './setup-checks';
+import { plural } from '@/components/ui/format';
 
 /**
  * Checks each security-role permission Deskbell needs WITHOUT creating or changing anything
@@ -96,7 +97,7 @@ export const PERMISSION_PROBES: readonly PermissionProbe[] = [
   {
     id: 'service-tickets-edit',
     permission: 'Service Desk / Service Tickets / Edit Level - All',
-    purpose: 'Updates tickets (later features: callbacks, the pod).',
+    purpose: 'Updates tickets: Deskbell changes them when the callbacks and the pod need it.',
     fix: `${ROLE} > Service Desk > Service Tickets: Edit Level = All`,
     requires: [{ module: 'Service Desk', function: 'Service Tickets', level: 'edit' }],
     // Ticket 0 cannot exist, and an empty summary would be refused even if it did.
@@ -163,7 +164,7 @@ export const PERMISSION_PROBES: readonly PermissionProbe[] = [
   {
     id: 'member-maintenance-inquire',
     permission: 'System / Member Maintenance / Inquire Level - All',
-    purpose: 'Reads members to resolve a ticket owner set in the defaults or by a rule. Not in the original list; without it presses still work, but an owner cannot be assigned.',
+    purpose: 'Reads members to resolve a ticket owner set in the defaults or by a rule. Optional: without it presses still work, but an owner cannot be assigned.',
     fix: `${ROLE} > System > Member Maintenance: Inquire Level = All`,
     requires: [{ module: 'System', function: 'Member Maintenance', level: 'inquire' }],
     calls: [{ method: 'GET', path: '/system/members', query: { pageSize: 1 }, expect: 'read' }],
@@ -343,7 +344,7 @@ export async function checkManagePermissions(db: DeskbellDatabase): Promise<Perm
   const ok = failing === 0 && unknown === 0;
   const summary = ok
     ? `All ${probes.length} permissions are granted.`
-    : [failing ? `${failing} permission(s) missing` : '', unknown ? `${unknown} could not be checked` : ''].filter(Boolean).join(', ') + '.';
+    : [failing ? `${plural(failing, 'permission')} missing` : '', unknown ? `${unknown} could not be checked` : ''].filter(Boolean).join(', ') + '.';
   const stored = await recordSetupCheck(db, 'permissions', { ok, summary, probes });
   return { ok, at: stored.at, probes };
 }

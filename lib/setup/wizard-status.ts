@@ -9,6 +9,7 @@ import type { DeskbellDatabase } from '@/lib/store/database';
 import { readCallbackRegistration } from './callback-registration';
 import { readPodRegistration } from './hosted-setup-registration';
 import { readSetupCheck, type SetupCheck } from './setup-checks';
+import { plural } from '@/components/ui/format';
 
 /**
  * The step indicator's state, from what is stored and the last live check of each step.
@@ -91,7 +92,7 @@ export function computeWizardSteps(input: {
     pod: podState(input.pod),
     agents:
       input.activeTokens > 0
-        ? { state: 'done', detail: `${input.activeTokens} active agent token(s).` }
+        ? { state: 'done', detail: `${plural(input.activeTokens, 'active agent token')}.` }
         : { state: 'todo', detail: 'Create a token for the press page or the CLI agent.' },
   };
   return WIZARD_STEPS.map((step) => ({ ...step, ...states[step.id] }));
@@ -99,11 +100,11 @@ export function computeWizardSteps(input: {
 
 function callbacksState(c: { level: 'owner' | 'board'; boards: number; registered: number; failed: number } | null | undefined): Pick<WizardStep, 'state' | 'detail'> {
   if (!c) return { state: 'todo', detail: 'Register the callback, so Manage tells Deskbell when a ticket moves.' };
-  const scope = c.level === 'owner' ? 'all tickets (owner level)' : `${c.boards} board(s)`;
+  const scope = c.level === 'owner' ? 'all tickets (owner level)' : plural(c.boards, 'board');
   const wanted = c.level === 'owner' ? 1 : c.boards;
-  if (c.failed > 0) return { state: 'failing', detail: `${c.registered} of ${wanted} callback(s) registered for ${scope}; Manage refused ${c.failed} change(s).` };
+  if (c.failed > 0) return { state: 'failing', detail: `${c.registered} of ${plural(wanted, 'callback')} registered for ${scope}; Manage refused ${plural(c.failed, 'change')}.` };
   if (c.registered === 0) return { state: 'todo', detail: `No callback for ${scope} is registered in Manage; register again.` };
-  return { state: 'done', detail: `${c.registered} callback(s) registered for ${scope}.` };
+  return { state: 'done', detail: `${plural(c.registered, 'callback')} registered for ${scope}.` };
 }
 
 type PodStepInput = { tabs: number; wanted: number; registered: number; failed: number };
@@ -111,9 +112,9 @@ type PodStepInput = { tabs: number; wanted: number; registered: number; failed: 
 /** Done once a registration is stored and its last sync left every wanted pod and tab in Manage; to do otherwise. */
 function podState(p: PodStepInput | null | undefined): Pick<WizardStep, 'state' | 'detail'> {
   if (!p) return { state: 'todo', detail: 'Register the Deskbell pod on Manage\u2019s Service Ticket screen, so technicians see each press inside its ticket.' };
-  if (p.failed > 0) return { state: 'todo', detail: `${p.registered} of ${p.wanted} hosted setup(s) registered; ${p.failed} change(s) failed. Register again.` };
-  if (p.registered < p.wanted) return { state: 'todo', detail: `${p.registered} of ${p.wanted} hosted setup(s) are registered in Manage; register again.` };
-  return { state: 'done', detail: p.tabs > 0 ? `The pod and ${p.tabs} tab(s) are registered in Manage.` : 'The pod is registered in Manage.' };
+  if (p.failed > 0) return { state: 'todo', detail: `${p.registered} of ${plural(p.wanted, 'hosted setup')} registered; ${plural(p.failed, 'change')} failed. Register again.` };
+  if (p.registered < p.wanted) return { state: 'todo', detail: `${p.registered} of ${plural(p.wanted, 'hosted setup')} ${p.wanted === 1 ? 'is' : 'are'} registered in Manage; register again.` };
+  return { state: 'done', detail: p.tabs > 0 ? `The pod and ${plural(p.tabs, 'tab')} are registered in Manage.` : 'The pod is registered in Manage.' };
 }
 
 export async function loadWizardStatus(db: DeskbellDatabase): Promise<WizardStatus> {

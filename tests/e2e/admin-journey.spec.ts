@@ -34,7 +34,7 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
 }
 
-test('an MSP admin sets Deskbell up and follows a press to its report', async ({ page }) => {
+test('an MSP admin sets Deskbell up and follows a press to its report', async ({ page, browser }) => {
   test.setTimeout(180_000);
   const base = app.url;
 
@@ -200,5 +200,34 @@ test('an MSP admin sets Deskbell up and follows a press to its report', async ({
     const bytes = fs.readFileSync(path.join(dataDir, file));
     expect(bytes.includes(Buffer.from(secret)), `${file} holds the private key in clear`).toBe(false);
     expect(bytes.includes(Buffer.from(demoManage.clientId)), `${file} holds the clientId in clear`).toBe(false);
+  }
+
+  // The audit log reads as sentences naming the admin, newest first, with relative times; no
+  // event codes or raw JSON. A viewer in another zone sees the full time in their own zone.
+  await page.goto(`${base}/audit`);
+  const audit = page.getByTestId('audit-table');
+  await expect(audit).toContainText(`${admin.name} created the agent token 'Harborview front desk'.`);
+  await expect(audit).toContainText(`${admin.name} saved the Manage connection to `);
+  await expect(audit.getByTestId('audit-entry').first().locator('time')).toHaveText(/^(just now|\d+ min ago)$/);
+  expect(await audit.innerText()).not.toMatch(/agent_token\.|setup\.|manage\.connection|[{}]/);
+  await shot(page, '11-audit');
+  const elsewhere = await browser.newContext({ storageState: await page.context().storageState(), timezoneId: 'Asia/Kolkata' });
+  try {
+    const far = await elsewhere.newPage();
+    // The server renders UTC and the browser its own zone: that must never be a hydration mismatch.
+    const consoleErrors: string[] = [];
+    far.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    far.on('pageerror', (e) => consoleErrors.push(e.message));
+    await far.goto(`${base}/audit`);
+    await expect(far.getByTestId('audit-entry').first().locator('time')).toHaveAttribute('title', /GMT\+5:30$/);
+    await far.goto(`${base}/presses/${pressId}`);
+    await expect(far.getByTestId('screenshot-main')).toHaveAttribute('alt', /GMT\+5:30/);
+    await far.goto(`${base}/presses`);
+    await expect(far.locator('tbody time').first()).toHaveText(/^(just now|\d+ min ago)$/);
+    expect(consoleErrors.filter((e) => !/favicon/i.test(e))).toEqual([]);
+  } finally {
+    await elsewhere.close();
   }
 });

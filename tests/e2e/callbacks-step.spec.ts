@@ -17,7 +17,7 @@ test('register the ticket callback for all tickets, register again, remove it', 
   const form = page.getByRole('form', { name: 'Register callbacks' });
   await form.getByLabel('All tickets (owner level)').check();
   await form.getByRole('button', { name: 'Register callbacks' }).click();
-  await expect(page.getByTestId('callbacks-summary')).toHaveText('1 callback(s) registered for all tickets (owner level) (1 created).');
+  await expect(page.getByTestId('callbacks-summary')).toHaveText('1 callback registered for all tickets (owner level) (1 created).');
   await expect(page.getByTestId('sync-entry')).toHaveAttribute('data-outcome', 'created');
 
   const list = page.getByRole('table', { name: 'Callbacks list' });
@@ -34,7 +34,7 @@ test('register the ticket callback for all tickets, register again, remove it', 
   await page.screenshot({ path: testInfo.outputPath('callbacks-registered.png'), fullPage: true });
 
   await form.getByRole('button', { name: 'Update registration' }).click();
-  await expect(page.getByTestId('callbacks-summary')).toHaveText('1 callback(s) registered for all tickets (owner level) (1 unchanged).');
+  await expect(page.getByTestId('callbacks-summary')).toHaveText('1 callback registered for all tickets (owner level) (1 unchanged).');
   await expect(page.getByTestId('sync-entry')).toHaveAttribute('data-outcome', 'unchanged');
   await expect(row).toHaveCount(1);
 

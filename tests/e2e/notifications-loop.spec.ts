@@ -55,8 +55,8 @@ test('a status change in Manage reaches the device that pressed, and the report 
   await page.goto(`/presses/${pressId}`);
   const timeline = page.getByTestId('press-timeline');
   await expect(timeline.locator('li[data-kind="status_changed"]')).toContainText('In Progress by Aisha Khan');
-  await expect(timeline.locator('li[data-kind="status_changed"]')).toContainText('Shown on the device.');
-  await expect(timeline.locator('li[data-kind="ticket_created"]')).toContainText('Shown on the device.');
+  await expect(timeline.locator('li[data-kind="status_changed"]')).toContainText('The user saw it (the desktop agent).');
+  await expect(timeline.locator('li[data-kind="ticket_created"]')).toContainText('The user saw it (the desktop agent).');
   await page.screenshot({ path: testInfo.outputPath('notification-timeline.png'), fullPage: true });
 
   // Leave no callback behind for later specs.

@@ -303,7 +303,7 @@ describe('Manage callbacks to end-user notifications', () => {
     expect(kinds).toContain('ticket_created');
     expect(kinds).toContain('internal_note');
     expect(report!.timeline.find((e) => e.kind === 'internal_note')!.detail).toMatch(/not sent to the user/);
-    expect(report!.timeline.find((e) => e.kind === 'ticket_created')!.detail).toMatch(/the device/);
+    expect(report!.timeline.find((e) => e.kind === 'ticket_created')!.detail).toMatch(/by the desktop agent\./);
   });
 
   it('only the device that pressed may acknowledge, and bad acknowledgements get clear errors', async () => {

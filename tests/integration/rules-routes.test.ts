@@ -98,7 +98,7 @@ describe('saving, listing, rolling back', () => {
 
     const back = await rollbackRoute.POST(post('/api/admin/rules/rollback/1'), params('1'));
     expect(back.status).toBe(201);
-    expect(((await back.json()) as SaveRulesResult).version).toMatchObject({ version: 3, note: 'Rollback to v1' });
+    expect(((await back.json()) as SaveRulesResult).version).toMatchObject({ version: 3, note: 'Rolled back to v1' });
 
     const list = (await (await versionsRoute.GET(new Request('http://deskbell.test/api/admin/rules/versions'))).json()) as RuleVersionList;
     expect(list.active).toMatchObject({ version: 3, source: "board = 'Alerts'\n" });

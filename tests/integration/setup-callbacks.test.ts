@@ -129,7 +129,7 @@ describe('registering from the wizard', () => {
     const report = await register({ level: 'owner' });
     expect(report.ok).toBe(true);
     expect(report.counts).toMatchObject({ created: 1, updated: 0, unchanged: 0, removed: 0, failed: 0 });
-    expect(report.summary).toBe('1 callback(s) registered for all tickets (owner level) (1 created).');
+    expect(report.summary).toBe('1 callback registered for all tickets (owner level) (1 created).');
     expect(ours()).toHaveLength(1);
     expect(ours()[0]).toMatchObject({
       url: before.callbackUrl,
@@ -150,7 +150,7 @@ describe('registering from the wizard', () => {
     expect((await loadWizardStatus(db)).steps.find((s) => s.id === 'callbacks')).toMatchObject({
       number: 7,
       state: 'done',
-      detail: '1 callback(s) registered for all tickets (owner level).',
+      detail: '1 callback registered for all tickets (owner level).',
     });
     const actions = (await listAuditEntries(db)).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['setup.callbacks.created', 'setup.callbacks.registered']));
@@ -176,7 +176,7 @@ describe('registering from the wizard', () => {
     const s = await getState();
     expect(s.callbacks.map((c) => c.target).sort()).toEqual([`Board "Help Desk" (id ${helpDesk})`, `Board "Professional Services" (id ${services})`]);
     expect(s.registration).toMatchObject({ level: 'board', boardIds: [helpDesk, services].sort((a, b) => a - b) });
-    expect((await loadWizardStatus(db)).steps.find((x) => x.id === 'callbacks')?.detail).toBe('2 callback(s) registered for 2 board(s).');
+    expect((await loadWizardStatus(db)).steps.find((x) => x.id === 'callbacks')?.detail).toBe('2 callbacks registered for 2 boards.');
   });
 
   it('one that Manage disabled is listed as disabled; Repair makes it active again', async () => {
@@ -220,7 +220,7 @@ describe('registering from the wizard', () => {
     const s = await getState();
     expect(s.callbacks.map((c) => c.id)).not.toContain(target.id);
     expect(s.missing).toEqual([{ level: 'board', objectId: services, target: `Board "Professional Services" (id ${services})` }]);
-    expect((await loadWizardStatus(db)).steps.find((x) => x.id === 'callbacks')?.detail).toBe('1 callback(s) registered for 2 board(s).');
+    expect((await loadWizardStatus(db)).steps.find((x) => x.id === 'callbacks')?.detail).toBe('1 callback registered for 2 boards.');
   });
 
   it('another integration\u2019s callback is never repaired or removed, and was never touched', async () => {

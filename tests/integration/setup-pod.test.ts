@@ -190,7 +190,7 @@ describe('registering from the wizard', () => {
     }
     const s = await getState();
     expect(s.setups.map((r) => `${r.type} on ${r.screen}: ${r.state}`).sort()).toEqual(['Pod on Service Ticket: active', 'Tab on Company: active', 'Tab on Service Ticket: active']);
-    expect(await podStep()).toMatchObject({ state: 'done', detail: 'The pod and 2 tab(s) are registered in Manage.' });
+    expect(await podStep()).toMatchObject({ state: 'done', detail: 'The pod and 2 tabs are registered in Manage.' });
   });
 
   it('unticking them removes both tabs and keeps the pod', async () => {
@@ -237,7 +237,7 @@ describe('registering from the wizard', () => {
     const s = await getState();
     expect(s.setups).toEqual([]);
     expect(s.missing).toEqual([{ kind: 'ticket-pod', label: 'the Service Ticket pod' }]);
-    expect(await podStep()).toMatchObject({ state: 'todo', detail: '0 of 1 hosted setup(s) are registered in Manage; register again.' });
+    expect(await podStep()).toMatchObject({ state: 'todo', detail: '0 of 1 hosted setup is registered in Manage; register again.' });
     expect((await listAuditEntries(db)).find((a) => a.action === 'setup.pod.removed' && a.target === `manage-hosted-setup:${pod.id}`)).toMatchObject({
       details: expect.objectContaining({ reason: 'removed_by_admin' }),
     });
@@ -262,9 +262,9 @@ describe('registering from the wizard', () => {
       expect(report.ok).toBe(false);
       expect(report.counts).toMatchObject({ failed: 1, kept: 1, unchanged: 1 });
       expect(report.entries.find((e) => e.outcome === 'failed')?.message).toMatch(/^Manage could not create the Service Ticket tab: /);
-      expect(report.summary).toMatch(/^1 change\(s\) failed: 1 of 2 hosted setup\(s\) are registered/);
+      expect(report.summary).toMatch(/^1 change failed: 1 of 2 hosted setups are registered/);
       expect(kinds()).toEqual([`Pod@${TICKET_SCREEN}`, `Tab@${COMPANY_SCREEN}`].sort());
-      expect(await podStep()).toMatchObject({ state: 'todo', detail: '1 of 2 hosted setup(s) registered; 1 change(s) failed. Register again.' });
+      expect(await podStep()).toMatchObject({ state: 'todo', detail: '1 of 2 hosted setups registered; 1 change failed. Register again.' });
     } finally {
       sim.clearFaults();
     }

@@ -55,6 +55,8 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  vi.unstubAllEnvs();
+  vi.useRealTimers();
 });
 
 const card = (kind: string) => screen.getByTestId(`notification-card-${kind}`);
@@ -239,6 +241,9 @@ describe('Recent notifications', () => {
   });
 
   it('shows each notification with its ticket, recipient, status and error', () => {
+    vi.stubEnv('TZ', 'Europe/Berlin');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-28T12:00:00.000Z'));
     render(
       <RecentNotifications
         entries={[entry(), entry({ id: 'n2', channel: 'email', recipient: 'dana@acme.example', status: 'acknowledged', attempts: 1, lastError: null, deliveredAt: '2026-11-28T10:00:02.000Z', acknowledgedAt: '2026-11-28T10:05:00.000Z' })]}
@@ -256,6 +261,9 @@ describe('Recent notifications', () => {
     const seen = screen.getByTestId('notification-row-n2');
     expect(within(seen).getByText('dana@acme.example')).toBeTruthy();
     expect(within(seen).getByText('Acknowledged')).toBeTruthy();
-    expect(within(seen).getByText('2026-11-28 10:05:00 UTC')).toBeTruthy();
+    expect(within(seen).getByText('28 Nov 2026, 11:05:00 CET')).toBeTruthy();
+    // When it was created reads relative, the full time in the tooltip.
+    const created = within(failed).getByText('2 h ago');
+    expect(created.getAttribute('title')).toBe('28 Nov 2026, 11:00:00 CET');
   });
 });

@@ -95,6 +95,8 @@ function image(): Response {
 }
 
 beforeEach(() => {
+  // A viewer east of UTC: every time must come out in their zone, whatever the machine's.
+  vi.stubEnv('TZ', 'Europe/Berlin');
   fetchCalls = [];
   routes = new Map();
   objectUrls = new Map();
@@ -129,6 +131,7 @@ afterEach(() => {
   cleanup();
   document.body.replaceChildren();
   vi.unstubAllGlobals();
+  vi.unstubAllEnvs();
   vi.restoreAllMocks();
   vi.useRealTimers();
 });
@@ -162,7 +165,7 @@ describe('InstantReplay', () => {
     expect(stage.getAttribute('src')).toMatch(/^blob:/);
     const thumbs = screen.getAllByTestId('replay-thumbnail');
     expect(thumbs).toHaveLength(3);
-    expect(within(thumbs[1]!).getByText('10:00:02')).toBeTruthy();
+    expect(within(thumbs[1]!).getByText('11:00:02')).toBeTruthy();
     await waitFor(() => expect(thumbs[2]!.querySelector('img')?.getAttribute('src')).toMatch(/^blob:/));
 
     // Only thumbnails so far: the pod does not pay for a full-size image nobody opened.
@@ -177,7 +180,7 @@ describe('InstantReplay', () => {
     renderInPod(<InstantReplay screenshots={[shot(1), shot(2), shot(3)]} variant="pod" intervalMs={1_000} />);
     const replay = screen.getByRole('region', { name: 'Instant Replay' });
     const position = () => screen.getByTestId('replay-position').textContent;
-    expect(position()).toBe('1 / 3 · monitor 0 · 2026-11-28 10:00:01 UTC');
+    expect(position()).toBe('1 / 3 · monitor 0 · 28 Nov 2026, 11:00:01 CET');
     fireEvent.keyDown(replay, { key: 'ArrowRight' });
     expect(position()).toContain('2 / 3');
     fireEvent.keyDown(replay, { key: 'ArrowLeft' });
@@ -237,7 +240,7 @@ describe('InstantReplay', () => {
 
   it('keeps the place of a screenshot retention removed, and says so when there are none', async () => {
     const { unmount } = renderInPod(<InstantReplay screenshots={[shot(1, { removedAt: '2027-02-01T03:00:00.000Z' }), shot(2)]} variant="pod" />);
-    expect(screen.getByTestId('replay-removed').textContent).toBe('shot-1.png: removed by retention on 2027-02-01');
+    expect(screen.getByTestId('replay-removed').textContent).toBe('shot-1.png: removed by retention on 1 Feb 2027');
     expect(imageFetches().some((c) => c.url.includes('file-1'))).toBe(false);
     unmount();
     renderInPod(<InstantReplay screenshots={[]} variant="pod" />);
@@ -309,11 +312,15 @@ describe('CompanyPressesView', () => {
   };
 
   it('lists recent presses with a ticket link that asks Manage to open the ticket', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-28T10:03:00.000Z'));
     const openScreen = vi.fn();
     render(<CompanyPressesView data={data} openScreen={openScreen} />);
     const rows = screen.getAllByTestId('pod-company-press');
     expect(rows).toHaveLength(2);
-    expect(rows[0]!.textContent).toContain('2026-11-28 10:00:00 UTC');
+    expect(rows[0]!.textContent).toContain('3 min ago');
+    expect(rows[0]!.querySelector('time')!.getAttribute('title')).toBe('28 Nov 2026, 11:00:00 CET');
+    expect(rows[1]!.textContent).toContain('1 h ago');
     expect(rows[0]!.textContent).toContain('Dana Whitfield');
     expect(rows[0]!.textContent).toContain('ACME-PC-01');
     expect(rows[0]!.textContent).toContain('In Progress');

@@ -10,6 +10,7 @@ import type { PressDayStat, PressListItem, PressListPage } from '@/lib/presses/t
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  vi.unstubAllEnvs();
   vi.useRealTimers();
 });
 
@@ -73,7 +74,10 @@ describe('PressTable', () => {
     expect(screen.getByTestId('presses-empty').textContent).not.toMatch(/filters/);
   });
 
-  it('says why a retrying press waits, and when it tries again', () => {
+  it('says why a retrying press waits, and when it tries again, relative with the viewer’s time in the tooltip', () => {
+    vi.stubEnv('TZ', 'Europe/Berlin');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-28T10:02:00.000Z'));
     render(
       <PressTable
         items={[
@@ -85,8 +89,11 @@ describe('PressTable', () => {
     const reasons = screen.getAllByTestId('press-retry-reason');
     expect(reasons).toHaveLength(1);
     expect(within(screen.getByTestId('press-row-r')).getByTestId('press-retry-reason').textContent).toBe(
-      'Attempt 3 failed: Manage did not answer within 10 s Next try 2026-11-28 10:05:00 UTC.',
+      'Attempt 3 failed: Manage did not answer within 10 s Next try in 3 min.',
     );
+    const when = within(screen.getByTestId('press-row-r')).getByTestId('press-retry-reason').querySelector('time')!;
+    expect(when.getAttribute('dateTime')).toBe('2026-11-28T10:05:00.000Z');
+    expect(when.getAttribute('title')).toBe('28 Nov 2026, 11:05:00 CET');
   });
 
   it('labels a press stopped by a Manage permission as needing an admin, with the fix, and offers Retry', () => {
@@ -189,7 +196,7 @@ describe('PressChart', () => {
     expect(path.match(/M/g)).toHaveLength(2);
     expect(container.querySelectorAll('circle')).toHaveLength(2);
     expect(screen.getByRole('img', { name: /Presses per day/ })).toBeTruthy();
-    expect(screen.getByTestId('press-chart-summary').textContent).toBe('6 presses from 2026-11-28 to 2026-11-30; median time to ticket 4.0 s.');
+    expect(screen.getByTestId('press-chart-summary').textContent).toBe('6 presses from 28 Nov 2026 to 30 Nov 2026; median time to ticket 4.0 s.');
   });
 
   it('draws no made-up scale when there is nothing to chart', () => {

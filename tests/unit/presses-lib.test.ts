@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatTime } from '@/components/report/format';
+import { formatDuration, formatTime } from '@/components/ui/format';
 import { decodeCursor, encodeCursor, readPressListQuery, toFilterQuery } from '@/lib/presses/list-presses';
 import { contentDisposition } from '@/lib/presses/press-files';
 import { median } from '@/lib/presses/press-stats';
@@ -80,8 +80,8 @@ describe('formatting', () => {
     expect(formatDuration(90_000_000)).toBe('1 d 1 h');
   });
 
-  it('shows times in UTC whatever the machine zone', () => {
-    expect(formatTime('2026-11-28T10:00:05.123Z')).toBe('2026-11-28 10:00:05 UTC');
+  it('shows one absolute form, in the zone it is given (the server passes UTC)', () => {
+    expect(formatTime('2026-11-28T10:00:05.123Z', 'UTC')).toBe('28 Nov 2026, 10:00:05 UTC');
     expect(formatTime(null)).toBe('—');
   });
 });

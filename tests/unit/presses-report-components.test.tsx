@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HostDetails } from '@/components/report/host-details';
 import { ManageCallsTable } from '@/components/report/manage-calls-table';
 import { MessageAndSelections } from '@/components/report/message-and-selections';
@@ -11,7 +11,12 @@ import { ScreenshotGallery } from '@/components/report/screenshot-gallery';
 import { SubmissionErrors } from '@/components/report/submission-errors';
 import type { ScreenshotView } from '@/lib/presses/types';
 
-afterEach(cleanup);
+// A viewer east of UTC: every time must come out in their zone, whatever the machine's.
+beforeEach(() => vi.stubEnv('TZ', 'Europe/Berlin'));
+afterEach(() => {
+  cleanup();
+  vi.unstubAllEnvs();
+});
 
 function shot(n: number, extra: Partial<ScreenshotView> = {}): ScreenshotView {
   return {
@@ -39,7 +44,7 @@ describe('ScreenshotGallery', () => {
     const gallery = screen.getByRole('region', { name: 'Screenshots' });
     const main = () => screen.getByTestId('screenshot-main') as HTMLImageElement;
     expect(main().getAttribute('src')).toBe('/files/1.png');
-    expect(main().alt).toBe('Screenshot 1 of 3, monitor 0, captured 2026-11-28 10:00:01 UTC');
+    expect(main().alt).toBe('Screenshot 1 of 3, monitor 0, captured 28 Nov 2026, 11:00:01 CET');
     expect(screen.getByTestId('screenshot-position').textContent).toContain('1 / 3');
 
     fireEvent.keyDown(gallery, { key: 'ArrowRight' });
@@ -70,7 +75,7 @@ describe('ScreenshotGallery', () => {
 
   it('keeps the place of a screenshot retention removed, and says when', () => {
     render(<ScreenshotGallery screenshots={[shot(1, { removedAt: '2027-02-01T03:00:00.000Z' }), shot(2)]} />);
-    expect(screen.getByTestId('screenshot-removed').textContent).toBe('shot-1.png: removed by retention on 2027-02-01');
+    expect(screen.getByTestId('screenshot-removed').textContent).toBe('shot-1.png: removed by retention on 1 Feb 2027');
     expect(screen.queryByTestId('screenshot-main')).toBeNull();
     fireEvent.keyDown(screen.getByRole('region'), { key: 'ArrowRight' });
     expect(screen.getByTestId('screenshot-main').getAttribute('src')).toBe('/files/2.png');
@@ -206,7 +211,7 @@ describe('PressStatusPanel and PressTimeline', () => {
       />,
     );
     expect(screen.getByText('2 attempts')).toBeTruthy();
-    expect(screen.getByText('2026-11-28 10:05:00 UTC')).toBeTruthy();
+    expect(screen.getByText('28 Nov 2026, 11:05:00 CET')).toBeTruthy();
     expect(screen.getByText('Manage answered 503')).toBeTruthy();
 
     rerender(

@@ -88,7 +88,7 @@ describe('the version history', () => {
     const onRollback = vi.fn();
     render(
       <RuleVersionHistory
-        versions={[version(3, { active: true, sha256: 'sha-1', note: 'Rollback to v1' }), version(2), version(1, { sha256: 'sha-1' })]}
+        versions={[version(3, { active: true, sha256: 'sha-1', note: 'Rolled back to v1' }), version(2), version(1, { sha256: 'sha-1' })]}
         total={3}
         activeSha="sha-1"
         busyVersion={null}

@@ -68,7 +68,7 @@ describe('saving and rolling back', () => {
     expect([v1.version.version, v2.version.version]).toEqual([1, 2]);
 
     const v3 = await rollbackRuleVersion(db, checker, 1, ADMIN);
-    expect(v3).toMatchObject({ unchanged: false, version: { version: 3, active: true, note: 'Rollback to v1', createdBy: ADMIN } });
+    expect(v3).toMatchObject({ unchanged: false, version: { version: 3, active: true, note: 'Rolled back to v1', createdBy: ADMIN } });
     expect(await findActiveRules(db)).toMatchObject({ version: 3, source: V1, sha256: hashRuleSource(V1) });
     expect((await loadIntakeSettings(db)).rulesSource).toBe(V1);
 

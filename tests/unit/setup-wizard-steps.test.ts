@@ -53,9 +53,11 @@ describe('step indicator', () => {
   it('callbacks: to do until a registration is stored, then done with the count, failing when Manage refused a change', () => {
     const step = (callbacks: Parameters<typeof computeWizardSteps>[0]['callbacks']) => computeWizardSteps({ ...base, connection, callbacks }).find((s) => s.id === 'callbacks')!;
     expect(step(undefined)).toMatchObject({ state: 'todo', detail: 'Register the callback, so Manage tells Deskbell when a ticket moves.' });
-    expect(step({ level: 'owner', boards: 0, registered: 1, failed: 0 })).toMatchObject({ state: 'done', detail: '1 callback(s) registered for all tickets (owner level).' });
-    expect(step({ level: 'board', boards: 2, registered: 2, failed: 0 })).toMatchObject({ state: 'done', detail: '2 callback(s) registered for 2 board(s).' });
-    expect(step({ level: 'board', boards: 3, registered: 1, failed: 2 })).toMatchObject({ state: 'failing', detail: '1 of 3 callback(s) registered for 3 board(s); Manage refused 2 change(s).' });
+    expect(step({ level: 'owner', boards: 0, registered: 1, failed: 0 })).toMatchObject({ state: 'done', detail: '1 callback registered for all tickets (owner level).' });
+    expect(step({ level: 'board', boards: 2, registered: 2, failed: 0 })).toMatchObject({ state: 'done', detail: '2 callbacks registered for 2 boards.' });
+    expect(step({ level: 'board', boards: 3, registered: 1, failed: 2 })).toMatchObject({ state: 'failing', detail: '1 of 3 callbacks registered for 3 boards; Manage refused 2 changes.' });
+    expect(step({ level: 'board', boards: 1, registered: 1, failed: 0 })).toMatchObject({ state: 'done', detail: '1 callback registered for 1 board.' });
+    expect(step({ level: 'board', boards: 2, registered: 1, failed: 1 })).toMatchObject({ state: 'failing', detail: '1 of 2 callbacks registered for 2 boards; Manage refused 1 change.' });
     expect(step({ level: 'owner', boards: 0, registered: 0, failed: 0 })).toMatchObject({ state: 'todo' });
   });
 
@@ -64,8 +66,9 @@ describe('step indicator', () => {
     expect(step(undefined)).toMatchObject({ state: 'todo', detail: expect.stringMatching(/^Register the Deskbell pod on Manage\u2019s Service Ticket screen/) });
     expect(step(null)).toMatchObject({ state: 'todo' });
     expect(step({ tabs: 0, wanted: 1, registered: 1, failed: 0 })).toMatchObject({ state: 'done', detail: 'The pod is registered in Manage.' });
-    expect(step({ tabs: 2, wanted: 3, registered: 3, failed: 0 })).toMatchObject({ state: 'done', detail: 'The pod and 2 tab(s) are registered in Manage.' });
-    expect(step({ tabs: 1, wanted: 2, registered: 1, failed: 1 })).toMatchObject({ state: 'todo', detail: '1 of 2 hosted setup(s) registered; 1 change(s) failed. Register again.' });
-    expect(step({ tabs: 0, wanted: 1, registered: 0, failed: 0 })).toMatchObject({ state: 'todo', detail: '0 of 1 hosted setup(s) are registered in Manage; register again.' });
+    expect(step({ tabs: 2, wanted: 3, registered: 3, failed: 0 })).toMatchObject({ state: 'done', detail: 'The pod and 2 tabs are registered in Manage.' });
+    expect(step({ tabs: 1, wanted: 2, registered: 2, failed: 0 })).toMatchObject({ state: 'done', detail: 'The pod and 1 tab are registered in Manage.' });
+    expect(step({ tabs: 1, wanted: 2, registered: 1, failed: 1 })).toMatchObject({ state: 'todo', detail: '1 of 2 hosted setups registered; 1 change failed. Register again.' });
+    expect(step({ tabs: 0, wanted: 1, registered: 0, failed: 0 })).toMatchObject({ state: 'todo', detail: '0 of 1 hosted setup is registered in Manage; register again.' });
   });
 });

@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { LocalTime } from '@/components/ui/local-time';
 import { AUDIT_PAGE_SIZE, listAuditEntries, type AuditEntry } from '@/lib/audit/audit-log';
+import { describeAuditEntry, type AdminNames } from '@/lib/audit/audit-sentence';
 import { requireAdminPage } from '@/lib/auth/admin-session';
+import { listAdminUsers } from '@/lib/auth/admin-users';
 import { getDatabase } from '@/lib/store/database';
 
 export const dynamic = 'force-dynamic';
@@ -13,8 +16,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   await requireAdminPage('/audit');
   const params = await searchParams;
   const before = typeof params.before === 'string' && /^[0-9a-f-]{36}$/i.test(params.before) ? params.before : undefined;
+  const db = await getDatabase();
   // One extra row tells whether an older page exists.
-  const rows = await listAuditEntries(await getDatabase(), { limit: AUDIT_PAGE_SIZE + 1, before });
+  const rows = await listAuditEntries(db, { limit: AUDIT_PAGE_SIZE + 1, before });
+  const names: AdminNames = new Map((await listAdminUsers(db)).filter((a) => a.name).map((a) => [a.email, a.name!]));
   const entries = rows.slice(0, AUDIT_PAGE_SIZE);
   const olderCursor = rows.length > AUDIT_PAGE_SIZE ? entries.at(-1)?.id : undefined;
 
@@ -27,24 +32,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           {before ? 'No older entries.' : 'Nothing has been recorded yet.'}
         </p>
       ) : (
-        <div className="mt-6 overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-          <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="audit-table">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2">When (UTC)</th>
-                <th scope="col" className="px-4 py-2">Who</th>
-                <th scope="col" className="px-4 py-2">What</th>
-                <th scope="col" className="px-4 py-2">On</th>
-                <th scope="col" className="px-4 py-2">Details</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {entries.map((entry) => (
-                <AuditRow key={entry.id} entry={entry} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ol className="mt-6 list-none divide-y pl-0 divide-slate-100 rounded-xl bg-white text-sm shadow-sm ring-1 ring-slate-200" data-testid="audit-table">
+          {entries.map((entry) => (
+            <AuditRow key={entry.id} entry={entry} names={names} />
+          ))}
+        </ol>
       )}
       <nav aria-label="Audit log pages" className="mt-4 flex gap-4 text-sm">
         {before ? (
@@ -62,35 +54,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   );
 }
 
-function AuditRow({ entry }: { entry: AuditEntry }) {
+function AuditRow({ entry, names }: { entry: AuditEntry; names: AdminNames }) {
   return (
-    <tr className="align-top">
-      <td className="whitespace-nowrap px-4 py-2 font-mono text-xs text-slate-600">
-        <time dateTime={entry.at}>{entry.at.replace('T', ' ').slice(0, 19)}</time>
-      </td>
-      <td className="px-4 py-2">{entry.actor}</td>
-      <td className="px-4 py-2 font-mono text-xs">{entry.action}</td>
-      <td className="max-w-xs break-words px-4 py-2 text-slate-700">{entry.target ?? '—'}</td>
-      <td className="px-4 py-2">
-        {entry.details ? (
-          <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs">
-            {Object.entries(entry.details).map(([key, value]) => (
-              <div key={key} className="contents">
-                <dt className="text-slate-500">{key}</dt>
-                <dd className="break-all font-mono">{formatValue(value)}</dd>
-              </div>
-            ))}
-          </dl>
-        ) : (
-          <span className="text-slate-400">—</span>
-        )}
-      </td>
-    </tr>
+    <li className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-0.5 px-4 py-2.5" data-testid="audit-entry">
+      <span className="text-slate-800">{describeAuditEntry(entry, names)}</span>
+      <LocalTime iso={entry.at} relative className="whitespace-nowrap text-xs text-slate-500" />
+    </li>
   );
-}
-
-function formatValue(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value);
 }

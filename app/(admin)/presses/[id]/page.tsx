@@ -3,7 +3,8 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { RefreshingRetryButton } from '@/components/presses/refreshing-retry-button';
 import { AttachmentList } from '@/components/report/attachment-list';
-import { formatDay, formatDuration, formatTime } from '@/components/report/format';
+import { formatDuration } from '@/components/ui/format';
+import { LocalTime } from '@/components/ui/local-time';
 import { HostDetails } from '@/components/report/host-details';
 import { ManageCallsTable } from '@/components/report/manage-calls-table';
 import { MessageAndSelections } from '@/components/report/message-and-selections';
@@ -74,7 +75,7 @@ export default async function PressReportPage({ params }: Props) {
           From {who}
           {report.companyName ? ` (${report.companyName})` : ''}
           {report.host.hostname ? ` on ${report.host.hostname}` : ''}, received{' '}
-          <time dateTime={report.receivedAt}>{formatTime(report.receivedAt)}</time>.{' '}
+          <LocalTime iso={report.receivedAt} />.{' '}
           <span className="font-mono text-xs text-slate-400">{report.id}</span>
         </p>
         <TicketLine report={report} />
@@ -87,7 +88,7 @@ export default async function PressReportPage({ params }: Props) {
             title="Screenshots"
             aside={
               report.filesRemovedAt
-                ? `Files removed by retention on ${formatDay(report.filesRemovedAt)}`
+                ? <>Files removed by retention on <LocalTime iso={report.filesRemovedAt} dateOnly /></>
                 : removedScreenshots > 0
                   ? `${removedScreenshots} removed`
                   : `${report.screenshots.length}`
