@@ -2,6 +2,7 @@
 
 import type { RuleVersionView } from '@/lib/rules/types';
 import { secondaryButton } from '@/components/setup/form-field';
+import { LocalTime } from '@/components/ui/local-time';
 
 function diffLineClass(line: string): string {
   if (line.startsWith('+++') || line.startsWith('---')) return 'text-slate-400';
@@ -25,8 +26,6 @@ export function RuleDiff({ diff }: { diff: string }) {
     </pre>
   );
 }
-
-const when = (iso: string) => new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC';
 
 /** Who saved what, when, and how it differs from the version before; one click rolls back. */
 export function RuleVersionHistory({
@@ -55,7 +54,7 @@ export function RuleVersionHistory({
                 <span className="font-semibold">v{v.version}</span>
                 {v.active ? <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">Active</span> : null}
                 <span className="ml-2 text-slate-600">
-                  saved by {v.createdBy}, {when(v.createdAt)}
+                  saved by {v.createdBy}, <LocalTime iso={v.createdAt} relative />
                 </span>
               </p>
               {v.active ? null : v.sha256 === activeSha ? (

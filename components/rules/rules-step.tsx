@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useCallback, useState, type FormEvent } from 'react';
 import type { RuleCheckView, RulesPageData, RuleTestResult, RuleVersionList, SampleRulePress, SaveRulesResult } from '@/lib/rules/types';
 import { Alert, primaryButton, secondaryButton } from '@/components/setup/form-field';
+import { LocalTime } from '@/components/ui/local-time';
 import { RuleEditor, type MarkedLine } from './rule-editor';
 import { callRulesApi, type RulesApiDetail } from './rules-api';
 import { RuleTestResultView } from './rule-test-result';
@@ -223,7 +224,11 @@ export function RulesStep({ data }: { data: RulesPageData }) {
           Runs the rules as they are in the editor (saved or not) with the saved defaults (or the starting values below), in a sandbox of its own built like the one presses use. Nothing is sent to
           Manage.{' '}
           {data.prefill.fromPress
-            ? `Prefilled from the most recent press (${new Date(data.prefill.fromPress.receivedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC).`
+            ? (
+                <>
+                  Prefilled from the most recent press (<LocalTime iso={data.prefill.fromPress.receivedAt} />).
+                </>
+              )
             : 'No press has arrived yet, so the sample is made up.'}
         </p>
         <p className="text-xs text-slate-500" data-testid="rules-network-containment">

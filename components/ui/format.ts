@@ -124,12 +124,4 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-const pluralRules = new Intl.PluralRules('en');
-
-/**
- * "1 callback", "2 callbacks", "0 callbacks". The plural form is the singular plus "s"
- * unless given ("1 hosted setup" / "2 hosted setups" works; "1 entry" needs "entries").
- */
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count} ${pluralRules.select(count) === 'one' ? singular : pluralForm}`;
-}
+export { plural } from '@/lib/text/plural';

@@ -1,4 +1,4 @@
-import { plural } from '@/components/ui/format';
+import { plural } from '@/lib/text/plural';
 
 /**
  * The audit log as sentences an MSP admin reads at a glance ("Aisha Khan created the agent

@@ -17,7 +17,7 @@ import { describeManageConnection } from '@/lib/settings/manage-connection';
 import { readSetting, writeSetting } from '@/lib/settings/settings-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { loadAppManageContext } from './manage-access';
-import { plural } from '@/components/ui/format';
+import { plural } from '@/lib/text/plural';
 
 /**
  * Step 7: Manage's ticket callback, registered from the wizard. The admin picks what Manage

@@ -23,7 +23,7 @@ import { describeManageConnection } from '@/lib/settings/manage-connection';
 import { readSetting, writeSetting } from '@/lib/settings/settings-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { loadAppManageContext } from './manage-access';
-import { plural } from '@/components/ui/format';
+import { plural } from '@/lib/text/plural';
 
 /**
  * Step 8: the Manage pod (and the optional tabs), registered from the wizard as Manage Hosted

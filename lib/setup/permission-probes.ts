@@ -7,7 +7,7 @@ import type { ManageSecurityLevel, ManageSecurityRoleSetting } from '@/lib/conne
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { withSetupClient } from './manage-access';
 import { recordSetupCheck, type DecisionMethod, type ProbeResult, type ProbeVerdict } from './setup-checks';
-import { plural } from '@/components/ui/format';
+import { plural } from '@/lib/text/plural';
 
 /**
  * Checks each security-role permission Deskbell needs WITHOUT creating or changing anything

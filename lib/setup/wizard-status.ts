@@ -9,7 +9,7 @@ import type { DeskbellDatabase } from '@/lib/store/database';
 import { readCallbackRegistration } from './callback-registration';
 import { readPodRegistration } from './hosted-setup-registration';
 import { readSetupCheck, type SetupCheck } from './setup-checks';
-import { plural } from '@/components/ui/format';
+import { plural } from '@/lib/text/plural';
 
 /**
  * The step indicator's state, from what is stored and the last live check of each step.
