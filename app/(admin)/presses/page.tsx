@@ -46,6 +46,16 @@ async function firstSteps(db: Awaited<ReturnType<typeof getDatabase>>): Promise<
   ];
 }
 
+/** A filter in the address that could not be used is said even before the first press: it was typed on purpose. */
+function FilterProblems({ problems }: { problems: string[] }) {
+  if (problems.length === 0) return null;
+  return (
+    <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
+      These filters were not understood and were left out: {problems.join('; ')}
+    </div>
+  );
+}
+
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function PressesPage({ searchParams }: Props) {
@@ -62,6 +72,7 @@ export default async function PressesPage({ searchParams }: Props) {
         <header>
           <h1 className="text-2xl font-bold tracking-tight">Presses</h1>
         </header>
+        <FilterProblems problems={problems} />
         <PressesGettingStarted steps={await firstSteps(db)} />
       </main>
     );
@@ -98,11 +109,7 @@ export default async function PressesPage({ searchParams }: Props) {
           Press list
         </h2>
         <PressFilters values={query} />
-        {problems.length > 0 ? (
-          <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
-            These filters were not understood and were left out: {problems.join('; ')}
-          </div>
-        ) : null}
+        <FilterProblems problems={problems} />
         <PressDashboard
           key={`${filterQuery}|${query.cursor ?? ''}`}
           initialPage={page}
