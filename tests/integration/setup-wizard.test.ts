@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { listAuditEntries } from '@/lib/audit/audit-log';
 import { DeskbellApiError } from '@/lib/api/errors';
 import { verifyAgentToken } from '@/lib/auth/agent-tokens';
-import { loadIntakeSettings, type TicketDefaults } from '@/lib/settings/intake-settings';
+import { loadIntakeSettings } from '@/lib/settings/intake-settings';
 import { describeManageConnection } from '@/lib/settings/manage-connection';
 import { createAgentTokenForAdmin, listAgentTokensForAdmin, revokeAgentTokenForAdmin } from '@/lib/setup/agents';
 import { checkManageConnection, saveTestedManageConnection, testManageConnection } from '@/lib/setup/connection-test';
@@ -20,6 +20,7 @@ import { checkUnregisteredCatchAll, createUnregisteredCatchAll } from '@/lib/set
 import { loadWizardStatus } from '@/lib/setup/wizard-status';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';
+import { DEMO_TICKET_DEFAULTS } from '@/lib/setup/demo-setup';
 
 const ADMIN = 'admin@msp.example';
 let sim: ManageSim;
@@ -31,19 +32,7 @@ const key = (overrides: Partial<ManageSim['credentials']> = {}) => {
 };
 const goodForm = () => ({ endpoint: sim.endpoint, apiKey: key(), clientId: sim.credentials.clientId });
 
-const demoDefaults: TicketDefaults = {
-  board: 'Help Desk',
-  status: 'New',
-  type: 'Incident',
-  subtype: '__default__',
-  item: '__default__',
-  team: 'Tier 1',
-  priority: 'Priority 3 - Normal Response',
-  source: 'Helpdesk Button',
-  owner: '__default__',
-  impact: '__default__',
-  severity: '__default__',
-};
+const demoDefaults = DEMO_TICKET_DEFAULTS;
 
 /** Everything the simulator holds, to prove a check created or changed nothing. */
 function snapshotStore(): string {

@@ -25,20 +25,9 @@ import { loadNotificationSettings } from '@/lib/notifications/templates';
 import type { JobQueue } from '@/lib/jobs/queue';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';
 import { basePress, buildMultipart, buildPng, type FilePart, type PressFields } from './press-fixtures';
+import { DEMO_TICKET_DEFAULTS } from '@/lib/setup/demo-setup';
 
-export const demoDefaults: TicketDefaults = {
-  board: 'Help Desk',
-  status: 'New',
-  type: 'Incident',
-  subtype: '__default__',
-  item: '__default__',
-  team: 'Tier 1',
-  priority: 'Priority 3 - Normal Response',
-  source: 'Helpdesk Button',
-  owner: '__default__',
-  impact: '__default__',
-  severity: '__default__',
-};
+export const demoDefaults = DEMO_TICKET_DEFAULTS;
 
 export type HarnessOptions = {
   defaults?: Partial<TicketDefaults>;

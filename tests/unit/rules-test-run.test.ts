@@ -18,21 +18,10 @@ import { SETTING_KEYS, ticketDefaultsSchema, type IntakeSettings } from '@/lib/s
 import { writeSetting } from '@/lib/settings/settings-store';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { basePress, buildMultipart } from '../support/press-fixtures';
+import { DEMO_TICKET_DEFAULTS } from '@/lib/setup/demo-setup';
 
 const settings: IntakeSettings = {
-  defaults: {
-    board: 'Help Desk',
-    status: 'New',
-    type: 'Incident',
-    subtype: '__default__',
-    item: '__default__',
-    team: 'Tier 1',
-    priority: 'Priority 3 - Normal Response',
-    source: 'Helpdesk Button',
-    owner: '__default__',
-    impact: '__default__',
-    severity: '__default__',
-  },
+  defaults: { ...DEMO_TICKET_DEFAULTS },
   unregistered: { email: 'unregistered@helpdeskbuttons.com' },
   rulesSource: null,
   selections: [],
