@@ -3,8 +3,8 @@ const nextConfig = {
   // Native and wasm packages must stay outside the server bundle.
   serverExternalPackages: ['better-sqlite3', 'pyodide', 'nodemailer', 'sharp'],
   // The rule sandbox is a plain .mjs run by its own `node` process and finds Pyodide by path
-  // (lib/dispatcher/sandbox-paths.ts): nothing imports them, so tracing must be told to keep them.
-  outputFileTracingIncludes: { '/**': ['./lib/dispatcher/sandbox/**/*', './node_modules/pyodide/**/*'] },
+  // (lib/rules/engine/sandbox-paths.ts): nothing imports them, so tracing must be told to keep them.
+  outputFileTracingIncludes: { '/**': ['./lib/rules/engine/sandbox/**/*', './node_modules/pyodide/**/*'] },
   poweredByHeader: false,
   // `npm test` typechecks the whole project as its own step (tsc --noEmit), tests included;
   // doing it again inside every build only doubles the wait.

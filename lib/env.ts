@@ -141,7 +141,7 @@ const serverSchema = z.object({
     .default("This is an emergency|I can't work at all|Printer or scanner|Email or Outlook|New user or password")
     .transform((v) => v.split('|').map((s) => s.trim()).filter(Boolean)),
 
-  // Dispatcher rules sandbox (lib/dispatcher/python-engine.ts).
+  // Dispatcher rules sandbox (lib/rules/engine/python-engine.ts).
   /** Warm Pyodide sandbox processes for presses (plus one warm spare); each runs one rule evaluation at a time. */
   RULES_POOL_SIZE: z.coerce.number().int().min(1).max(16).default(1),
   /** Sandbox processes for the Rules step's test runs; each serves one run and is replaced. */

@@ -1,7 +1,7 @@
 import 'server-only';
 import { createManageClient, getSystemInfo, ManageError } from '@/lib/connectwise';
 import type { ManageConnectionState } from '@/lib/connectwise/connection';
-import { findNamespaceWrapper } from '@/lib/dispatcher/sandbox-paths';
+import { findNamespaceWrapper } from '@/lib/rules/engine/sandbox-paths';
 import { loadManageConnection } from '@/lib/settings/manage-connection';
 import { getDatabase, pingDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { deskbellVersion } from '@/lib/version';

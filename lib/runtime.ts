@@ -1,7 +1,7 @@
 import 'server-only';
 import { serverEnv, type ServerEnv } from '@/lib/env';
 import { describeAuthConfigProblem } from '@/lib/auth/auth-options';
-import { getAppRuleEngine, type PythonRuleEngine } from '@/lib/dispatcher/python-engine';
+import { getAppRuleEngine, type PythonRuleEngine } from '@/lib/rules/engine/python-engine';
 import { pruneLoginThrottle, throttlePolicyFromEnv } from '@/lib/auth/login-throttle';
 import { issueSetupCode } from '@/lib/auth/setup-code';
 import { getAppManageContext } from '@/lib/intake/manage-context';
@@ -92,15 +92,15 @@ function warmRuleEngine(engine: PythonRuleEngine): void {
   );
 }
 
-/** The first press after a start should find the setup tables warm, like every other press. */
+/** The first press after a start should find the lookup tables warm, like every other press. */
 function warmManageCachesInBackground(db: DeskbellDatabase): void {
   void (async () => {
     const manage = await getAppManageContext(db);
     if (!manage.ok) return;
     const started = performance.now();
     await warmManageCaches(manage.context, await loadIntakeSettings(db));
-    console.log(`[manage] setup tables warm in ${Math.round(performance.now() - started)} ms`);
-  })().catch((err: unknown) => console.error('[manage] warming the setup tables failed:', err instanceof Error ? err.message : err));
+    console.log(`[manage] lookup tables warm in ${Math.round(performance.now() - started)} ms`);
+  })().catch((err: unknown) => console.error('[manage] warming the lookup tables failed:', err instanceof Error ? err.message : err));
 }
 
 /**

@@ -8,7 +8,7 @@
 import { plural } from '@/components/ui/format';
 import { LocalTime } from '@/components/ui/local-time';
 import { PressStatusBadge } from '@/components/report/press-status-badge';
-import type { HostedApiClient } from '@/lib/hosted-api/client';
+import type { HostedApiClient } from '@/components/pod/hosted-api/client';
 import type { PodCompanyPresses } from './pod-api';
 
 export type CompanyPressesViewProps = {

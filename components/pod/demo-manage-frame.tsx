@@ -16,8 +16,8 @@ import {
   type DemoEventActivity,
   type DemoHostEventName,
   type DemoManageHost,
-} from '@/lib/hosted-api/demo-host';
-import type { MemberAuthentication } from '@/lib/hosted-api/protocol';
+} from '@/components/pod/hosted-api/demo-host';
+import type { MemberAuthentication } from '@/components/pod/hosted-api/protocol';
 
 export type DemoManageFrameProps = {
   podOrigin: string;

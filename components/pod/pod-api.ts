@@ -3,7 +3,7 @@
  * travels in the Authorization header only, never in a URL: URLs end up in logs, history and
  * Referer headers. Images are fetched the same way and shown through object URLs.
  */
-import type { MemberAuthentication } from '@/lib/hosted-api/protocol';
+import type { MemberAuthentication } from '@/components/pod/hosted-api/protocol';
 import type { PodCompanyPress, PodCompanyPresses, PodPress, PodScope, PodSessionGrant, PodTicketResponse } from '@/lib/pod/types';
 
 export type { PodCompanyPress, PodCompanyPresses, PodPress, PodSessionGrant, PodTicketResponse };

@@ -8,7 +8,7 @@
  */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useMemo, useState, type ReactNode } from 'react';
-import type { HostedApiClientOptions } from '@/lib/hosted-api/client';
+import type { HostedApiClientOptions } from '@/components/pod/hosted-api/client';
 import { CompanyPressesView } from './company-presses-view';
 import { PodApiError, type PodCompanyPresses, type PodTicketResponse } from './pod-api';
 import { PodContext, usePodContext, usePodJson, useRevokeImagesOnRemoval, type PodContextValue } from './pod-context';

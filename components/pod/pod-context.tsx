@@ -7,7 +7,7 @@
  */
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect } from 'react';
-import type { HostedApiClient } from '@/lib/hosted-api/client';
+import type { HostedApiClient } from '@/components/pod/hosted-api/client';
 import { fetchPodImage, fetchPodJson, PodApiError } from './pod-api';
 
 export type PodContextValue = {

@@ -3,7 +3,7 @@
  * are distinct because each has a different fix: open it from Manage, fix Deskbell's Manage
  * address, ask for a role, wait for Manage.
  */
-import { HostedApiResponseError, HostedApiTimeoutError } from '@/lib/hosted-api/client';
+import { HostedApiResponseError, HostedApiTimeoutError } from '@/components/pod/hosted-api/client';
 import { PodApiError } from './pod-api';
 
 export type PodErrorKind =

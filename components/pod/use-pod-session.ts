@@ -7,8 +7,8 @@
  * token is renewed at ~80% of its lifetime the same way, by asking Manage again.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { createHostedApiClient, type HostedApiClient, type HostedApiClientOptions } from '@/lib/hosted-api/client';
-import type { ScreenObject } from '@/lib/hosted-api/protocol';
+import { createHostedApiClient, type HostedApiClient, type HostedApiClientOptions } from '@/components/pod/hosted-api/client';
+import type { ScreenObject } from '@/components/pod/hosted-api/protocol';
 import { createPodSession, type PodScreen, type PodSessionGrant as PodSession } from './pod-api';
 import { describeSignInError, podError, type PodError } from './pod-errors';
 

@@ -1,6 +1,6 @@
 'use client';
 
-import type { WritableRuleVariables } from '@/lib/dispatcher/rule-engine';
+import type { WritableRuleVariables } from '@/lib/rules/engine/rule-engine';
 import { WRITABLE_RULE_VARIABLES, type RuleStartingValues } from '@/lib/rules/types';
 import { formatRuleValue } from './rule-variables-table';
 

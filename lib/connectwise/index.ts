@@ -17,7 +17,7 @@ export * from './members';
 export * from './notes';
 export * from './security-roles';
 export * from './service-tables';
-export * from './setup-cache';
+export * from './lookup-cache';
 export * from './system';
 export * from './tickets';
 export type * from './types';

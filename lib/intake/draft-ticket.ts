@@ -1,9 +1,9 @@
 import 'server-only';
 import type { CreateTicketInput } from '@/lib/connectwise/tickets';
-import type { RuleVariables } from '@/lib/dispatcher/rule-engine';
+import type { RuleVariables } from '@/lib/rules/engine/rule-engine';
 import type { TicketDefaults } from '@/lib/settings/intake-settings';
 import type { PressFacts } from './press-facts';
-import { resolveTicketFields, type ResolvedTicketFields, type SetupTableReader } from './resolve-ticket-fields';
+import { resolveTicketFields, type ResolvedTicketFields, type LookupTableReader } from './resolve-ticket-fields';
 import { formatDescription, formatInternalAnalysis, summaryFromSubject } from './ticket-text';
 
 export type PressContact = {
@@ -27,7 +27,7 @@ export type TicketDraft = {
  * it, so what an admin previews is what a press creates.
  */
 export async function draftTicket(args: {
-  tables: SetupTableReader;
+  tables: LookupTableReader;
   defaults: TicketDefaults;
   facts: PressFacts;
   contact: PressContact;

@@ -2,12 +2,12 @@ import 'server-only';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createManageClient, type ManageCallRecord, type ManageClient, type ManageClientOptions } from '@/lib/connectwise/client';
 import type { ManageConnectionState } from '@/lib/connectwise/connection';
-import { createSetupCache, createSetupTables, type SetupCache, type SetupTables } from '@/lib/connectwise/setup-cache';
+import { createLookupCache, createLookupTables, type LookupCache, type LookupTables } from '@/lib/connectwise/lookup-cache';
 import { serverEnv } from '@/lib/env';
 import { loadManageConnection } from '@/lib/settings/manage-connection';
 import { getDatabase, type DeskbellDatabase } from '@/lib/store/database';
 
-export type ManageContext = { client: ManageClient; cache: SetupCache; tables: SetupTables };
+export type ManageContext = { client: ManageClient; cache: LookupCache; tables: LookupTables };
 export type ManageAvailability = { ok: true; context: ManageContext } | { ok: false; reason: string };
 
 // Every Manage call made inside withManageCallLog lands in that call's list, even with many
@@ -26,14 +26,14 @@ export function createManageContext(options: ManageClientOptions, cacheTtlMs: nu
       callLog.getStore()?.push(call);
     },
   });
-  const cache = createSetupCache({ ttlMs: cacheTtlMs });
-  return { client, cache, tables: createSetupTables(client, cache) };
+  const cache = createLookupCache({ ttlMs: cacheTtlMs });
+  return { client, cache, tables: createLookupTables(client, cache) };
 }
 
 let shared: { key: string; context: ManageContext } | undefined;
 
 /**
- * The app's Manage context: one client (one connection pool) and one setup-table cache,
+ * The app's Manage context: one client (one connection pool) and one lookup-table cache,
  * rebuilt when the connection settings change so a new key takes effect on the next press.
  * The settings are read from the database each call (saved connection first, MANAGE_* env
  * as the pre-seed); tests pass their own `load`.

@@ -6,7 +6,7 @@ import { listTicketDocuments, uploadTicketDocument } from '@/lib/connectwise/doc
 import { isManageError, type ManageError } from '@/lib/connectwise/errors';
 import { createTicket, findTicketsByExternalXRef, type CreateTicketInput } from '@/lib/connectwise/tickets';
 import type { ManageConfiguration, ManageContact, ManageTicket } from '@/lib/connectwise/types';
-import { applyRules, type RuleEngine, type RuleRun, type RuleVariables } from '@/lib/dispatcher/rule-engine';
+import { applyRules, type RuleEngine, type RuleRun, type RuleVariables } from '@/lib/rules/engine/rule-engine';
 import { PermanentJobError } from '@/lib/jobs/worker';
 import { personName } from '@/lib/presses/person-name';
 import { generatePressThumbnails } from '@/lib/presses/thumbnails';
@@ -140,7 +140,7 @@ export async function resolveContact(
     if (best) return contactFrom(best, true);
   }
   const catchAllEmail = settings.unregistered.email;
-  // The catch-all rarely changes: keep it with the setup tables so a press does not pay for it.
+  // The catch-all rarely changes: keep it with the lookup tables so a press does not pay for it.
   const catchAll = await context.cache.get(`unregistered/${catchAllEmail.toLowerCase()}`, async () => {
     const found = await findContactsByEmail(context.client, catchAllEmail);
     const preferred = settings.unregistered.contactId

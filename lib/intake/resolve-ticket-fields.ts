@@ -1,12 +1,12 @@
 import 'server-only';
-import type { SetupTables } from '@/lib/connectwise/setup-cache';
+import type { LookupTables } from '@/lib/connectwise/lookup-cache';
 import type { ManageLevel, ManageMember, ManagePriority } from '@/lib/connectwise/types';
-import { MANAGE_DEFAULT, type RuleName, type RuleNameOrNumber } from '@/lib/dispatcher/rule-engine';
+import { MANAGE_DEFAULT, type RuleName, type RuleNameOrNumber } from '@/lib/rules/engine/rule-engine';
 import type { TicketDefaults } from '@/lib/settings/intake-settings';
 
-/** The cached setup tables that name resolution reads. */
-export type SetupTableReader = Pick<
-  SetupTables,
+/** The cached lookup tables that name resolution reads. */
+export type LookupTableReader = Pick<
+  LookupTables,
   'boards' | 'boardStatuses' | 'boardTypes' | 'boardSubTypes' | 'boardItems' | 'boardTeams' | 'priorities' | 'sources' | 'members'
 >;
 
@@ -92,7 +92,7 @@ export function findMember(members: readonly ManageMember[], value: string): Man
  * The ticket is always created.
  */
 export async function resolveTicketFields(
-  tables: SetupTableReader,
+  tables: LookupTableReader,
   wanted: WantedTicketFields,
   defaults: TicketDefaults,
 ): Promise<{ fields: ResolvedTicketFields; submissionErrors: string[] }> {

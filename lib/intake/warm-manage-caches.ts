@@ -5,7 +5,7 @@ import type { ManageContext } from './manage-context';
 import { resolveContact } from './process-press';
 
 /**
- * Loads what every press reads from Manage's setup tables before the first press arrives:
+ * Loads what every press reads from Manage's lookup tables before the first press arrives:
  * the shared tables, the default board's statuses, types, subtypes, items and teams, and the
  * unregistered catch-all contact. Without it the first press after a start pays an extra
  * sequential round trip (the board-scoped lookups wait for the board list).

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /**
  * The pod API's inputs. Member authentication arrives as Manage handed it to the pod
- * (lib/hosted-api MemberAuthentication); only what proving the member needs is kept, and it
+ * (components/pod/hosted-api MemberAuthentication); only what proving the member needs is kept, and it
  * is shaped so it can travel in a cookie or a Basic header without changing meaning.
  */
 

@@ -2,11 +2,13 @@
  * What the pod API answers, as plain data. Type-only and browser-safe (no server-only): the
  * pod UI imports these shapes; everything that produces them lives beside this file.
  */
-import type { HostedScreen } from '@/lib/hosted-api/protocol';
 import type { PressReport, PressStatus } from '@/lib/presses/types';
 
+/** The Manage screens a pod is hosted on. */
+export type PodScreen = 'ticket' | 'company';
+
 /** What a pod token lets its holder see: the one ticket or company Manage framed the pod on. */
-export type PodScope = { screen: HostedScreen; id: number };
+export type PodScope = { screen: PodScreen; id: number };
 
 /** POST /api/pod/session → 200. */
 export type PodSessionGrant = {

@@ -80,7 +80,7 @@ export type RuleTraceView = {
   output: string;
   durationMs: number;
   changed: string[];
-  /** Recorded since versioned rules (issue 5); absent on older presses. */
+  /** Recorded since versioned rules (rule version warnings); absent on older presses. */
   warnings?: string[];
   before?: Record<string, RuleTraceValue> | null;
   after?: Record<string, RuleTraceValue> | null;

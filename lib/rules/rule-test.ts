@@ -1,6 +1,6 @@
 import 'server-only';
 import { DeskbellApiError } from '@/lib/api/errors';
-import { applyRules, type RuleEngine, type RuleVariables } from '@/lib/dispatcher/rule-engine';
+import { applyRules, type RuleEngine, type RuleVariables } from '@/lib/rules/engine/rule-engine';
 import type { PressFacts } from '@/lib/intake/press-facts';
 import { ruleVariablesFor } from '@/lib/intake/process-press';
 import { readOutcome, readPayload } from '@/lib/presses/stored-press';

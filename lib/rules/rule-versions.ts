@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff';
 import { DeskbellApiError } from '@/lib/api/errors';
 import { recordAudit } from '@/lib/audit/audit-log';
-import type { RuleCheck } from '@/lib/dispatcher/python-engine';
+import type { RuleCheck } from '@/lib/rules/engine/python-engine';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { RuleVersionsTable } from '@/lib/store/schema';
 import { findActiveRules } from './active-rules';

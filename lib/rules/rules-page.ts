@@ -1,7 +1,7 @@
 import 'server-only';
-import { getAppRuleEngine } from '@/lib/dispatcher/python-engine';
-import type { WritableRuleVariables } from '@/lib/dispatcher/rule-engine';
-import { findNamespaceWrapper } from '@/lib/dispatcher/sandbox-paths';
+import { getAppRuleEngine } from '@/lib/rules/engine/python-engine';
+import type { WritableRuleVariables } from '@/lib/rules/engine/rule-engine';
+import { findNamespaceWrapper } from '@/lib/rules/engine/sandbox-paths';
 import { loadIntakeSettings } from '@/lib/settings/intake-settings';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { loadSamplePrefill, variablesForSample } from './rule-test';

@@ -2,7 +2,7 @@
  * What the Rules step and its API exchange, as plain data. Type-only (plus two constant
  * lists): safe for client bundles.
  */
-import type { RuleVariables, WritableRuleVariables } from '@/lib/dispatcher/rule-engine';
+import type { RuleVariables, WritableRuleVariables } from '@/lib/rules/engine/rule-engine';
 
 export type RuleVariableName = keyof RuleVariables;
 

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { MANAGE_DEFAULT } from '@/lib/dispatcher/rule-engine';
+import { MANAGE_DEFAULT } from '@/lib/rules/engine/rule-engine';
 import { serverEnv } from '@/lib/env';
 import { findActiveRules } from '@/lib/rules/active-rules';
 import type { DeskbellDatabase } from '@/lib/store/database';

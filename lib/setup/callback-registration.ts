@@ -8,7 +8,7 @@ import { createCallback, deleteCallback, listCallbacks, updateCallback, type Cal
 import type { ManageClient } from '@/lib/connectwise/client';
 import { isManageError } from '@/lib/connectwise/errors';
 import { isLoopbackHost } from '@/lib/connectwise/hosts';
-import type { SetupTables } from '@/lib/connectwise/setup-cache';
+import type { LookupTables } from '@/lib/connectwise/lookup-cache';
 import type { ManageBoard, ManageCallback } from '@/lib/connectwise/types';
 import { serverEnv } from '@/lib/env';
 import { callbackUrlFor, getOrCreateCallbackPathToken } from '@/lib/notifications/callback-path-token';
@@ -250,7 +250,7 @@ function toCallbackApiError(error: unknown, doing: string, fix?: string): unknow
 // Talking to Manage
 // ---------------------------------------------------------------------------------------------
 
-export type CallbackManage = { client: ManageClient; tables: Pick<SetupTables, 'boards'> };
+export type CallbackManage = { client: ManageClient; tables: Pick<LookupTables, 'boards'> };
 
 /** One registration change at a time in this process. */
 const serialized = createOneAtATime();

@@ -38,7 +38,7 @@ export async function withSetupClient<T>(db: DeskbellDatabase, run: (client: Man
   }
 }
 
-/** The app's Manage context (shared client and setup-table cache), or a 409 when not connected. */
+/** The app's Manage context (shared client and lookup-table cache), or a 409 when not connected. */
 export async function loadAppManageContext(db: DeskbellDatabase): Promise<ManageContext> {
   const manage = await getAppManageContext(db);
   if (!manage.ok) throw new DeskbellApiError('conflict', `${NOT_CONNECTED} (${manage.reason})`);

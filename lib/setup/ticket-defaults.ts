@@ -5,8 +5,8 @@ import type { ManageContext } from '@/lib/intake/manage-context';
 import type { PressFacts } from '@/lib/intake/press-facts';
 import { resolveContact, ruleVariablesFor } from '@/lib/intake/process-press';
 import { draftTicket } from '@/lib/intake/draft-ticket';
-import { findMember, findPriority, toManageLevel, type SetupTableReader } from '@/lib/intake/resolve-ticket-fields';
-import { MANAGE_DEFAULT } from '@/lib/dispatcher/rule-engine';
+import { findMember, findPriority, toManageLevel, type LookupTableReader } from '@/lib/intake/resolve-ticket-fields';
+import { MANAGE_DEFAULT } from '@/lib/rules/engine/rule-engine';
 import {
   isManageDefault,
   loadIntakeSettings,
@@ -21,7 +21,7 @@ import type { DeskbellDatabase } from '@/lib/store/database';
 import { loadAppManageContext, toSetupApiError } from './manage-access';
 
 /**
- * Step 4: ticket defaults chosen from Manage's own lists (through the app's setup-table
+ * Step 4: ticket defaults chosen from Manage's own lists (through the app's lookup-table
  * cache), and a preview of the ticket a sample press would produce, built from the same
  * pure pieces the press pipeline uses.
  */
@@ -91,7 +91,7 @@ export async function listBoardOptions(tables: ManageContext['tables'], boardId:
 const BOARD_SCOPED = ['status', 'type', 'subtype', 'item', 'team'] as const;
 
 /** Which chosen values Manage does not have, as field messages (reads the cached tables). */
-export async function findDefaultsProblems(tables: SetupTableReader & Pick<ManageContext['tables'], 'impacts' | 'severities'>, d: TicketDefaults): Promise<{ path: keyof TicketDefaults; message: string }[]> {
+export async function findDefaultsProblems(tables: LookupTableReader & Pick<ManageContext['tables'], 'impacts' | 'severities'>, d: TicketDefaults): Promise<{ path: keyof TicketDefaults; message: string }[]> {
   const problems: { path: keyof TicketDefaults; message: string }[] = [];
   const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
   const boards = await tables.boards();

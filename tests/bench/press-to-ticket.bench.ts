@@ -260,7 +260,7 @@ export async function benchPressToTicket(sim: SimChild, options: PressToTicketOp
 
       await setSimFaults(sim, [{ kind: 'latency', ms: options.latencyMs }]);
       try {
-        // Cold: a new context per press, i.e. an empty setup cache and a new connection pool
+        // Cold: a new context per press, i.e. an empty lookup cache and a new connection pool
         // (the first press after start-up, or after the cache TTL passed).
         const cold: PressTiming[] = [];
         for (let i = 0; i < options.coldPresses; i++) {

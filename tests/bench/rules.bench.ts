@@ -5,9 +5,9 @@
  * the cold start of a sandbox (spawn to first evaluation ready), and resident memory.
  */
 import fs from 'node:fs';
-import { createPythonRuleEngine } from '@/lib/dispatcher/python-engine';
-import type { RuleVariables } from '@/lib/dispatcher/rule-engine';
-import { findNamespaceWrapper } from '@/lib/dispatcher/sandbox-paths';
+import { createPythonRuleEngine } from '@/lib/rules/engine/python-engine';
+import type { RuleVariables } from '@/lib/rules/engine/rule-engine';
+import { findNamespaceWrapper } from '@/lib/rules/engine/sandbox-paths';
 import { summariseLatencies, timeSamples, type LatencySummary } from './stats';
 
 export type RulesBenchResult = {

@@ -4,7 +4,7 @@
  * Manage; writes bench-results/report.{md,json} and prints the Markdown report.
  *
  * Options (defaults in brackets):
- * - adapter and setup cache: --calls=N [2000] --warmup=N [200] --presses=N [20]
+ * - adapter and lookup cache: --calls=N [2000] --warmup=N [200] --presses=N [20]
  * - accept: --accept-presses=N [400] --accept-warmup=N [32] --accept-clients=N [16]
  *   --accept-single=N [40] (the single-client reference run)
  * - press-to-ticket: --ticket-presses=N [10] --ticket-cold=N [3] --latency-ms=N [150]
@@ -23,7 +23,7 @@ import { benchCallbackAck, type CallbackAckResult } from './callbacks.bench';
 import { benchPodFirstPaint, type PodFirstPaintResult } from './pod-first-paint.bench';
 import { benchPressToTicket, type PressGroupResult, type PressTiming, type PressToTicketResult } from './press-to-ticket.bench';
 import { benchRules, type RulesBenchResult } from './rules.bench';
-import { benchSetupCache, type SetupCacheResult } from './setup-cache.bench';
+import { benchLookupCache, type LookupCacheResult } from './lookup-cache.bench';
 import { startSimChild } from './sim-child';
 import { formatMs, percentile } from './stats';
 
@@ -44,7 +44,7 @@ type Report = {
   machine: { cpuModel: string; cores: number; totalMemGiB: number; platform: string; node: string };
   setup: { simulator: string; apiVersion: string };
   adapterOverhead: AdapterOverheadResult;
-  setupCache: SetupCacheResult;
+  lookupCache: LookupCacheResult;
   accept: AcceptResult;
   pressToTicket: PressToTicketResult;
   rules: RulesBenchResult;
@@ -62,7 +62,7 @@ function spread(values: number[]): string {
 
 function renderMarkdown(r: Report): string {
   const a = r.adapterOverhead;
-  const s = r.setupCache;
+  const s = r.lookupCache;
   const row = (label: string, x: AdapterOverheadResult['raw']) =>
     `| ${label} | ${formatMs(x.medianMs)} | ${formatMs(x.p90Ms)} | ${formatMs(x.p99Ms)} | ${formatMs(x.meanMs)} | ${formatMs(x.maxMs)} | ${x.callsPerSecond.toFixed(0)} |`;
   return [
@@ -86,7 +86,7 @@ function renderMarkdown(r: Report): string {
     `Noise: medians of the ${a.blockMediansMs.raw.length} alternating blocks per side: raw ${spread(a.blockMediansMs.raw)} ms, ` +
       `adapter ${spread(a.blockMediansMs.adapter)} ms. A median difference inside these ranges is not a measured overhead.`,
     '',
-    `## 2. Setup-table lookups per press (${s.presses} presses each, board "${s.boardName}", cache TTL ${s.ttlSeconds} s)`,
+    `## 2. Lookup-table lookups per press (${s.presses} presses each, board "${s.boardName}", cache TTL ${s.ttlSeconds} s)`,
     '',
     `Lookups per press: ${s.lookups.join(', ')}.`,
     '',
@@ -190,7 +190,7 @@ function renderPressToTicket(t: PressToTicketResult): string {
     '',
     `- Setup: ${t.setup}.`,
     `- Each press: ${t.email} (a known contact) on host ${t.hostname} (an active configuration of that company), ${t.screenshotsPerPress} screenshots of ${t.screenshotBytes} bytes, so the contact, ticket, documents and configuration steps all run.`,
-    '- Cold: a new Manage context per press (empty setup-table cache, unregistered contact not cached, new connection pool). Warm: the context the last cold press filled, within the cache TTL.',
+    '- Cold: a new Manage context per press (empty lookup-table cache, unregistered contact not cached, new connection pool). Warm: the context the last cold press filled, within the cache TTL.',
     '',
     '| measure | cold cache | warm cache | what it is |',
     '|---|---:|---:|---|',
@@ -315,7 +315,7 @@ async function main(): Promise<void> {
   let report: Report;
   try {
     const adapterOverhead = await benchAdapterOverhead(sim, { calls, warmup, apiVersion });
-    const setupCache = await benchSetupCache(sim, { presses, apiVersion, ttlSeconds: env.MANAGE_SETUP_CACHE_TTL_SECONDS });
+    const lookupCache = await benchLookupCache(sim, { presses, apiVersion, ttlSeconds: env.MANAGE_SETUP_CACHE_TTL_SECONDS });
     const pressToTicket = await benchPressToTicket(sim, {
       presses: ticketPresses,
       coldPresses: ticketCold,
@@ -344,7 +344,7 @@ async function main(): Promise<void> {
       },
       setup: { simulator: `child process (pid ${sim.pid}) on ${sim.url}, demo seed; client in the benchmark process`, apiVersion },
       adapterOverhead,
-      setupCache,
+      lookupCache,
       accept,
       pressToTicket,
       rules,

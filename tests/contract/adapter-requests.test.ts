@@ -130,7 +130,7 @@ let callbackId: number;
 let hostedSetupId: number;
 
 describe('requests the adapter sends conform to the official contract', () => {
-  it('setup-table and system reads', async () => {
+  it('lookup-table and system reads', async () => {
     const { result } = await recordAndValidate(
       [
         'getSystemInfo',

@@ -55,7 +55,7 @@ test.beforeAll(async () => {
 
 /**
  * Manage's side of the Hosted API as a page script (the same wire format as
- * lib/hosted-api/demo-host.ts), started on demand so a test decides when "Manage" answers.
+ * components/pod/hosted-api/demo-host.ts), started on demand so a test decides when "Manage" answers.
  */
 const MANAGE_SCRIPT = `
 window.startManage = (podOrigin, member, screenObject) => {

@@ -9,8 +9,8 @@ import {
   createContact,
   createHostedSetup,
   createManageClient,
-  createSetupCache,
-  createSetupTables,
+  createLookupCache,
+  createLookupTables,
   createTicket,
   deleteCallback,
   deleteHostedSetup,
@@ -557,10 +557,10 @@ describe('callbacks and hosted setups', () => {
   });
 });
 
-describe('setup tables', () => {
+describe('lookup tables', () => {
   it('serves warm lookups without any HTTP request, and reloads after invalidation', async () => {
-    const cache = createSetupCache({ ttlMs: 60_000 });
-    const tables = createSetupTables(newClient(), cache);
+    const cache = createLookupCache({ ttlMs: 60_000 });
+    const tables = createLookupTables(newClient(), cache);
     await tables.warm();
     const boards = await tables.boards();
     const boardId = boards[0]!.id;
@@ -601,7 +601,7 @@ describe('setup tables', () => {
   });
 
   it('shares one request between concurrent cold callers', async () => {
-    const tables = createSetupTables(newClient(), createSetupCache({ ttlMs: 60_000 }));
+    const tables = createLookupTables(newClient(), createLookupCache({ ttlMs: 60_000 }));
     await Promise.all(Array.from({ length: 10 }, () => tables.priorities()));
     expect(apiRequests()).toHaveLength(1);
   });

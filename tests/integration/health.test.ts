@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManageClientOptions } from '@/lib/connectwise';
-import { findNamespaceWrapper } from '@/lib/dispatcher/sandbox-paths';
+import { findNamespaceWrapper } from '@/lib/rules/engine/sandbox-paths';
 import { checkHealth } from '@/lib/health';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';

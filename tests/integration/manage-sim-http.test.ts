@@ -229,7 +229,7 @@ describe('lists, conditions and pagination', () => {
     expect((await api('/system/info')).status).toBe(200);
   });
 
-  it('board-scoped setup tables and 404 for unknown ids and paths', async () => {
+  it('board-scoped lookup tables and 404 for unknown ids and paths', async () => {
     const statuses = await api('/service/boards/2/statuses');
     expect(statuses.data.every((s: { board: { id: number } }) => s.board.id === 2)).toBe(true);
     expect((await api('/service/boards/999/statuses')).status).toBe(404);

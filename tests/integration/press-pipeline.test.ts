@@ -131,7 +131,7 @@ describe('a press becomes a complete Manage ticket', () => {
     expect(await h.status(body.id)).toMatchObject({ status: 'ticket_created' });
   });
 
-  it('after the caches are warmed at start, a press makes no setup-table call', async () => {
+  it('after the caches are warmed at start, a press makes no lookup-table call', async () => {
     const { warmManageCaches } = await import('@/lib/intake/warm-manage-caches');
     h = await startPipelineHarness();
     await warmManageCaches(h.context, await h.deps.loadSettings(h.db));

@@ -4,7 +4,7 @@
  * the ticket lands where the rules say. The trace is stored on the press outcome.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPythonRuleEngine, type PythonRuleEngine } from '@/lib/dispatcher/python-engine';
+import { createPythonRuleEngine, type PythonRuleEngine } from '@/lib/rules/engine/python-engine';
 import { loadPressReport } from '@/lib/presses/press-report';
 import { rollbackRuleVersion, saveRuleVersion } from '@/lib/rules/rule-versions';
 import { basePress } from '../support/press-fixtures';

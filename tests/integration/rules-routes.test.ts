@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { DeskbellApiError } from '@/lib/api/errors';
 import type { AdminSession } from '@/lib/auth/admin-session';
 import { listAuditEntries } from '@/lib/audit/audit-log';
-import { getAppRuleEngine } from '@/lib/dispatcher/python-engine';
+import { getAppRuleEngine } from '@/lib/rules/engine/python-engine';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import type { RuleTestResult, RuleVersionList, SaveRulesResult } from '@/lib/rules/types';
 

@@ -13,7 +13,7 @@ import type { PressPipelineDeps } from '@/lib/intake/process-press';
 import { PRESS_JOB_KIND } from '@/lib/intake/accept-press';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { startJobWorker, type JobWorker } from '@/lib/jobs/worker';
-import type { RuleEngine } from '@/lib/dispatcher/rule-engine';
+import type { RuleEngine } from '@/lib/rules/engine/rule-engine';
 import { findActiveRules } from '@/lib/rules/active-rules';
 import type { IntakeSettings, TicketDefaults } from '@/lib/settings/intake-settings';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';

@@ -2,7 +2,7 @@
  * A RuleEngine for pipeline tests, scripted in TypeScript: the pipeline's handling of what an
  * engine returns (changes, refusal, crash) is tested here; the Python sandbox has its own suite.
  */
-import type { RuleEngine, RuleRun, RuleVariables } from '@/lib/dispatcher/rule-engine';
+import type { RuleEngine, RuleRun, RuleVariables } from '@/lib/rules/engine/rule-engine';
 
 export function scriptedRuleEngine(
   script: (v: RuleVariables) => Partial<RuleVariables> | { crash: { type: string; message: string; line: number } },

@@ -6,8 +6,8 @@ import {
   HostedApiResponseError,
   HostedApiTimeoutError,
   type HostedApiClient,
-} from '@/lib/hosted-api/client';
-import { parseIncoming, parseMemberAuthentication, serialize, type HostedEvent } from '@/lib/hosted-api/protocol';
+} from '@/components/pod/hosted-api/client';
+import { parseIncoming, parseMemberAuthentication, serialize, type HostedEvent } from '@/components/pod/hosted-api/protocol';
 
 const MANAGE = 'https://na.myconnectwise.net';
 const MANAGE_EU = 'https://eu.myconnectwise.net';

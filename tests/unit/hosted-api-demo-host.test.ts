@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { createHostedApiClient, HostedApiTimeoutError, type HostedApiClient } from '@/lib/hosted-api/client';
-import { startDemoManageHost, type DemoEventActivity } from '@/lib/hosted-api/demo-host';
-import type { HostedEvent, MemberAuthentication, ScreenObject } from '@/lib/hosted-api/protocol';
+import { createHostedApiClient, HostedApiTimeoutError, type HostedApiClient } from '@/components/pod/hosted-api/client';
+import { startDemoManageHost, type DemoEventActivity } from '@/components/pod/hosted-api/demo-host';
+import type { HostedEvent, MemberAuthentication, ScreenObject } from '@/components/pod/hosted-api/protocol';
 
 const MANAGE = 'http://localhost:3000'; // the demo Manage frame is served by Deskbell itself
 const POD = 'http://localhost:3000';

@@ -15,7 +15,7 @@
  * Manage's lines are what the reference documents Manage sending.
  */
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { createHostedApiClient, type HostedApiClient } from '@/lib/hosted-api/client';
+import { createHostedApiClient, type HostedApiClient } from '@/components/pod/hosted-api/client';
 
 const MANAGE = 'https://na.myconnectwise.net';
 const FRAME = 'cw-frame-5f1c02e7';

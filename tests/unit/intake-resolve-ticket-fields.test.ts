@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { findPriority, resolveTicketFields, toManageLevel, type SetupTableReader } from '@/lib/intake/resolve-ticket-fields';
+import { findPriority, resolveTicketFields, toManageLevel, type LookupTableReader } from '@/lib/intake/resolve-ticket-fields';
 import type { TicketDefaults } from '@/lib/settings/intake-settings';
 
-// Setup tables as plain data: name resolution is pure logic over them.
+// Lookup tables as plain data: name resolution is pure logic over them.
 const boards = [
   { id: 1, name: 'Help Desk', inactive: false, projectFlag: false },
   { id: 2, name: 'Alerts', inactive: false, projectFlag: false },
 ];
 const perBoard = <T>(byBoard: Record<number, T[]>) => async (boardId: number) => byBoard[boardId] ?? [];
-const tables: SetupTableReader = {
+const tables: LookupTableReader = {
   boards: async () => boards,
   boardStatuses: perBoard({
     1: [{ id: 11, name: 'New', boardId: 1, sortOrder: 0, defaultFlag: true, inactive: false, closedStatus: false }],

@@ -9,8 +9,8 @@ import { PodApp } from '@/components/pod/pod-app';
 import { PodContext, type PodContextValue } from '@/components/pod/pod-context';
 import { NotADeskbellTicket, TicketPressView } from '@/components/pod/ticket-press-view';
 import { normalizeScreen, parseRecordId } from '@/components/pod/use-pod-session';
-import { startDemoManageHost } from '@/lib/hosted-api/demo-host';
-import type { MemberAuthentication, ScreenObject } from '@/lib/hosted-api/protocol';
+import { startDemoManageHost } from '@/components/pod/hosted-api/demo-host';
+import type { MemberAuthentication, ScreenObject } from '@/components/pod/hosted-api/protocol';
 import type { PodCompanyPresses, PodPress } from '@/lib/pod/types';
 import type { ScreenshotView } from '@/lib/presses/types';
 

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeskbellApiError } from '@/lib/api/errors';
 import { createAgentToken } from '@/lib/auth/agent-tokens';
-import type { RuleEngine, RuleRun, RuleVariables } from '@/lib/dispatcher/rule-engine';
+import type { RuleEngine, RuleRun, RuleVariables } from '@/lib/rules/engine/rule-engine';
 import { acceptPress } from '@/lib/intake/accept-press';
 import { pressLimitsFromEnv } from '@/lib/intake/limits';
 import { updatePress } from '@/lib/intake/press-records';

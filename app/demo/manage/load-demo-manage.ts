@@ -2,7 +2,7 @@ import 'server-only';
 import { notFound } from 'next/navigation';
 import { parseManageEndpoint } from '@/lib/connectwise/credentials';
 import { serverEnv } from '@/lib/env';
-import type { MemberAuthentication } from '@/lib/hosted-api/protocol';
+import type { MemberAuthentication } from '@/components/pod/hosted-api/protocol';
 import { loadFramePolicy } from '@/lib/pod/frame-policy';
 import { loadManageSite } from '@/lib/presses/ticket-links';
 import { getDatabase } from '@/lib/store/database';

@@ -17,7 +17,7 @@ export default async function DefaultsPage() {
   let data: DefaultsPageData | null = null;
   let problem: string | null = null;
   try {
-    // Manage's lists come through the app's setup-table cache: usually no Manage call at all.
+    // Manage's lists come through the app's lookup-table cache: usually no Manage call at all.
     data = await loadDefaultsPage(db);
   } catch (error) {
     if (!(error instanceof DeskbellApiError)) throw error;

@@ -1,5 +1,5 @@
 import { withAdmin } from '@/lib/api/with-admin';
-import { getAppRuleEngine } from '@/lib/dispatcher/python-engine';
+import { getAppRuleEngine } from '@/lib/rules/engine/python-engine';
 import { testRulesBodySchema } from '@/lib/rules/request-schemas';
 import { runRulesTest } from '@/lib/rules/rule-test';
 

@@ -1,5 +1,5 @@
 import { withAdmin } from '@/lib/api/with-admin';
-import { getAppRuleEngine } from '@/lib/dispatcher/python-engine';
+import { getAppRuleEngine } from '@/lib/rules/engine/python-engine';
 import { ruleVersionsQuerySchema, saveRulesBodySchema } from '@/lib/rules/request-schemas';
 import { listRuleVersions, saveRuleVersion } from '@/lib/rules/rule-versions';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { withAdmin } from '@/lib/api/with-admin';
-import { getAppRuleEngine } from '@/lib/dispatcher/python-engine';
+import { getAppRuleEngine } from '@/lib/rules/engine/python-engine';
 import { ruleVersionParamSchema } from '@/lib/rules/request-schemas';
 import { rollbackRuleVersion } from '@/lib/rules/rule-versions';
 

@@ -18,7 +18,7 @@ import type {
   ManageSource,
 } from './types';
 
-export type SetupCacheStats = {
+export type LookupCacheStats = {
   /** Served from a stored, unexpired value. */
   hits: number;
   /** Not stored: the caller started a load or joined one already running. */
@@ -29,21 +29,21 @@ export type SetupCacheStats = {
   size: number;
 };
 
-export type SetupCache = {
+export type LookupCache = {
   get<T>(key: string, load: () => Promise<T>): Promise<T>;
   /** Drops every entry (no prefix) or those whose key starts with prefix; running loads for them are not stored. */
   invalidate(prefix?: string): void;
-  stats(): SetupCacheStats;
+  stats(): LookupCacheStats;
 };
 
 type Entry = { value: unknown; expiresAt: number };
 type Flight = { promise: Promise<unknown> };
 
 /**
- * A TTL cache for Manage setup tables. Concurrent callers of a cold key share one load;
+ * A TTL cache for Manage's lookup tables (boards, statuses, priorities: Manage calls them setup tables). Concurrent callers of a cold key share one load;
  * a failed load is not stored, so the next caller tries again.
  */
-export function createSetupCache(options: { ttlMs: number; now?: () => number }): SetupCache {
+export function createLookupCache(options: { ttlMs: number; now?: () => number }): LookupCache {
   const { ttlMs } = options;
   if (!Number.isFinite(ttlMs) || ttlMs < 0) throw new RangeError('ttlMs must be a non-negative number');
   const now = options.now ?? Date.now;
@@ -97,7 +97,7 @@ export function createSetupCache(options: { ttlMs: number; now?: () => number })
   };
 }
 
-export type SetupTables = {
+export type LookupTables = {
   boards(): Promise<readonly ManageBoard[]>;
   boardStatuses(boardId: number): Promise<readonly ManageBoardStatus[]>;
   boardTypes(boardId: number): Promise<readonly ManageBoardType[]>;
@@ -115,16 +115,16 @@ export type SetupTables = {
 };
 
 /**
- * Cached setup-table lookups. Keys: 'boards', 'boards/{id}/statuses|types|subtypes|items|teams',
+ * Cached lookup-table lookups. Keys: 'boards', 'boards/{id}/statuses|types|subtypes|items|teams',
  * 'priorities', 'sources', 'impacts', 'severities', 'members', 'slas/{id}', so that
  * `cache.invalidate('boards')` drops every board table at once.
  */
-export function createSetupTables(client: ManageClient, cache: SetupCache): SetupTables {
+export function createLookupTables(client: ManageClient, cache: LookupCache): LookupTables {
   // Cached arrays are shared by every caller: freeze them so no caller can change another's view.
   const cached = <T>(key: string, load: () => Promise<T>): Promise<T> =>
     cache.get(key, async () => Object.freeze(await load()));
 
-  const tables: SetupTables = {
+  const tables: LookupTables = {
     boards: () => cached('boards', () => listBoards(client)),
     boardStatuses: (boardId) => cached(`boards/${boardId}/statuses`, () => listBoardStatuses(client, boardId)),
     boardTypes: (boardId) => cached(`boards/${boardId}/types`, () => listBoardTypes(client, boardId)),

@@ -1,14 +1,14 @@
 /**
- * How many Manage calls a warm setup-table cache saves per press. A press needs the boards
+ * How many Manage calls a warm lookup-table cache saves per press. A press needs the boards
  * (to resolve the chosen board by name), then that board's statuses, types and teams, and
  * the priorities, sources, impacts, severities and members. Calls are counted in the
  * simulator's request log, so a cache bug that still calls Manage cannot hide.
  */
-import { createManageClient, createSetupCache, createSetupTables, type ManageBoard, type SetupTables } from '@/lib/connectwise';
+import { createManageClient, createLookupCache, createLookupTables, type ManageBoard, type LookupTables } from '@/lib/connectwise';
 import type { SimChild } from './sim-child';
 import { summariseLatencies, type LatencySummary } from './stats';
 
-export type SetupCacheResult = {
+export type LookupCacheResult = {
   presses: number;
   ttlSeconds: number;
   boardName: string;
@@ -22,7 +22,7 @@ export type SetupCacheResult = {
 const LOOKUPS = ['boards', 'board statuses', 'board types', 'board teams', 'priorities', 'sources', 'impacts', 'severities', 'members'];
 
 /** The lookups one press performs, in the dependency order the pipeline has. */
-async function lookUpForPress(tables: SetupTables, boardName: string): Promise<void> {
+async function lookUpForPress(tables: LookupTables, boardName: string): Promise<void> {
   const boards = await tables.boards();
   const board = boards.find((b) => b.name === boardName);
   if (!board) throw new Error(`board ${boardName} vanished`);
@@ -38,7 +38,7 @@ async function lookUpForPress(tables: SetupTables, boardName: string): Promise<v
   ]);
 }
 
-async function measurePress(sim: SimChild, tables: SetupTables, boardName: string): Promise<{ calls: number; ms: number }> {
+async function measurePress(sim: SimChild, tables: LookupTables, boardName: string): Promise<{ calls: number; ms: number }> {
   await sim.clearRequests();
   const t0 = process.hrtime.bigint();
   await lookUpForPress(tables, boardName);
@@ -52,21 +52,21 @@ function pickBoard(boards: readonly ManageBoard[]): ManageBoard {
   return board;
 }
 
-export async function benchSetupCache(sim: SimChild, options: { presses: number; apiVersion: string; ttlSeconds: number }): Promise<SetupCacheResult> {
+export async function benchLookupCache(sim: SimChild, options: { presses: number; apiVersion: string; ttlSeconds: number }): Promise<LookupCacheResult> {
   const { companyId, publicKey, privateKey, clientId } = sim.credentials;
   const client = createManageClient({ baseUrl: sim.baseUrl, companyId, publicKey, privateKey, clientId, apiVersion: options.apiVersion });
   const ttlMs = options.ttlSeconds * 1000;
   try {
-    const boardName = pickBoard(await createSetupTables(client, createSetupCache({ ttlMs })).boards()).name;
+    const boardName = pickBoard(await createLookupTables(client, createLookupCache({ ttlMs })).boards()).name;
 
     // Cold: every press starts with an empty cache (first press after start-up or expiry).
     const cold: { calls: number; ms: number }[] = [];
     for (let i = 0; i < options.presses; i++) {
-      cold.push(await measurePress(sim, createSetupTables(client, createSetupCache({ ttlMs })), boardName));
+      cold.push(await measurePress(sim, createLookupTables(client, createLookupCache({ ttlMs })), boardName));
     }
 
     // Warm: one long-lived cache, filled by a first press that is not measured.
-    const tables = createSetupTables(client, createSetupCache({ ttlMs }));
+    const tables = createLookupTables(client, createLookupCache({ ttlMs }));
     await lookUpForPress(tables, boardName);
     const warm: { calls: number; ms: number }[] = [];
     for (let i = 0; i < options.presses; i++) warm.push(await measurePress(sim, tables, boardName));

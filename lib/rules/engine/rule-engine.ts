@@ -1,6 +1,6 @@
 /**
  * The seam between the press pipeline and the MSP's dispatcher rules. The Python sandbox
- * (issue 5) implements RuleEngine; until an admin saves rules, the pipeline uses no engine
+ * (python-engine.ts) implements RuleEngine; until an admin saves rules, the pipeline uses no engine
  * and the variables pass through unchanged, which is what the incumbent does with no rules.
  */
 

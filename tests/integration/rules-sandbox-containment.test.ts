@@ -13,9 +13,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPythonRuleEngine, type PythonRuleEngine } from '@/lib/dispatcher/python-engine';
-import type { RuleVariables } from '@/lib/dispatcher/rule-engine';
-import { EMPTY_ENV, findNamespaceWrapper, findSandboxPaths, sandboxNodeArgs } from '@/lib/dispatcher/sandbox-paths';
+import { createPythonRuleEngine, type PythonRuleEngine } from '@/lib/rules/engine/python-engine';
+import type { RuleVariables } from '@/lib/rules/engine/rule-engine';
+import { EMPTY_ENV, findNamespaceWrapper, findSandboxPaths, sandboxNodeArgs } from '@/lib/rules/engine/sandbox-paths';
 
 const TIMEOUT_MS = 1_000;
 const OUTPUT_LIMIT = 64 * 1024;

@@ -1,6 +1,6 @@
 /**
  * The rule sandbox: one Pyodide interpreter in a locked-down Node process, started by
- * lib/dispatcher/sandbox-process.ts. Plain JavaScript run directly by `node` (never bundled),
+ * lib/rules/engine/sandbox-process.ts. Plain JavaScript run directly by `node` (never bundled),
  * so the parent can grant read access to exactly this folder and Pyodide's.
  *
  * argv[2] is the JSON config from the parent; everything else arrives as frames on stdin

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findSandboxPaths, type SandboxPaths } from '@/lib/dispatcher/sandbox-paths';
-import { SandboxFailure, SandboxProcess } from '@/lib/dispatcher/sandbox-process';
+import { findSandboxPaths, type SandboxPaths } from '@/lib/rules/engine/sandbox-paths';
+import { SandboxFailure, SandboxProcess } from '@/lib/rules/engine/sandbox-process';
 
 let dir: string;
 

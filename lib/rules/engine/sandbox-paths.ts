@@ -13,7 +13,7 @@ import path from 'node:path';
  */
 export type SandboxPaths = { childScript: string; sandboxDir: string; pyodideDir: string };
 
-export const SANDBOX_DIR = path.join('lib', 'dispatcher', 'sandbox');
+export const SANDBOX_DIR = path.join('lib', 'rules', 'engine', 'sandbox');
 const CHILD_FILE = 'sandbox-child.mjs';
 
 export function findSandboxPaths(root: string = process.cwd()): SandboxPaths {

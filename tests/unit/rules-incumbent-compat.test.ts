@@ -3,8 +3,8 @@
  * Pyodide sandbox, with the results its documentation promises.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPythonRuleEngine, type PythonRuleEngine } from '@/lib/dispatcher/python-engine';
-import { applyRules, type RuleVariables } from '@/lib/dispatcher/rule-engine';
+import { createPythonRuleEngine, type PythonRuleEngine } from '@/lib/rules/engine/python-engine';
+import { applyRules, type RuleVariables } from '@/lib/rules/engine/rule-engine';
 
 const press: RuleVariables = {
   priority: '__default__',

@@ -19,6 +19,7 @@
  * with `kind`, so a switch can tell an event from its acknowledgement (both carry `event`).
  */
 import { z } from 'zod';
+import type { PodScreen } from '@/lib/pod/types';
 
 export type MemberAuthentication = {
   site: string;
@@ -29,7 +30,7 @@ export type MemberAuthentication = {
   memberEmail?: string;
   codeBase?: string;
 };
-export type HostedScreen = 'ticket' | 'company';
+export type HostedScreen = PodScreen;
 export type ScreenObject = { screen: string; id: number; hostedAs: 'pod' | 'tab' };
 export type HostedEventName = 'onLoad' | 'beforeSave' | 'beforeBack';
 export type HostedEvent = { event: HostedEventName; _id: unknown; data: unknown };

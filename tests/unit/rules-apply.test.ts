@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRules, type RuleVariables } from '@/lib/dispatcher/rule-engine';
+import { applyRules, type RuleVariables } from '@/lib/rules/engine/rule-engine';
 import { scriptedRuleEngine } from '../support/scripted-rule-engine';
 
 const variables = { board: 'Help Desk', priority: '__default__', subject: 'Printer', exception: null } as unknown as RuleVariables;

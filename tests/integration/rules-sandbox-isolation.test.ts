@@ -4,8 +4,8 @@
  * presses, and no evaluation leaves state behind for the next one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPythonRuleEngine, type PythonRuleEngine } from '@/lib/dispatcher/python-engine';
-import type { RuleVariables } from '@/lib/dispatcher/rule-engine';
+import { createPythonRuleEngine, type PythonRuleEngine } from '@/lib/rules/engine/python-engine';
+import type { RuleVariables } from '@/lib/rules/engine/rule-engine';
 
 const press: RuleVariables = {
   priority: '__default__', state: '__default__', team: '__default__', type: '__default__', subtype: '__default__',

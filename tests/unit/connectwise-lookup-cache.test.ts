@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createSetupCache } from '@/lib/connectwise/setup-cache';
+import { createLookupCache } from '@/lib/connectwise/lookup-cache';
 
 function clock(start = 1_000) {
   let t = start;
@@ -16,10 +16,10 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-describe('createSetupCache', () => {
+describe('createLookupCache', () => {
   it('serves a stored value until its TTL passes, then loads again', async () => {
     const c = clock();
-    const cache = createSetupCache({ ttlMs: 60_000, now: c.now });
+    const cache = createLookupCache({ ttlMs: 60_000, now: c.now });
     let n = 0;
     const load = vi.fn(async () => ++n);
 
@@ -33,14 +33,14 @@ describe('createSetupCache', () => {
   });
 
   it('keeps keys apart', async () => {
-    const cache = createSetupCache({ ttlMs: 1_000 });
+    const cache = createLookupCache({ ttlMs: 1_000 });
     expect(await cache.get('a', async () => 'A')).toBe('A');
     expect(await cache.get('b', async () => 'B')).toBe('B');
     expect(await cache.get('a', async () => 'not called')).toBe('A');
   });
 
   it('invalidates everything, or only the keys under a prefix', async () => {
-    const cache = createSetupCache({ ttlMs: 60_000 });
+    const cache = createLookupCache({ ttlMs: 60_000 });
     for (const key of ['boards', 'boards/1/statuses', 'boards/2/teams', 'priorities']) await cache.get(key, async () => key);
     expect(cache.stats().size).toBe(4);
 
@@ -55,7 +55,7 @@ describe('createSetupCache', () => {
   });
 
   it('shares one load between concurrent callers of a cold key', async () => {
-    const cache = createSetupCache({ ttlMs: 60_000 });
+    const cache = createLookupCache({ ttlMs: 60_000 });
     const gate = deferred<string[]>();
     const load = vi.fn(() => gate.promise);
     const callers = Array.from({ length: 25 }, () => cache.get('boards', load));
@@ -70,7 +70,7 @@ describe('createSetupCache', () => {
   });
 
   it('does not cache a failure: every waiting caller sees it, the next caller loads again', async () => {
-    const cache = createSetupCache({ ttlMs: 60_000 });
+    const cache = createLookupCache({ ttlMs: 60_000 });
     const gate = deferred<string>();
     const first = cache.get('priorities', () => gate.promise);
     const second = cache.get('priorities', () => Promise.resolve('never used'));
@@ -84,7 +84,7 @@ describe('createSetupCache', () => {
   });
 
   it('does not store what a load read before an invalidation that happened while it ran', async () => {
-    const cache = createSetupCache({ ttlMs: 60_000 });
+    const cache = createLookupCache({ ttlMs: 60_000 });
     const gate = deferred<string>();
     const stale = cache.get('boards', () => gate.promise);
     cache.invalidate('boards');
@@ -94,7 +94,7 @@ describe('createSetupCache', () => {
   });
 
   it('with a TTL of 0 never stores, but still shares a running load', async () => {
-    const cache = createSetupCache({ ttlMs: 0 });
+    const cache = createLookupCache({ ttlMs: 0 });
     const load = vi.fn(async () => 'x');
     await Promise.all([cache.get('k', load), cache.get('k', load)]);
     await cache.get('k', load);
@@ -102,6 +102,6 @@ describe('createSetupCache', () => {
   });
 
   it('rejects a negative TTL', () => {
-    expect(() => createSetupCache({ ttlMs: -1 })).toThrow(RangeError);
+    expect(() => createLookupCache({ ttlMs: -1 })).toThrow(RangeError);
   });
 });
