@@ -80,11 +80,11 @@ export default defineConfig([
         'error',
         {
           paths: [
-            { name: '@/lib/api/errors', importNames: ['toErrorResponse', 'toErrorBody'], message: 'The route wrapper maps errors (lib/api/with-*.ts).' },
+            { name: '@/lib/http/errors', importNames: ['toErrorResponse', 'toErrorBody'], message: 'The route wrapper maps errors (lib/api/with-*.ts).' },
             { name: '@/lib/auth/admin-session', message: 'withAdmin checks the session (lib/api/with-admin.ts).' },
             { name: 'next-auth/next', message: 'withAdmin checks the session (lib/api/with-admin.ts).' },
             { name: '@/lib/store/database', importNames: ['getDatabase'], message: 'The route wrapper hands the handler its database.' },
-            { name: '@/lib/api/request-body', message: 'The route wrapper reads the body: declare `body` in its spec.' },
+            { name: '@/lib/http/request-body', message: 'The route wrapper reads the body: declare `body` in its spec.' },
             { name: '@/lib/intake/read-press-request', importNames: ['requireAgentToken', 'toAgentErrorResponse'], message: 'withAgent checks the agent token and maps its errors.' },
             { name: '@/lib/pod/pod-session', importNames: ['authorizePodRequest', 'toPodErrorResponse'], message: 'withPod checks the pod token and maps its errors.' },
             { name: '@/lib/notifications/receive-callback', importNames: ['verifyManageCallback'], message: 'withManageCallback verifies the callback.' },

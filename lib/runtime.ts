@@ -4,7 +4,7 @@ import { describeAuthConfigProblem } from '@/lib/auth/auth-options';
 import { getAppRuleEngine, type PythonRuleEngine } from '@/lib/rules/engine/python-engine';
 import { pruneLoginThrottle, throttlePolicyFromEnv } from '@/lib/auth/login-throttle';
 import { issueSetupCode } from '@/lib/auth/setup-code';
-import { getAppManageContext } from '@/lib/intake/manage-context';
+import { getAppManageContext } from '@/lib/manage-client/manage-context';
 import { warmManageCaches } from '@/lib/intake/warm-manage-caches';
 import { findSecretKey } from '@/lib/secrets/secret-box';
 import { PRESS_JOB_KIND, setPressAcceptedListener } from '@/lib/intake/accept-press';

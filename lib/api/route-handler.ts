@@ -1,8 +1,8 @@
 import 'server-only';
 import { ZodError, type z } from 'zod';
 import { getDatabase, type DeskbellDatabase } from '@/lib/store/database';
-import { DEFAULT_JSON_BODY_BYTES, isJsonContentType, readJsonBody, unsupportedMediaType } from './request-body';
-import { isStateChanging } from './request-origin';
+import { DEFAULT_JSON_BODY_BYTES, isJsonContentType, readJsonBody, unsupportedMediaType } from '@/lib/http/request-body';
+import { isStateChanging } from '@/lib/http/request-origin';
 
 /**
  * The one pipeline every API route runs through; each kind of caller (lib/api/with-*.ts)

@@ -1,14 +1,14 @@
 import 'server-only';
 import { requireAdminApi, type AdminSession } from '@/lib/auth/admin-session';
 import { deskbellPublicUrl } from '@/lib/setup/ticket-defaults';
-import { DeskbellApiError, toErrorResponse } from './errors';
-import { checkRequestOrigin, isStateChanging } from './request-origin';
+import { DeskbellApiError, toErrorResponse } from '@/lib/http/errors';
+import { checkRequestOrigin, isStateChanging } from '@/lib/http/request-origin';
 import { defineRoute, type InputSpec, type ParsedInput, type Reply, type RouteHandler } from './route-handler';
 
 /**
  * Routes under app/api/admin: the caller is a signed-in admin, proved by the session cookie the
  * browser attaches on its own. Because the cookie is ambient, a state-changing request must
- * also come from Deskbell's own origin (lib/api/request-origin.ts), checked before the session,
+ * also come from Deskbell's own origin (lib/http/request-origin.ts), checked before the session,
  * the database or the body is touched.
  */
 

@@ -6,7 +6,7 @@ import {
   type VerifiedCallback,
 } from '@/lib/notifications/receive-callback';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import { toErrorResponse } from './errors';
+import { toErrorResponse } from '@/lib/http/errors';
 import { defineRoute, type ParsedInput, type Reply, type RouteContext, type RouteHandler } from './route-handler';
 
 /**

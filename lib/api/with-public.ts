@@ -1,5 +1,5 @@
 import 'server-only';
-import { toErrorResponse } from './errors';
+import { toErrorResponse } from '@/lib/http/errors';
 import { finishResponse, parseInput, type InputSpec, type Reply, type RouteHandler } from './route-handler';
 
 /**

@@ -2,7 +2,7 @@ import 'server-only';
 import { getServerSession } from 'next-auth/next';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { getAuthOptions, type AdminSession } from './auth-options';
 
 export type { AdminSession } from './auth-options';

@@ -1,7 +1,6 @@
 import 'server-only';
 import { createHash, randomUUID } from 'node:crypto';
-import { DeskbellApiError } from '@/lib/api/errors';
-import { withAgent } from '@/lib/api/with-agent';
+import { DeskbellApiError } from '@/lib/http/errors';
 import type { AgentToken } from '@/lib/auth/agent-tokens';
 import { serverEnv } from '@/lib/env';
 import type { JobQueue } from '@/lib/jobs/queue';
@@ -218,10 +217,4 @@ export async function answerCreatePress(request: Request, token: AgentToken, dep
   }
   headers['idempotent-replayed'] = 'true';
   return Response.json({ ...result.press, statusUrl }, { status: 200, headers });
-}
-
-/** The route as tests, benchmarks and the pipeline harness call it, with their own database and queue. */
-export function handleCreatePress(request: Request, deps: CreatePressDeps): Promise<Response> {
-  const route = withAgent({ ...createPressInput, database: async () => deps.db }, ({ token }) => answerCreatePress(request, token, deps));
-  return route(request);
 }

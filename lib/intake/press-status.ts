@@ -1,8 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { DeskbellApiError } from '@/lib/api/errors';
-import { createNudger } from '@/lib/api/long-poll';
-import { withAgent } from '@/lib/api/with-agent';
+import { DeskbellApiError } from '@/lib/http/errors';
+import { createNudger } from '@/lib/http/long-poll';
 import type { AgentToken } from '@/lib/auth/agent-tokens';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { Selectable } from 'kysely';
@@ -99,7 +98,7 @@ export async function readPressStatus(
   return row ? toPressStatusView(row) : undefined;
 }
 
-// Wakes long-polls as soon as the pipeline changes a press (lib/api/long-poll.ts).
+// Wakes long-polls as soon as the pipeline changes a press (lib/http/long-poll.ts).
 const pressNudger = createNudger();
 
 /** The pipeline calls this after changing a press's status, so long-polls answer at once. */
@@ -176,10 +175,4 @@ export async function answerPressStatus(call: PressStatusCall, pollMs?: number):
   });
   if (!view) throw new DeskbellApiError('not_found', 'No press with this id was sent with this agent token.', null);
   return view;
-}
-
-/** The route as tests and the pipeline harness call it, with their own database. */
-export function handleReadPressStatus(request: Request, pressId: string, deps: ReadPressStatusDeps): Promise<Response> {
-  const route = withAgent({ ...pressStatusInput, database: async () => deps.db }, (call) => answerPressStatus(call, deps.pollMs));
-  return route(request, { params: Promise.resolve({ id: pressId }) });
 }

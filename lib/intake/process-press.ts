@@ -12,8 +12,8 @@ import { personName } from '@/lib/presses/person-name';
 import { generatePressThumbnails } from '@/lib/presses/thumbnails';
 import type { IntakeSettings } from '@/lib/settings/intake-settings';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import type { ManageAvailability, ManageContext } from './manage-context';
-import { withManageCallLog } from './manage-context';
+import type { ManageAvailability, ManageContext } from '@/lib/manage-client/manage-context';
+import { withManageCallLog } from '@/lib/manage-client/manage-context';
 import { pressFactsFromPayload, type PressFacts } from './press-facts';
 import {
   listPressFiles,

@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { DeskbellApiError, describeZodError, toErrorResponse } from '@/lib/api/errors';
-import { readBodyCapped, refuseDeclaredOversize } from '@/lib/api/request-body';
+import { DeskbellApiError, describeZodError, toErrorResponse } from '@/lib/http/errors';
+import { readBodyCapped, refuseDeclaredOversize } from '@/lib/http/request-body';
 import { readBearerToken, verifyAgentToken, type AgentToken } from '@/lib/auth/agent-tokens';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { PressFileKind } from '@/lib/store/schema';
@@ -13,7 +13,7 @@ import {
   pickPressPayload,
   type PressPayload,
 } from './press-schema';
-import { sniffImage, type ImageType } from './sniff-image';
+import { sniffImage, type ImageType } from '@/lib/images/sniff-image';
 
 /**
  * Turns an agent's HTTP request into a validated submission, or throws a DeskbellApiError:

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { IntakeSettings } from '@/lib/settings/intake-settings';
 import { isManageDefault } from '@/lib/settings/intake-settings';
-import type { ManageContext } from './manage-context';
+import type { ManageContext } from '@/lib/manage-client/manage-context';
 import { resolveContact } from './process-press';
 
 /**

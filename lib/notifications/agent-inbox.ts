@@ -1,7 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { createNudger } from '@/lib/api/long-poll';
-import { withAgent } from '@/lib/api/with-agent';
+import { createNudger } from '@/lib/http/long-poll';
 import type { AgentToken } from '@/lib/auth/agent-tokens';
 import { waitQuerySchema } from '@/lib/intake/press-status';
 import type { DeskbellDatabase } from '@/lib/store/database';
@@ -129,13 +128,4 @@ export async function answerReadAgentInbox(call: AgentCaller & { query: { wait?:
 
 export async function answerAcknowledgeAgentInbox(call: AgentCaller & { body: { ids: string[] } }): Promise<{ acknowledged: number }> {
   return { acknowledged: await acknowledgeAgentNotifications(call.db, call.token.id, call.body.ids) };
-}
-
-/** The routes as tests call them, with their own database. */
-export function handleReadAgentInbox(request: Request, deps: AgentInboxDeps): Promise<Response> {
-  return withAgent({ ...readInboxInput, database: async () => deps.db }, (call) => answerReadAgentInbox(call, deps.pollMs))(request);
-}
-
-export function handleAcknowledgeAgentInbox(request: Request, deps: AgentInboxDeps): Promise<Response> {
-  return withAgent({ ...acknowledgeInboxInput, database: async () => deps.db }, answerAcknowledgeAgentInbox)(request);
 }

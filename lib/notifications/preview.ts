@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { listTicketNotes } from '@/lib/connectwise/notes';
 import { getTicket } from '@/lib/connectwise/tickets';
 import type { ManageTicket, ManageTicketNote } from '@/lib/connectwise/types';
-import type { ManageAvailability } from '@/lib/intake/manage-context';
+import type { ManageAvailability } from '@/lib/manage-client/manage-context';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { TicketEventKind } from '@/lib/store/schema';
 import { eventTemplateValues, memberNames, NOTIFIED_PRESS_COLUMNS, type NotifiedPress } from './ticket-events';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { DeskbellApiError } from '@/lib/api/errors';
-import { readBodyCapped } from '@/lib/api/request-body';
+import { DeskbellApiError } from '@/lib/http/errors';
+import { readBodyCapped } from '@/lib/http/request-body';
 import {
   createCallbackVerifier,
   parseCallbackPayload,

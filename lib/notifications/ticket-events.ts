@@ -6,7 +6,7 @@ import { parseCallbackPayload } from '@/lib/connectwise/callback-signature';
 import { listTicketNotes } from '@/lib/connectwise/notes';
 import { getTicket } from '@/lib/connectwise/tickets';
 import type { ManageTicket } from '@/lib/connectwise/types';
-import type { ManageAvailability, ManageContext } from '@/lib/intake/manage-context';
+import type { ManageAvailability, ManageContext } from '@/lib/manage-client/manage-context';
 import type { CreatedTicket } from '@/lib/intake/process-press';
 import type { JobQueue } from '@/lib/jobs/queue';
 import { PermanentJobError, type JobHandler } from '@/lib/jobs/worker';

@@ -1,5 +1,5 @@
 import 'server-only';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { parseManageEndpoint } from '@/lib/connectwise/credentials';
 import { contentDisposition } from '@/lib/presses/press-files';
 import { loadPressReport, pressIdSchema, type FileUrlBuilder } from '@/lib/presses/press-report';

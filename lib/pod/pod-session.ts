@@ -1,6 +1,6 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { DeskbellApiError, toErrorResponse } from '@/lib/api/errors';
+import { DeskbellApiError, toErrorResponse } from '@/lib/http/errors';
 import type { ManageClientOptions } from '@/lib/connectwise/client';
 import {
   MemberAuthError,

@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { msBetween, pressEndUser, readOutcome, readPayload } from './stored-press';
 import { loadTicketLinker, type TicketLinker } from './ticket-links';

@@ -1,5 +1,5 @@
 import 'server-only';
-import { DeskbellApiError, toErrorResponse } from '@/lib/api/errors';
+import { DeskbellApiError, toErrorResponse } from '@/lib/http/errors';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { pressIdSchema } from './press-report';
 

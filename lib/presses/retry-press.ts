@@ -1,5 +1,5 @@
 import 'server-only';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { recordAudit } from '@/lib/audit/audit-log';
 import { PRESS_JOB_KIND, type PressJobPayload } from '@/lib/intake/accept-press';
 import { notifyPressStatusChanged } from '@/lib/intake/press-status';

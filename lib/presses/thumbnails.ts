@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Sharp, SharpOptions } from 'sharp';
 import { serverEnv } from '@/lib/env';
-import { sniffImage } from '@/lib/intake/sniff-image';
+import { sniffImage } from '@/lib/images/sniff-image';
 import type { DeskbellDatabase } from '@/lib/store/database';
 
 /** The pod shows every screenshot of a press at once: each preview must stay small. */

@@ -1,5 +1,5 @@
 import 'server-only';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { applyRules, type RuleEngine, type RuleVariables } from '@/lib/rules/engine/rule-engine';
 import type { PressFacts } from '@/lib/intake/press-facts';
 import { ruleVariablesFor } from '@/lib/intake/process-press';

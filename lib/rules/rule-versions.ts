@@ -1,12 +1,12 @@
 import 'server-only';
 import { createHash, randomUUID } from 'node:crypto';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { recordAudit } from '@/lib/audit/audit-log';
 import type { RuleCheck } from '@/lib/rules/engine/python-engine';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { RuleVersionsTable } from '@/lib/store/schema';
-import { findActiveRules } from './active-rules';
+import { findActiveRules } from '@/lib/settings/active-rules';
 import type { RuleCheckView, RuleSyntaxProblem, RuleVersionList, RuleVersionView, SaveRulesResult } from './types';
 
 /**

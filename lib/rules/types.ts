@@ -2,7 +2,10 @@
  * What the Rules step and its API exchange, as plain data. Type-only (plus two constant
  * lists): safe for client bundles.
  */
+import type { ActiveRules } from '@/lib/settings/active-rules';
 import type { RuleVariables, WritableRuleVariables } from '@/lib/rules/engine/rule-engine';
+
+export type { ActiveRules };
 
 export type RuleVariableName = keyof RuleVariables;
 
@@ -55,13 +58,6 @@ export type RuleVersionView = {
   removed: number;
 };
 
-export type ActiveRules = {
-  version: number;
-  source: string;
-  createdAt: string;
-  createdBy: string;
-  sha256: string;
-};
 
 export type RuleVersionList = { active: ActiveRules | null; versions: RuleVersionView[]; total: number };
 

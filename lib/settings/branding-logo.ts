@@ -1,4 +1,4 @@
-import { sniffImage } from '@/lib/intake/sniff-image';
+import { sniffImage } from '@/lib/images/sniff-image';
 
 /**
  * What an uploaded logo is, decided from its bytes alone (never the name or declared type):

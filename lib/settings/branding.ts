@@ -1,9 +1,9 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { recordAudit } from '@/lib/audit/audit-log';
-import { readBodyCapped } from '@/lib/api/request-body';
+import { readBodyCapped } from '@/lib/http/request-body';
 import { getDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { pickTextColour, hexColourSchema } from './branding-colour';
 import { LOGO_MAX_BYTES, sniffLogo, type LogoType } from './branding-logo';

@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { MANAGE_DEFAULT } from '@/lib/rules/engine/rule-engine';
 import { serverEnv } from '@/lib/env';
-import { findActiveRules } from '@/lib/rules/active-rules';
+import { findActiveRules } from '@/lib/settings/active-rules';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { readSetting } from './settings-store';
 

@@ -1,7 +1,7 @@
 import 'server-only';
 import { createOneAtATime } from './one-at-a-time';
 import { z } from 'zod';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { recordAudit } from '@/lib/audit/audit-log';
 import { listBoards } from '@/lib/connectwise/boards';
 import { createCallback, deleteCallback, listCallbacks, updateCallback, type CallbackInput } from '@/lib/connectwise/callbacks';

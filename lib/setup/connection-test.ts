@@ -2,7 +2,7 @@ import 'server-only';
 import { timingSafeEqual } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { createManageClient } from '@/lib/connectwise/client';
 import { parseClientId, parseManageApiKey, parseManageEndpoint, type ManageEndpoint } from '@/lib/connectwise/credentials';
 import { loadManageConnectionFromEnv } from '@/lib/connectwise/connection';

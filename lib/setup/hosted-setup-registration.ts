@@ -1,7 +1,7 @@
 import 'server-only';
 import { createOneAtATime } from './one-at-a-time';
 import { z } from 'zod';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { recordAudit } from '@/lib/audit/audit-log';
 import type { ManageClient } from '@/lib/connectwise/client';
 import { isManageError } from '@/lib/connectwise/errors';

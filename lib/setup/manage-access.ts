@@ -1,9 +1,9 @@
 import 'server-only';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { createManageClient, type ManageClient, type ManageClientOptions } from '@/lib/connectwise/client';
 import { isManageError } from '@/lib/connectwise/errors';
 import { serverEnv } from '@/lib/env';
-import { getAppManageContext, type ManageContext } from '@/lib/intake/manage-context';
+import { getAppManageContext, type ManageContext } from '@/lib/manage-client/manage-context';
 import { loadManageConnection } from '@/lib/settings/manage-connection';
 import type { DeskbellDatabase } from '@/lib/store/database';
 

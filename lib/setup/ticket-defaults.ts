@@ -1,7 +1,7 @@
 import 'server-only';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { recordAudit } from '@/lib/audit/audit-log';
-import type { ManageContext } from '@/lib/intake/manage-context';
+import type { ManageContext } from '@/lib/manage-client/manage-context';
 import type { PressFacts } from '@/lib/intake/press-facts';
 import { resolveContact, ruleVariablesFor } from '@/lib/intake/process-press';
 import { draftTicket } from '@/lib/intake/draft-ticket';

@@ -1,5 +1,5 @@
 import 'server-only';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import type { ManageClient } from '@/lib/connectwise/client';
 import { createCompany, findCompaniesByName, findCompanyByIdentifier, getCompany } from '@/lib/connectwise/companies';
 import { createContact, findContactsByEmail } from '@/lib/connectwise/contacts';

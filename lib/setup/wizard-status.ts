@@ -1,6 +1,6 @@
 import 'server-only';
 import { listAgentTokens } from '@/lib/auth/agent-tokens';
-import { findActiveRules } from '@/lib/rules/active-rules';
+import { findActiveRules } from '@/lib/settings/active-rules';
 import { SETTING_KEYS, ticketDefaultsSchema } from '@/lib/settings/intake-settings';
 import { loadIntakeSettings } from '@/lib/settings/intake-settings';
 import { describeManageConnection, type StoredManageConnection } from '@/lib/settings/manage-connection';

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
-import { sniffImage } from '@/lib/intake/sniff-image';
+import { sniffImage } from '@/lib/images/sniff-image';
 import { environmentForChild } from '@/lib/env';
 import { openDatabase } from '@/lib/store/database';
 import { stopChild } from './sim-child';

@@ -22,7 +22,6 @@ import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { createAgentToken } from '@/lib/auth/agent-tokens';
-import { handleCreatePress } from '@/lib/intake/accept-press';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { migrateToLatest, openDatabase } from '@/lib/store/database';
 import type { ManageConnectionState } from '@/lib/connectwise/connection';
@@ -30,6 +29,7 @@ import { createCallbackVerifier } from '@/lib/connectwise/callback-signature';
 import { getOrCreateCallbackPathToken } from '@/lib/notifications/callback-path-token';
 import { handleManageCallback } from '@/lib/api/with-manage-callback';
 import type { ReceiveCallbackDeps } from '@/lib/notifications/receive-callback';
+import { handleCreatePress } from '@/tests/support/agent-routes';
 
 const dbFile = process.argv[2];
 if (!dbFile) throw new Error('usage: http-server.ts <sqlite file>');

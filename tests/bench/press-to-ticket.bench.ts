@@ -17,8 +17,8 @@ import path from 'node:path';
 import { createAgentToken } from '@/lib/auth/agent-tokens';
 import type { ManageCallRecord } from '@/lib/connectwise/client';
 import { serverEnv } from '@/lib/env';
-import { handleCreatePress, PRESS_JOB_KIND } from '@/lib/intake/accept-press';
-import { createManageContext, type ManageContext } from '@/lib/intake/manage-context';
+import { PRESS_JOB_KIND } from '@/lib/intake/accept-press';
+import { createManageContext, type ManageContext } from '@/lib/manage-client/manage-context';
 import { createPressJobHandler } from '@/lib/intake/press-job';
 import { waitForPressStatus } from '@/lib/intake/press-status';
 import type { PressOutcome, PressPipelineDeps } from '@/lib/intake/process-press';
@@ -30,6 +30,7 @@ import { demoDefaults } from '../support/pipeline-harness';
 import { buildBenchPress, createScreenshotFactory } from './accept.bench';
 import type { SimChild } from './sim-child';
 import { percentile } from './stats';
+import { handleCreatePress } from '@/tests/support/agent-routes';
 
 /** One Manage call as seen by the client, in ms on this process's performance clock. */
 export type CallSpan = { method: string; path: string; status: number | null; attempt: number; start: number; end: number };

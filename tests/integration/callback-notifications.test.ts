@@ -6,7 +6,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createCallback, deleteCallback, listCallbacks } from '@/lib/connectwise/callbacks';
 import { createCallbackVerifier } from '@/lib/connectwise/callback-signature';
 import type { ManageConnectionState } from '@/lib/connectwise/connection';
-import { handleAcknowledgeAgentInbox, handleReadAgentInbox } from '@/lib/notifications/agent-inbox';
 import { callbackUrlFor, getOrCreateCallbackPathToken } from '@/lib/notifications/callback-path-token';
 import { createSmtpSender } from '@/lib/notifications/email';
 import { listTicketTimeline } from '@/lib/notifications/ticket-events';
@@ -14,6 +13,7 @@ import { loadPressReport } from '@/lib/presses/press-report';
 import { startCallbackReceiver, type CallbackReceiverServer } from '../support/callback-receiver-server';
 import { screenshot, shotsMeta, startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 import { basePress } from '../support/press-fixtures';
+import { handleAcknowledgeAgentInbox, handleReadAgentInbox } from '@/tests/support/agent-routes';
 
 /**
  * The whole loop over real HTTP: a press becomes a ticket in the simulator, a technician

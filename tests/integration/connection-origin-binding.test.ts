@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { createManageClient } from '@/lib/connectwise/client';
 import { ManageConfigError } from '@/lib/connectwise/errors';
 import { describeManageConnection, loadManageConnection } from '@/lib/settings/manage-connection';

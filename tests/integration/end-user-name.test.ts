@@ -5,7 +5,6 @@ import { createCallback } from '@/lib/connectwise/callbacks';
 import { createCallbackVerifier } from '@/lib/connectwise/callback-signature';
 import type { ManageConnectionState } from '@/lib/connectwise/connection';
 import { ruleVariablesFor } from '@/lib/intake/process-press';
-import { handleReadAgentInbox, handleAcknowledgeAgentInbox } from '@/lib/notifications/agent-inbox';
 import { callbackUrlFor, getOrCreateCallbackPathToken } from '@/lib/notifications/callback-path-token';
 import { clearNotificationPreviewCache, previewNotification } from '@/lib/notifications/preview';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '@/lib/notifications/templates';
@@ -16,6 +15,7 @@ import type { TicketEventKind } from '@/lib/store/schema';
 import { startCallbackReceiver, type CallbackReceiverServer } from '../support/callback-receiver-server';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 import { basePress } from '../support/press-fixtures';
+import { handleAcknowledgeAgentInbox, handleReadAgentInbox } from '@/tests/support/agent-routes';
 
 /**
  * A press that gives only an email (the README's own CLI press) is matched to the Manage

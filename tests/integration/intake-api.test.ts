@@ -5,9 +5,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAgentToken, revokeAgentToken } from '@/lib/auth/agent-tokens';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
-import { handleCreatePress, setPressAcceptedListener, type CreatePressDeps } from '@/lib/intake/accept-press';
+import { setPressAcceptedListener, type CreatePressDeps } from '@/lib/intake/accept-press';
 import type { PressLimits } from '@/lib/intake/limits';
-import { handleReadPressStatus, notifyPressStatusChanged, readWaitSeconds } from '@/lib/intake/press-status';
+import { notifyPressStatusChanged, readWaitSeconds } from '@/lib/intake/press-status';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import {
   basePress,
@@ -19,6 +19,7 @@ import {
   type FilePart,
   type PressFields,
 } from '@/tests/support/press-fixtures';
+import { handleCreatePress, handleReadPressStatus } from '@/tests/support/agent-routes';
 
 const limits: PressLimits = {
   maxBodyBytes: 1_000_000,

@@ -5,10 +5,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgentToken } from '@/lib/auth/agent-tokens';
-import { handleCreatePress, type CreatePressDeps } from '@/lib/intake/accept-press';
+import { type CreatePressDeps } from '@/lib/intake/accept-press';
 import type { PressLimits } from '@/lib/intake/limits';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { basePress, buildJpeg, buildMultipart, buildPng, type FilePart } from '@/tests/support/press-fixtures';
+import { handleCreatePress } from '@/tests/support/agent-routes';
 
 const limits: PressLimits = { maxBodyBytes: 1_000_000, maxFileBytes: 300_000, maxFiles: 5, maxImagePixels: 4_000_000, maxMessageChars: 32_000 };
 const URL_BASE = 'http://127.0.0.1:3000/api/v1/presses';

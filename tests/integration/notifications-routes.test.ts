@@ -4,10 +4,10 @@
  * request scope); previews read real tickets from the simulator through the real pipeline.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import type { AdminSession } from '@/lib/auth/admin-session';
 import { listAuditEntries } from '@/lib/audit/audit-log';
-import { createManageContext, type ManageAvailability } from '@/lib/intake/manage-context';
+import { createManageContext, type ManageAvailability } from '@/lib/manage-client/manage-context';
 import { listRecentNotifications } from '@/lib/notifications/notification-log';
 import type { NotificationPreview } from '@/lib/notifications/preview';
 import { DEFAULT_NOTIFICATION_SETTINGS, EVENT_LABELS, TEMPLATE_KEYWORDS, TICKET_EVENT_KINDS, type NotificationSettings } from '@/lib/notifications/templates';
@@ -33,8 +33,8 @@ vi.mock('@/lib/store/database', async (importOriginal) => ({
   getDatabase: async () => state.db,
 }));
 
-vi.mock('@/lib/intake/manage-context', async (importOriginal) => {
-  const original = await importOriginal<typeof import('@/lib/intake/manage-context')>();
+vi.mock('@/lib/manage-client/manage-context', async (importOriginal) => {
+  const original = await importOriginal<typeof import('@/lib/manage-client/manage-context')>();
   return {
     ...original,
     getAppManageContext: async () => (state.manage ? state.manage() : { ok: false, reason: 'Manage is not connected (missing MANAGE_ENDPOINT)' }),

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { clientIpFromHeaders } from '@/lib/auth/login-throttle';
 import { verifyMemberSession, memberCanRead, MemberAuthError, type MemberAuthTarget } from '@/lib/connectwise/member-auth';
 import { createPodSession, isInstallSite, resetPodSessionState } from '@/lib/pod/pod-session';

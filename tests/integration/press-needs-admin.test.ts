@@ -14,14 +14,13 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAgentTokens, revokeAgentToken } from '@/lib/auth/agent-tokens';
 import { environmentForChild } from '@/lib/env';
-import { handleCreatePress } from '@/lib/intake/accept-press';
 import { permissionForManageCall } from '@/lib/intake/press-failure';
-import { handleReadPressStatus } from '@/lib/intake/press-status';
 import { listPresses, pressListQuerySchema } from '@/lib/presses/list-presses';
 import { isNeedsAdminReason } from '@/lib/presses/needs-admin';
 import { retryDeadPress } from '@/lib/presses/retry-press';
 import { basePress } from '../support/press-fixtures';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
+import { handleCreatePress, handleReadPressStatus } from '@/tests/support/agent-routes';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let h: PipelineHarness | undefined;

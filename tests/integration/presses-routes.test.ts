@@ -4,7 +4,7 @@
  * rest is real.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import type { AdminSession } from '@/lib/auth/admin-session';
 import { createAgentToken } from '@/lib/auth/agent-tokens';
 import { acceptPress, PRESS_JOB_KIND } from '@/lib/intake/accept-press';

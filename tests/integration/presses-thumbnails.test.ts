@@ -6,7 +6,7 @@ import { acceptPress } from '@/lib/intake/accept-press';
 import { pressLimitsFromEnv } from '@/lib/intake/limits';
 import { readPressRequest } from '@/lib/intake/read-press-request';
 import { removeExpiredPressFiles } from '@/lib/intake/retention';
-import { sniffImage } from '@/lib/intake/sniff-image';
+import { sniffImage } from '@/lib/images/sniff-image';
 import {
   THUMBNAIL_MAX_BYTES,
   THUMBNAIL_MAX_SIDE,

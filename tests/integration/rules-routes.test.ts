@@ -4,7 +4,7 @@
  * app's real one (getAppRuleEngine), so the syntax check and test runs are Python's own.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import type { AdminSession } from '@/lib/auth/admin-session';
 import { listAuditEntries } from '@/lib/audit/audit-log';
 import { getAppRuleEngine } from '@/lib/rules/engine/python-engine';

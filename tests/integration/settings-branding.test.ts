@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import type { AdminSession } from '@/lib/auth/admin-session';
 import { listAuditEntries } from '@/lib/audit/audit-log';
 import type { JobRecord } from '@/lib/jobs/queue';

@@ -12,7 +12,7 @@ let db: DeskbellDatabase;
 
 type Modules = {
   connection: typeof import('@/lib/settings/manage-connection');
-  context: typeof import('@/lib/intake/manage-context');
+  context: typeof import('@/lib/manage-client/manage-context');
   secrets: typeof import('@/lib/secrets/secret-box');
 };
 
@@ -25,7 +25,7 @@ async function loadModules(env: Record<string, string | undefined>): Promise<Mod
   vi.resetModules();
   return {
     connection: await import('@/lib/settings/manage-connection'),
-    context: await import('@/lib/intake/manage-context'),
+    context: await import('@/lib/manage-client/manage-context'),
     secrets: await import('@/lib/secrets/secret-box'),
   };
 }

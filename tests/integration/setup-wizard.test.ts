@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { listAuditEntries } from '@/lib/audit/audit-log';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { verifyAgentToken } from '@/lib/auth/agent-tokens';
 import { loadIntakeSettings } from '@/lib/settings/intake-settings';
 import { describeManageConnection } from '@/lib/settings/manage-connection';

@@ -5,16 +5,14 @@
  */
 import { createAgentToken } from '@/lib/auth/agent-tokens';
 import type { ManageClientOptions } from '@/lib/connectwise/client';
-import { handleCreatePress } from '@/lib/intake/accept-press';
-import { createManageContext, type ManageContext } from '@/lib/intake/manage-context';
+import { createManageContext, type ManageContext } from '@/lib/manage-client/manage-context';
 import { createPressJobHandler } from '@/lib/intake/press-job';
-import { handleReadPressStatus } from '@/lib/intake/press-status';
 import type { PressPipelineDeps } from '@/lib/intake/process-press';
 import { PRESS_JOB_KIND } from '@/lib/intake/accept-press';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { startJobWorker, type JobWorker } from '@/lib/jobs/worker';
 import type { RuleEngine } from '@/lib/rules/engine/rule-engine';
-import { findActiveRules } from '@/lib/rules/active-rules';
+import { findActiveRules } from '@/lib/settings/active-rules';
 import type { IntakeSettings, TicketDefaults } from '@/lib/settings/intake-settings';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { createEmailJobHandler, type SendMail } from '@/lib/notifications/email';
@@ -26,6 +24,7 @@ import type { JobQueue } from '@/lib/jobs/queue';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';
 import { basePress, buildMultipart, buildPng, type FilePart, type PressFields } from './press-fixtures';
 import { DEMO_TICKET_DEFAULTS } from '@/lib/setup/demo-setup';
+import { handleCreatePress, handleReadPressStatus } from '@/tests/support/agent-routes';
 
 export const demoDefaults = DEMO_TICKET_DEFAULTS;
 

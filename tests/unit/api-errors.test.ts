@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { DeskbellApiError, toErrorResponse } from '@/lib/api/errors';
+import { DeskbellApiError, toErrorResponse } from '@/lib/http/errors';
 
 describe('toErrorResponse', () => {
   it('maps a DeskbellApiError to its status and the shared body shape', async () => {

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { sealData } from 'iron-session';
 import { describe, expect, it, vi } from 'vitest';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { parseServerEnv } from '@/lib/env';
 import { openPodToken, podTokenPassword, readBearerToken, requirePodToken, sealPodToken, type PodTokenSubject } from '@/lib/pod/pod-token';
 

@@ -4,7 +4,7 @@
  * tests/integration/rules-engine.test.ts), and comes back as rows with the changes marked.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { createAgentToken } from '@/lib/auth/agent-tokens';
 import type { RuleEngine, RuleRun, RuleVariables } from '@/lib/rules/engine/rule-engine';
 import { acceptPress } from '@/lib/intake/accept-press';

@@ -5,9 +5,9 @@
  */
 import { Migrator } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { listAuditEntries } from '@/lib/audit/audit-log';
-import { findActiveRules } from '@/lib/rules/active-rules';
+import { findActiveRules } from '@/lib/settings/active-rules';
 import {
   checkRuleSource,
   describeSyntaxProblem,

@@ -3,7 +3,7 @@ import { PressChart } from '@/components/presses/press-chart';
 import { PressDashboard } from '@/components/presses/press-dashboard';
 import { PressFilters } from '@/components/presses/press-filters';
 import { PressesGettingStarted, type FirstStep } from '@/components/presses/presses-getting-started';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { requireAdminPage } from '@/lib/auth/admin-session';
 import {
   listPressesForDashboard,

@@ -2,7 +2,7 @@ import 'server-only';
 import { isManageError } from '@/lib/connectwise/errors';
 import { getTicket } from '@/lib/connectwise/tickets';
 import type { ManageTicket } from '@/lib/connectwise/types';
-import { getAppManageContext } from '@/lib/intake/manage-context';
+import { getAppManageContext } from '@/lib/manage-client/manage-context';
 import { getDatabase } from '@/lib/store/database';
 
 /**

@@ -1,7 +1,7 @@
 import { DefaultsStep } from '@/components/setup/defaults-step';
 import { Alert } from '@/components/setup/form-field';
 import { SetupFrame } from '@/components/setup/setup-frame';
-import { DeskbellApiError } from '@/lib/api/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { requireAdminPage } from '@/lib/auth/admin-session';
 import { loadDefaultsPage, type DefaultsPageData } from '@/lib/setup/ticket-defaults';
 import { loadWizardStatus } from '@/lib/setup/wizard-status';

@@ -1,5 +1,5 @@
 import { withAdmin } from '@/lib/api/with-admin';
-import { getAppManageContext } from '@/lib/intake/manage-context';
+import { getAppManageContext } from '@/lib/manage-client/manage-context';
 import { notificationPreviewBodySchema, previewNotification } from '@/lib/notifications/preview';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,14 @@
 import 'server-only';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import type { ActiveRules } from './types';
+
+/** The saved rule version presses use (lib/rules keeps the history). */
+export type ActiveRules = {
+  version: number;
+  source: string;
+  createdAt: string;
+  createdBy: string;
+  sha256: string;
+};
 
 /**
  * The rules presses use: the highest saved version. Read on every press (one indexed row), so

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sniffImage } from '@/lib/intake/sniff-image';
+import { sniffImage } from '@/lib/images/sniff-image';
 import {
   buildJpeg,
   buildPixelBombPng,
