@@ -20,4 +20,5 @@ export * from './service-tables';
 export * from './lookup-cache';
 export * from './system';
 export * from './tickets';
+export * from './ui-links';
 export type * from './types';

@@ -1,7 +1,7 @@
 import 'server-only';
-import { parseManageEndpoint } from '@/lib/connectwise/credentials';
+import { manageUiOrigin } from '@/lib/connectwise/ui-links';
 import { serverEnv, type ServerEnv } from '@/lib/env';
-import { loadManageSite } from '@/lib/presses/ticket-links';
+import { loadManageSite } from '@/lib/settings/manage-site';
 import { getDatabase } from '@/lib/store/database';
 
 /**
@@ -31,17 +31,6 @@ export type FramePolicyInput = {
 
 /** How long one answer is reused: the proxy asks on every pod request, the connection rarely changes. */
 export const FRAME_POLICY_CACHE_MS = 30_000;
-
-/** The origin of Manage's web UI (`scheme://uiHost`) for an API endpoint; the pod is framed by the UI, not the API host. */
-export function manageUiOrigin(endpoint: string): string | null {
-  const parsed = parseManageEndpoint(endpoint);
-  if (!parsed.ok) return null;
-  try {
-    return new URL(`${parsed.value.scheme}://${parsed.value.uiHost}`).origin;
-  } catch {
-    return null;
-  }
-}
 
 /** Deskbell's own origin as the browser sees it: the public URL, else the local default. */
 export function deskbellOrigin(publicUrl: string | undefined, port: number): string {

@@ -1,11 +1,11 @@
 import 'server-only';
 import { DeskbellApiError } from '@/lib/http/errors';
-import { parseManageEndpoint } from '@/lib/connectwise/credentials';
+import { createConfigurationLinker, createTicketLinker } from '@/lib/connectwise/ui-links';
 import { contentDisposition } from '@/lib/presses/press-files';
 import { loadPressReport, pressIdSchema, type FileUrlBuilder } from '@/lib/presses/press-report';
 import { pressEndUser, readOutcome, readPayload } from '@/lib/presses/stored-press';
 import { getPressFileThumbnail } from '@/lib/presses/thumbnails';
-import { createTicketLinker, loadManageSite, type ManageSite } from '@/lib/presses/ticket-links';
+import { loadManageSite } from '@/lib/settings/manage-site';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { PodTokenClaims } from './pod-token';
 import type { PodCompanyPress, PodCompanyPresses, PodPress, PodTicketResponse } from './types';
@@ -32,18 +32,6 @@ function forbidden(what: string): DeskbellApiError {
 }
 
 const noFile = () => new DeskbellApiError('not_found', 'There is no such file.');
-
-/** `…/ConnectWise.aspx?routeTo=ConfigFV&recid={id}`, the configuration's screen in Manage's web UI. */
-export function createConfigurationLinker(site: ManageSite | null): (configurationId: number) => string | null {
-  const endpoint = site ? parseManageEndpoint(site.endpoint) : null;
-  if (!site || !endpoint?.ok) return () => null;
-  const { scheme, uiHost, codebase } = endpoint.value;
-  return (configurationId) => {
-    if (!Number.isSafeInteger(configurationId) || configurationId <= 0) return null;
-    const query = new URLSearchParams({ locale: 'en_US', routeTo: 'ConfigFV', recid: String(configurationId), companyName: site.companyId });
-    return `${scheme}://${uiHost}/${codebase}ConnectWise.aspx?${query.toString()}`;
-  };
-}
 
 /**
  * GET /api/pod/tickets/{ticketId}: the newest press filed as (or onto) that ticket, with pod

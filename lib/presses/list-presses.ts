@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { DeskbellApiError } from '@/lib/http/errors';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { msBetween, pressEndUser, readOutcome, readPayload } from './stored-press';
-import { loadTicketLinker, type TicketLinker } from './ticket-links';
+import type { TicketLinker } from '@/lib/connectwise/ui-links';
+import { loadTicketLinker } from '@/lib/settings/manage-site';
 import { PRESS_STATUSES, type PressListItem, type PressListPage } from './types';
 import { isNeedsAdminReason } from './needs-admin';
 

@@ -4,7 +4,8 @@ import type { DeskbellDatabase } from '@/lib/store/database';
 import type { Selectable } from 'kysely';
 import type { PressesTable } from '@/lib/store/schema';
 import { hasRuleTrace, msBetween, pressEndUser, readOutcome, readPayload } from './stored-press';
-import { loadTicketLinker, type TicketLinker } from './ticket-links';
+import type { TicketLinker } from '@/lib/connectwise/ui-links';
+import { loadTicketLinker } from '@/lib/settings/manage-site';
 import { listTicketTimeline, type TicketTimelineEntry } from '@/lib/notifications/ticket-events';
 import type { PressReport, TimelineEvent } from './types';
 

@@ -4,8 +4,7 @@
  * says what the link opens in a real Manage. Never Manage's JSON 404.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createConfigurationLinker } from '@/lib/pod/pod-data';
-import { createTicketLinker } from '@/lib/presses/ticket-links';
+import { createConfigurationLinker, createTicketLinker } from '@/lib/connectwise/ui-links';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';
 
 const DESKBELL = 'http://127.0.0.1:3999';

@@ -13,7 +13,7 @@ import { servePressFile } from '@/lib/presses/press-files';
 import { loadPressReport } from '@/lib/presses/press-report';
 import { loadPressStats } from '@/lib/presses/press-stats';
 import { retryDeadPress } from '@/lib/presses/retry-press';
-import { createTicketLinker } from '@/lib/presses/ticket-links';
+import { createTicketLinker } from '@/lib/connectwise/ui-links';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { basePress, buildMultipart, buildPng, type FilePart, type PressFields } from '../support/press-fixtures';
 

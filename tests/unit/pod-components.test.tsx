@@ -554,7 +554,8 @@ describe('query parsing', () => {
 
 describe('frame policy (who may frame and talk to the pod)', () => {
   it('allows the Manage UI origin of the connection, MANAGE_UI_ORIGINS, and Deskbell itself only in demo mode', async () => {
-    const { frameAncestorsDirective, manageUiOrigin, resolveFramePolicy } = await import('@/lib/pod/frame-policy');
+    const { frameAncestorsDirective, resolveFramePolicy } = await import('@/lib/pod/frame-policy');
+    const { manageUiOrigin } = await import('@/lib/connectwise/ui-links');
     // The pod is framed by Manage's web UI, not its API host.
     expect(manageUiOrigin('api-na.myconnectwise.net/v4_6_release')).toBe('https://na.myconnectwise.net');
     expect(manageUiOrigin('na.myconnectwise.net')).toBe('https://na.myconnectwise.net');

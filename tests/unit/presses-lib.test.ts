@@ -3,30 +3,6 @@ import { formatDuration, formatTime } from '@/components/ui/format';
 import { decodeCursor, encodeCursor, readPressListQuery, toFilterQuery } from '@/lib/presses/list-presses';
 import { contentDisposition } from '@/lib/presses/press-files';
 import { median } from '@/lib/presses/press-stats';
-import { createTicketLinker } from '@/lib/presses/ticket-links';
-
-describe('createTicketLinker', () => {
-  it('links a cloud ticket on the UI host, not the API host', () => {
-    const link = createTicketLinker({ endpoint: 'api-na.myconnectwise.net/v4_6_release', companyId: 'acme' });
-    expect(link(123)).toBe('https://na.myconnectwise.net/v4_6_release/ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&recid=123&companyName=acme');
-  });
-
-  it('keeps an on-premise host and port, and the simulator scheme', () => {
-    expect(createTicketLinker({ endpoint: 'cw.msp.example:8443/v2025_1', companyId: 'msp co' })(7)).toBe(
-      'https://cw.msp.example:8443/v2025_1/ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&recid=7&companyName=msp+co',
-    );
-    expect(createTicketLinker({ endpoint: '127.0.0.1:8123/v4_6_release', companyId: 'demo' })(1)).toMatch(/^http:\/\/127\.0\.0\.1:8123\//);
-  });
-
-  it('links nothing without a usable site or ticket', () => {
-    expect(createTicketLinker(null)(5)).toBeNull();
-    expect(createTicketLinker({ endpoint: 'http://cw.example.com', companyId: 'x' })(5)).toBeNull();
-    const link = createTicketLinker({ endpoint: 'cw.example.com', companyId: 'x' });
-    expect(link(null)).toBeNull();
-    expect(link(0)).toBeNull();
-    expect(link(1.5)).toBeNull();
-  });
-});
 
 describe('contentDisposition', () => {
   it('never lets a filename break the header', () => {

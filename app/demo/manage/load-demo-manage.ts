@@ -1,10 +1,10 @@
 import 'server-only';
 import { notFound } from 'next/navigation';
-import { parseManageEndpoint } from '@/lib/connectwise/credentials';
+import { describeManageUi } from '@/lib/connectwise/ui-links';
 import { serverEnv } from '@/lib/env';
 import type { MemberAuthentication } from '@/components/pod/hosted-api/protocol';
 import { loadFramePolicy } from '@/lib/pod/frame-policy';
-import { loadManageSite } from '@/lib/presses/ticket-links';
+import { loadManageSite } from '@/lib/settings/manage-site';
 import { getDatabase } from '@/lib/store/database';
 
 /**
@@ -33,20 +33,20 @@ export async function loadDemoManage(): Promise<DemoManageSetup> {
     };
   }
   const site = await loadManageSite(await getDatabase());
-  const endpoint = site ? parseManageEndpoint(site.endpoint) : null;
-  if (!site || !endpoint?.ok) {
+  const ui = site ? describeManageUi(site.endpoint) : null;
+  if (!site || !ui) {
     return { ok: false, problem: 'Deskbell is not connected to Manage yet: finish the connection step of the setup wizard first.' };
   }
   const colon = env.DESKBELL_DEMO_MEMBER.indexOf(':');
   const member: MemberAuthentication = {
     // What Manage reports as its site: the web UI host (with its port, for the simulator).
-    site: endpoint.value.uiHost,
+    site: ui.host,
     companyid: site.companyId,
     memberid: env.DESKBELL_DEMO_MEMBER.slice(0, colon),
     memberHash: env.DESKBELL_DEMO_MEMBER.slice(colon + 1),
     memberContext: DEMO_MEMBER_CONTEXT,
   };
-  return { ok: true, podOrigin, member, siteLabel: `${endpoint.value.scheme}://${endpoint.value.uiHost}` };
+  return { ok: true, podOrigin, member, siteLabel: ui.origin };
 }
 
 /** A Manage record id from the URL, or a 404. */
