@@ -1,6 +1,7 @@
 import 'server-only';
 import { ZodError, type z } from 'zod';
 import { getDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import { toErrorResponse, type ErrorAnswerPolicy } from '@/lib/http/errors';
 import { DEFAULT_JSON_BODY_BYTES, isJsonContentType, readJsonBody, unsupportedMediaType } from '@/lib/http/request-body';
 import { isStateChanging } from '@/lib/http/request-origin';
 
@@ -44,7 +45,8 @@ export type CallerKind<Caller> = {
   /** Runs before the database or the body is touched. */
   screen?: (request: Request) => void;
   authenticate: (request: Request, db: DeskbellDatabase, context: RouteContext) => Promise<Caller>;
-  toErrorResponse: (err: unknown) => Response;
+  /** What this kind of caller's error answers add (a bearer challenge); the mapper is the shared one. */
+  errors?: ErrorAnswerPolicy;
   /** Added to every answer, errors included (the pod's `vary: authorization`). */
   headers?: Record<string, string>;
 };
@@ -93,7 +95,7 @@ export function defineRoute<Caller extends object, S extends InputSpec>(
       const input = await parseInput(request, context, spec);
       return finishResponse(await handler({ ...caller, ...input, request, db }), kind.headers);
     } catch (err) {
-      return finishResponse(kind.toErrorResponse(err), kind.headers);
+      return finishResponse(toErrorResponse(err, kind.errors), kind.headers);
     }
   };
 }

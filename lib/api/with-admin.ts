@@ -1,7 +1,7 @@
 import 'server-only';
 import { requireAdminApi, type AdminSession } from '@/lib/auth/admin-session';
 import { deskbellPublicUrl } from '@/lib/setup/ticket-defaults';
-import { DeskbellApiError, toErrorResponse } from '@/lib/http/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import { checkRequestOrigin, isStateChanging } from '@/lib/http/request-origin';
 import { defineRoute, type InputSpec, type ParsedInput, type Reply, type RouteHandler } from './route-handler';
 
@@ -34,7 +34,6 @@ export function refuseForeignOrigin(request: Request): void {
 const adminKind = {
   screen: refuseForeignOrigin,
   authenticate: async (): Promise<AdminCall> => ({ admin: await requireAdminApi() }),
-  toErrorResponse,
 };
 
 export function withAdmin<S extends InputSpec>(spec: S, handler: (call: ParsedInput<S> & AdminCall) => Promise<Reply> | Reply): RouteHandler {

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { AgentToken } from '@/lib/auth/agent-tokens';
-import { requireAgentToken, toAgentErrorResponse } from '@/lib/intake/read-press-request';
+import { requireAgentToken } from '@/lib/intake/read-press-request';
 import { defineRoute, type InputSpec, type ParsedInput, type Reply, type RouteHandler } from './route-handler';
 
 /**
@@ -15,7 +15,8 @@ const agentKind = {
   authenticate: async (request: Request, db: Parameters<typeof requireAgentToken>[0]): Promise<AgentCall> => ({
     token: await requireAgentToken(db, request),
   }),
-  toErrorResponse: toAgentErrorResponse,
+  // The challenge RFC 6750 asks for on a 401, so a client knows to send its bearer token.
+  errors: { challenge: 'Bearer realm="deskbell"' },
 };
 
 export function withAgent<S extends InputSpec>(spec: S, handler: (call: ParsedInput<S> & AgentCall) => Promise<Reply> | Reply): RouteHandler {

@@ -6,7 +6,6 @@ import {
   type VerifiedCallback,
 } from '@/lib/notifications/receive-callback';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import { toErrorResponse } from '@/lib/http/errors';
 import { defineRoute, type ParsedInput, type Reply, type RouteContext, type RouteHandler } from './route-handler';
 
 /**
@@ -36,7 +35,6 @@ export function withManageCallback(
       const deps = resolveDeps(db);
       return { deps, callback: await verifyManageCallback(request, await readPathToken(context), deps) };
     },
-    toErrorResponse,
   };
   return defineRoute(kind, { rawBody: true, ...options }, handler);
 }

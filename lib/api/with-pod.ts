@@ -1,5 +1,5 @@
 import 'server-only';
-import { authorizePodRequest, toPodErrorResponse } from '@/lib/pod/pod-session';
+import { authorizePodRequest } from '@/lib/pod/pod-session';
 import type { PodTokenClaims } from '@/lib/pod/pod-token';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { defineRoute, type InputSpec, type ParsedInput, type Reply, type RouteHandler } from './route-handler';
@@ -18,13 +18,11 @@ const podHeaders = { vary: 'authorization' };
 
 const podKind = {
   authenticate: async (request: Request, db: DeskbellDatabase): Promise<PodCall> => ({ claims: await authorizePodRequest(db, request) }),
-  toErrorResponse: toPodErrorResponse,
   headers: podHeaders,
 };
 
 const podSignInKind = {
   authenticate: async () => ({}),
-  toErrorResponse: toPodErrorResponse,
 };
 
 export function withPod<S extends InputSpec>(spec: S, handler: (call: ParsedInput<S> & PodCall) => Promise<Reply> | Reply): RouteHandler {

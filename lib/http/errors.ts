@@ -1,7 +1,9 @@
 /**
- * One error type for every API route. Handlers throw DeskbellApiError (or let a ZodError
- * escape); the route wrappers (lib/api/with-*.ts) map whatever was thrown with
+ * One error type and one mapper for every API route. Handlers throw DeskbellApiError (or let a
+ * ZodError escape); the route wrappers (lib/api/with-*.ts) map whatever was thrown with
  * toErrorResponse, so every failure has the same body shape: { error: { code, message, details } }.
+ * What differs between kinds of caller (a bearer challenge) is data they hand in, not a mapper
+ * of their own.
  */
 import { ZodError } from 'zod';
 
@@ -91,7 +93,21 @@ export function isAbandonedRequest(err: unknown): boolean {
   return err instanceof Error && err.message === 'aborted' && (err as { code?: unknown }).code === 'ECONNRESET';
 }
 
-export function toErrorResponse(err: unknown): Response {
+/** What one kind of caller adds to every error answer; the body and status never differ. */
+export type ErrorAnswerPolicy = {
+  /** The WWW-Authenticate challenge a 401 carries (RFC 6750 asks bearer-token APIs for one). */
+  challenge?: string;
+};
+
+/** Seconds a throttled caller should wait, when the error says (details.retryAfterSeconds). */
+function retryAfterSeconds(err: unknown): number | null {
+  if (!(err instanceof DeskbellApiError) || err.code !== 'rate_limit_exceeded') return null;
+  const details: unknown = err.details;
+  if (details === null || typeof details !== 'object' || !('retryAfterSeconds' in details)) return null;
+  return typeof details.retryAfterSeconds === 'number' ? details.retryAfterSeconds : null;
+}
+
+export function toErrorResponse(err: unknown, policy: ErrorAnswerPolicy = {}): Response {
   if (isAbandonedRequest(err)) {
     // Not a fault of ours, and nobody is left to read the answer: one line, no stack.
     console.info('[api] the client closed the connection before its request body arrived');
@@ -104,5 +120,10 @@ export function toErrorResponse(err: unknown): Response {
   if (status >= 500 && !(err instanceof DeskbellApiError)) {
     console.error('[api] unhandled error', err instanceof Error ? err.stack : err);
   }
-  return Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  if (status === errorStatus.unauthorized && policy.challenge) headers['www-authenticate'] = policy.challenge;
+  // A throttled caller is told when to try again, so it neither hammers nor gives up.
+  const retryAfter = retryAfterSeconds(err);
+  if (retryAfter !== null) headers['retry-after'] = String(retryAfter);
+  return Response.json(body, { status, headers });
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { DeskbellApiError, describeZodError, toErrorResponse } from '@/lib/http/errors';
+import { DeskbellApiError, describeZodError } from '@/lib/http/errors';
 import { readBodyCapped, refuseDeclaredOversize } from '@/lib/http/request-body';
 import { readBearerToken, verifyAgentToken, type AgentToken } from '@/lib/auth/agent-tokens';
 import type { DeskbellDatabase } from '@/lib/store/database';
@@ -55,13 +55,6 @@ type Detail = { path: string; message: string };
 
 function fail(code: 'payload_too_large' | 'unsupported_media_type' | 'unprocessable_entity', path: string, message: string): never {
   throw new DeskbellApiError(code, `${path}: ${message}`, [{ path, message }]);
-}
-
-/** Adds the challenge header RFC 6750 asks for on 401s; otherwise the shared error mapping. */
-export function toAgentErrorResponse(err: unknown): Response {
-  const response = toErrorResponse(err);
-  if (response.status === 401) response.headers.set('www-authenticate', 'Bearer realm="deskbell"');
-  return response;
 }
 
 const unauthorizedMessages = {

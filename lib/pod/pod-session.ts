@@ -1,6 +1,6 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { DeskbellApiError, toErrorResponse } from '@/lib/http/errors';
+import { DeskbellApiError } from '@/lib/http/errors';
 import type { ManageClientOptions } from '@/lib/connectwise/client';
 import {
   MemberAuthError,
@@ -278,20 +278,4 @@ export async function authorizePodRequest(
     throw unauthorized('This pod session belongs to another Manage connection: reopen the ticket in Manage.');
   }
   return claims;
-}
-
-/** toErrorResponse, plus Retry-After on a 429 so the pod knows when to try again. */
-export function toPodErrorResponse(err: unknown): Response {
-  const response = toErrorResponse(err);
-  const details = err instanceof DeskbellApiError ? err.details : null;
-  if (
-    response.status === 429 &&
-    details !== null &&
-    typeof details === 'object' &&
-    'retryAfterSeconds' in details &&
-    typeof details.retryAfterSeconds === 'number'
-  ) {
-    response.headers.set('retry-after', String(details.retryAfterSeconds));
-  }
-  return response;
 }

@@ -50,4 +50,24 @@ describe('toErrorResponse', () => {
     info.mockRestore();
     error.mockRestore();
   });
+
+  it('adds a caller\'s challenge to its 401s only, and keeps the body the same for every caller', async () => {
+    const refused = () => new DeskbellApiError('unauthorized', 'Send a token.');
+    const policy = { challenge: 'Bearer realm="deskbell"' };
+    const challenged = toErrorResponse(refused(), policy);
+    expect(challenged.status).toBe(401);
+    expect(challenged.headers.get('www-authenticate')).toBe('Bearer realm="deskbell"');
+    expect(toErrorResponse(refused()).headers.get('www-authenticate')).toBeNull();
+    expect(await challenged.json()).toEqual(await toErrorResponse(refused()).json());
+    expect(toErrorResponse(new DeskbellApiError('forbidden', 'No.'), policy).headers.get('www-authenticate')).toBeNull();
+  });
+
+  it('says when to come back on a 429 that carries its wait, and only then', () => {
+    const throttled = toErrorResponse(new DeskbellApiError('rate_limit_exceeded', 'Slow down.', { retryAfterSeconds: 42 }));
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).toBe('42');
+    expect(toErrorResponse(new DeskbellApiError('rate_limit_exceeded', 'Slow down.')).headers.get('retry-after')).toBeNull();
+    expect(toErrorResponse(new DeskbellApiError('rate_limit_exceeded', 'Slow down.', { retryAfterSeconds: 'soon' })).headers.get('retry-after')).toBeNull();
+    expect(toErrorResponse(new DeskbellApiError('conflict', 'Busy.', { retryAfterSeconds: 5 })).headers.get('retry-after')).toBeNull();
+  });
 });
