@@ -13,6 +13,9 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** An optional URL: empty (or blank) is unset, like every other optional variable, never "Invalid URL". */
+const optionalUrl = optionalText.pipe(z.url().optional());
+
 const flag = z
   .string()
   .optional()
@@ -72,16 +75,16 @@ const serverSchema = z.object({
   PORT: port.default(3000),
   DESKBELL_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalText,
-  DESKBELL_PUBLIC_URL: z.url().optional(),
+  DESKBELL_PUBLIC_URL: optionalUrl,
   /** 32 bytes as base64 or hex; encrypts stored secrets and, unless NEXTAUTH_SECRET is set, signs admin sessions. */
   DESKBELL_SECRET_KEY: optionalText,
 
   // Admin sign-in. next-auth reads NEXTAUTH_URL itself; it defaults to DESKBELL_PUBLIC_URL.
-  NEXTAUTH_URL: z.url().optional(),
+  NEXTAUTH_URL: optionalUrl,
   NEXTAUTH_SECRET: optionalText.pipe(z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters').optional()),
   /** Optional OpenID Connect sign-in (e.g. Microsoft Entra ID): issuer or discovery URL, client id and secret. */
-  OIDC_ISSUER: z.url().optional(),
-  OIDC_WELL_KNOWN: z.url().optional(),
+  OIDC_ISSUER: optionalUrl,
+  OIDC_WELL_KNOWN: optionalUrl,
   OIDC_CLIENT_ID: optionalText,
   OIDC_CLIENT_SECRET: optionalText,
   OIDC_DISPLAY_NAME: z.string().trim().min(1).default('Microsoft Entra ID'),
@@ -191,6 +194,14 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
     throw new Error(`Invalid environment:\n${lines.join('\n')}`);
   }
   return result.data;
+}
+
+/**
+ * Deskbell's public URL: what browsers, agents and Manage use to reach this server.
+ * DESKBELL_PUBLIC_URL when set, else this process on loopback (a local install, the demo).
+ */
+export function deskbellPublicUrl(env: Pick<ServerEnv, 'DESKBELL_PUBLIC_URL' | 'PORT'> = serverEnv()): string {
+  return env.DESKBELL_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
 }
 
 const testHarnessSchema = z.object({

@@ -1,5 +1,5 @@
 import 'server-only';
-import { serverEnv, type ServerEnv } from '@/lib/env';
+import { deskbellPublicUrl, serverEnv, type ServerEnv } from '@/lib/env';
 import { describeAuthConfigProblem } from '@/lib/auth/auth-options';
 import { getAppRuleEngine, type PythonRuleEngine } from '@/lib/rules/engine/python-engine';
 import { pruneLoginThrottle, throttlePolicyFromEnv } from '@/lib/auth/login-throttle';
@@ -61,7 +61,7 @@ export function startRuntime(): Promise<Runtime> {
           manage: () => getAppManageContext(db),
           loadSettings: loadIntakeSettings,
           rules,
-          publicUrl: env.DESKBELL_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`,
+          publicUrl: deskbellPublicUrl(env),
           onTicketCreated: (pressId, ticket) => recordTicketCreated(eventDeps, pressId, ticket),
         }),
         [CALLBACK_JOB_KIND]: createCallbackJobHandler(eventDeps),
@@ -116,7 +116,7 @@ async function announceAdminSetup(db: DeskbellDatabase, env: ServerEnv): Promise
   }
   const code = await issueSetupCode(db);
   if (!code) return;
-  const publicUrl = env.DESKBELL_PUBLIC_URL ?? env.NEXTAUTH_URL ?? `http://127.0.0.1:${env.PORT}`;
+  const publicUrl = !env.DESKBELL_PUBLIC_URL && env.NEXTAUTH_URL ? env.NEXTAUTH_URL : deskbellPublicUrl(env);
   console.log(`[deskbell] First run: open ${publicUrl.replace(/\/+$/, '')}/login and enter the setup code ${code}`);
   console.log('[deskbell] (or create an admin from a shell: npm run admin -- create --email you@example.com)');
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { requireAdminApi, type AdminSession } from '@/lib/auth/admin-session';
-import { deskbellPublicUrl } from '@/lib/setup/ticket-defaults';
+import { deskbellPublicUrl } from '@/lib/env';
 import { DeskbellApiError } from '@/lib/http/errors';
 import { checkRequestOrigin, isStateChanging } from '@/lib/http/request-origin';
 import { defineRoute, type InputSpec, type ParsedInput, type Reply, type RouteHandler } from './route-handler';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { manageUiOrigin } from '@/lib/connectwise/ui-links';
-import { serverEnv, type ServerEnv } from '@/lib/env';
+import { deskbellPublicUrl, serverEnv, type ServerEnv } from '@/lib/env';
 import { loadManageSite } from '@/lib/settings/manage-site';
 import { getDatabase } from '@/lib/store/database';
 
@@ -32,16 +32,11 @@ export type FramePolicyInput = {
 /** How long one answer is reused: the proxy asks on every pod request, the connection rarely changes. */
 export const FRAME_POLICY_CACHE_MS = 30_000;
 
-/** Deskbell's own origin as the browser sees it: the public URL, else the local default. */
+/** Deskbell's own origin as the browser sees it: the public URL's, else the local default's. */
 export function deskbellOrigin(publicUrl: string | undefined, port: number): string {
-  if (publicUrl) {
-    try {
-      return new URL(publicUrl).origin;
-    } catch {
-      // lib/env.ts validated it as a URL; fall through to the default all the same
-    }
-  }
-  return `http://127.0.0.1:${port}`;
+  // lib/env.ts validated the URL; one that does not parse all the same falls back to the default.
+  const url = deskbellPublicUrl({ DESKBELL_PUBLIC_URL: publicUrl && URL.canParse(publicUrl) ? publicUrl : undefined, PORT: port });
+  return new URL(url).origin;
 }
 
 /** Pure: the policy for a given configuration. */

@@ -3,7 +3,7 @@ import { DeskbellApiError } from '@/lib/http/errors';
 import { recordAudit } from '@/lib/audit/audit-log';
 import { createAgentToken, listAgentTokens, revokeAgentToken, type AgentToken } from '@/lib/auth/agent-tokens';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import { deskbellPublicUrl } from './ticket-defaults';
+import { deskbellPublicUrl } from '@/lib/env';
 
 /**
  * Step 6: agent tokens. A token is returned once, with the two ways to use it (the web

@@ -10,7 +10,7 @@ import { isManageError } from '@/lib/connectwise/errors';
 import { isLoopbackHost } from '@/lib/connectwise/hosts';
 import type { LookupTables } from '@/lib/connectwise/lookup-cache';
 import type { ManageBoard, ManageCallback } from '@/lib/connectwise/types';
-import { serverEnv } from '@/lib/env';
+import { deskbellPublicUrl } from '@/lib/env';
 import { callbackUrlFor, getOrCreateCallbackPathToken } from '@/lib/notifications/callback-path-token';
 import { SecretKeyMissingError } from '@/lib/secrets/secret-box';
 import { describeManageConnection } from '@/lib/settings/manage-connection';
@@ -85,8 +85,7 @@ export function wantedCallbacks(target: CallbackTarget): WantedCallback[] {
 
 /** Deskbell's public URL: what Manage and agents use to reach this server. */
 export function callbackPublicUrl(): string {
-  const env = serverEnv();
-  return env.DESKBELL_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
+  return deskbellPublicUrl();
 }
 
 function originOf(url: string): string | null {

@@ -17,7 +17,7 @@ import {
 import { isCloudHost } from '@/lib/connectwise/hosts';
 import { classifyAddressSpace } from './address-space';
 import type { ManageHostedSetup } from '@/lib/connectwise/types';
-import { serverEnv } from '@/lib/env';
+import { deskbellPublicUrl } from '@/lib/env';
 import { SecretKeyMissingError } from '@/lib/secrets/secret-box';
 import { describeManageConnection } from '@/lib/settings/manage-connection';
 import { readSetting, writeSetting } from '@/lib/settings/settings-store';
@@ -113,8 +113,7 @@ export function wantedHostedSetups(choice: PodChoice): WantedHostedSetup[] {
 
 /** Deskbell's public URL: what technicians' browsers (inside Manage) use to load the pod. */
 export function podPublicUrl(): string {
-  const env = serverEnv();
-  return env.DESKBELL_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
+  return deskbellPublicUrl();
 }
 
 function originOf(url: string): string | null {

@@ -16,7 +16,7 @@ import {
   type TicketDefaults,
 } from '@/lib/settings/intake-settings';
 import { writeSetting } from '@/lib/settings/settings-store';
-import { serverEnv } from '@/lib/env';
+import { deskbellPublicUrl } from '@/lib/env';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { loadAppManageContext, toSetupApiError } from './manage-access';
 
@@ -264,11 +264,6 @@ export async function previewTicketWith(
     submissionErrors,
     notes,
   };
-}
-
-export function deskbellPublicUrl(): string {
-  const env = serverEnv();
-  return env.DESKBELL_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
 }
 
 /** Preview with the defaults as they stand in the form (not yet saved). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { environmentForChild, parseServerEnv } from '@/lib/env';
+import { deskbellPublicUrl, environmentForChild, parseServerEnv } from '@/lib/env';
 
 describe('parseServerEnv', () => {
   it('fills the embedded defaults when nothing is set', () => {
@@ -26,6 +26,16 @@ describe('parseServerEnv', () => {
     ).toThrowError(/PORT[\s\S]*MANAGE_API_VERSION[\s\S]*DESKBELL_PUBLIC_URL|PORT[\s\S]*DESKBELL_PUBLIC_URL[\s\S]*MANAGE_API_VERSION/);
   });
 
+  it('treats an empty public URL (and the other optional URLs) as unset instead of stopping start-up', () => {
+    const env = parseServerEnv({ DESKBELL_PUBLIC_URL: '', NEXTAUTH_URL: '  ', OIDC_ISSUER: '', OIDC_WELL_KNOWN: '' });
+    expect(env.DESKBELL_PUBLIC_URL).toBeUndefined();
+    expect(env.NEXTAUTH_URL).toBeUndefined();
+    expect(env.OIDC_ISSUER).toBeUndefined();
+    expect(env.OIDC_WELL_KNOWN).toBeUndefined();
+    expect(parseServerEnv({ DESKBELL_PUBLIC_URL: ' https://deskbell.example.com/help ' }).DESKBELL_PUBLIC_URL).toBe('https://deskbell.example.com/help');
+    expect(() => parseServerEnv({ DESKBELL_PUBLIC_URL: 'deskbell.example.com' })).toThrowError(/DESKBELL_PUBLIC_URL/);
+  });
+
   it('refuses a retry count that could hammer Manage', () => {
     expect(() => parseServerEnv({ MANAGE_MAX_RETRIES: '50' })).toThrowError(/MANAGE_MAX_RETRIES/);
   });
@@ -36,5 +46,13 @@ describe('environmentForChild', () => {
     const env = environmentForChild({ DESKBELL_TEST_ONLY: 'x', PATH: undefined });
     expect(env.DESKBELL_TEST_ONLY).toBe('x');
     expect('PATH' in env).toBe(false);
+  });
+});
+
+describe('deskbellPublicUrl', () => {
+  it('is DESKBELL_PUBLIC_URL when set, else this process on loopback', () => {
+    expect(deskbellPublicUrl(parseServerEnv({ DESKBELL_PUBLIC_URL: 'https://deskbell.example.com', PORT: '4000' }))).toBe('https://deskbell.example.com');
+    expect(deskbellPublicUrl(parseServerEnv({ PORT: '4000' }))).toBe('http://127.0.0.1:4000');
+    expect(deskbellPublicUrl(parseServerEnv({ DESKBELL_PUBLIC_URL: '', PORT: '4000' }))).toBe('http://127.0.0.1:4000');
   });
 });

@@ -2,7 +2,7 @@ import { AgentsStep } from '@/components/setup/agents-step';
 import { SetupFrame } from '@/components/setup/setup-frame';
 import { requireAdminPage } from '@/lib/auth/admin-session';
 import { listAgentTokensForAdmin } from '@/lib/setup/agents';
-import { deskbellPublicUrl } from '@/lib/setup/ticket-defaults';
+import { deskbellPublicUrl } from '@/lib/env';
 import { loadWizardStatus } from '@/lib/setup/wizard-status';
 import { getDatabase } from '@/lib/store/database';
 
