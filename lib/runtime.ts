@@ -2,19 +2,21 @@ import 'server-only';
 import { deskbellPublicUrl, serverEnv, type ServerEnv } from '@/lib/env';
 import { describeAuthConfigProblem } from '@/lib/auth/auth-options';
 import { getAppRuleEngine, type PythonRuleEngine } from '@/lib/rules/engine/python-engine';
+import type { RuleEngine } from '@/lib/rules/engine/rule-engine';
 import { pruneLoginThrottle, throttlePolicyFromEnv } from '@/lib/auth/login-throttle';
 import { issueSetupCode } from '@/lib/auth/setup-code';
-import { getAppManageContext } from '@/lib/manage-client/manage-context';
+import { getAppManageContext, type ManageAvailability } from '@/lib/manage-client/manage-context';
 import { warmManageCaches } from '@/lib/intake/warm-manage-caches';
 import { findSecretKey } from '@/lib/secrets/secret-box';
 import { PRESS_JOB_KIND, setPressAcceptedListener } from '@/lib/intake/accept-press';
 import { createPressJobHandler } from '@/lib/intake/press-job';
+import type { PressPipelineDeps } from '@/lib/intake/process-press';
 import { createRetentionJobHandler, RETENTION_JOB_KIND } from '@/lib/intake/retention';
 import type { JobQueue } from '@/lib/jobs/queue';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
-import { startJobWorker, type JobWorker } from '@/lib/jobs/worker';
+import { startJobWorker, type JobHandler, type JobWorker } from '@/lib/jobs/worker';
 import { loadIntakeSettings } from '@/lib/settings/intake-settings';
-import { createEmailJobHandler, createSmtpSender } from '@/lib/notifications/email';
+import { createEmailJobHandler, createSmtpSender, type SendMail } from '@/lib/notifications/email';
 import { EMAIL_JOB_KIND } from '@/lib/notifications/notify';
 import { CALLBACK_JOB_KIND } from '@/lib/notifications/receive-callback';
 import { createCallbackJobHandler, recordTicketCreated, type TicketEventDeps } from '@/lib/notifications/ticket-events';
@@ -27,6 +29,61 @@ export type Runtime = { queue: JobQueue; worker: JobWorker };
 // must be exactly one worker per process.
 const key = Symbol.for('deskbell.runtime');
 type Holder = { [key]?: Promise<Runtime> };
+
+/** What the job handlers are built from: the app's values in production, a test's in tests/support/pipeline-harness.ts. */
+export type JobWiringDeps = {
+  db: DeskbellDatabase;
+  queue: JobQueue;
+  manage: () => Promise<ManageAvailability>;
+  loadIntakeSettings: PressPipelineDeps['loadSettings'];
+  rules: RuleEngine | null;
+  /** Where the report page lives, for the ticket's link back to Deskbell. */
+  publicUrl: string;
+  /** Undefined: e-mail is not a channel (no SMTP). */
+  sendMail: SendMail | undefined;
+  mailFrom: string;
+  retentionDays: number;
+};
+
+export type JobWiring = {
+  /** The press pipeline's dependencies, its ticket-created hook included. */
+  pipeline: PressPipelineDeps;
+  /** Callbacks and notifications. */
+  eventDeps: TicketEventDeps;
+  /** One handler per job kind, for startJobWorker. */
+  handlers: Record<string, JobHandler>;
+};
+
+/**
+ * The one place the job handlers are wired together: the press pipeline tells the ticket
+ * events when a ticket exists, callbacks and e-mails run on the same queue. The app's runtime
+ * and the test harness both call it, so tests run exactly the production wiring.
+ */
+export function createJobWiring(deps: JobWiringDeps): JobWiring {
+  const { db, queue } = deps;
+  const eventDeps: TicketEventDeps = {
+    db,
+    queue,
+    manage: deps.manage,
+    loadSettings: loadNotificationSettings,
+    emailEnabled: deps.sendMail !== undefined,
+  };
+  const pipeline: PressPipelineDeps = {
+    db,
+    manage: deps.manage,
+    loadSettings: deps.loadIntakeSettings,
+    rules: deps.rules,
+    publicUrl: deps.publicUrl,
+    onTicketCreated: (pressId, ticket) => recordTicketCreated(eventDeps, pressId, ticket),
+  };
+  const handlers: Record<string, JobHandler> = {
+    [PRESS_JOB_KIND]: createPressJobHandler(pipeline),
+    [CALLBACK_JOB_KIND]: createCallbackJobHandler(eventDeps),
+    [EMAIL_JOB_KIND]: createEmailJobHandler({ db, send: deps.sendMail, from: deps.mailFrom }),
+    [RETENTION_JOB_KIND]: createRetentionJobHandler(db, queue, deps.retentionDays),
+  };
+  return { pipeline, eventDeps, handlers };
+}
 
 /** Starts the job worker once per process (from instrumentation.ts); later calls share it. */
 export function startRuntime(): Promise<Runtime> {
@@ -45,30 +102,18 @@ export function startRuntime(): Promise<Runtime> {
     const released = await queue.releaseOrphanedLeases();
     if (released > 0) console.log(`[jobs] resuming ${released} job(s) interrupted by the previous shutdown`);
     const sendMail = createSmtpSender(env.SMTP_URL);
-    const eventDeps: TicketEventDeps = {
+    const wiring = createJobWiring({
       db,
       queue,
       manage: () => getAppManageContext(db),
-      loadSettings: loadNotificationSettings,
-      emailEnabled: sendMail !== undefined,
-    };
-    const worker = startJobWorker({
-      queue,
-      concurrency: env.WORKER_CONCURRENCY,
-      handlers: {
-        [PRESS_JOB_KIND]: createPressJobHandler({
-          db,
-          manage: () => getAppManageContext(db),
-          loadSettings: loadIntakeSettings,
-          rules,
-          publicUrl: deskbellPublicUrl(env),
-          onTicketCreated: (pressId, ticket) => recordTicketCreated(eventDeps, pressId, ticket),
-        }),
-        [CALLBACK_JOB_KIND]: createCallbackJobHandler(eventDeps),
-        [EMAIL_JOB_KIND]: createEmailJobHandler({ db, send: sendMail, from: env.NOTIFY_EMAIL_FROM }),
-        [RETENTION_JOB_KIND]: createRetentionJobHandler(db, queue, env.RETENTION_DAYS),
-      },
+      loadIntakeSettings,
+      rules,
+      publicUrl: deskbellPublicUrl(env),
+      sendMail,
+      mailFrom: env.NOTIFY_EMAIL_FROM,
+      retentionDays: env.RETENTION_DAYS,
     });
+    const worker = startJobWorker({ queue, concurrency: env.WORKER_CONCURRENCY, handlers: wiring.handlers });
     // A press accepted in this process is picked up at once instead of at the next poll.
     setPressAcceptedListener(() => worker.wake());
     warmManageCachesInBackground(db);

@@ -1,26 +1,23 @@
 /**
  * The press pipeline wired for tests: the real simulator over HTTP, a real SQLite database,
- * the real queue and worker, and the real route logic (handleCreatePress). Only the clock
- * knobs are turned down (short backoffs) so fault tests finish in seconds.
+ * the real queue and worker with the app's own job wiring (createJobWiring in lib/runtime.ts),
+ * and the real route logic (handleCreatePress). Only the clock knobs are turned down (short
+ * backoffs) so fault tests finish in seconds.
  */
 import { createAgentToken } from '@/lib/auth/agent-tokens';
 import type { ManageClientOptions } from '@/lib/connectwise/client';
 import { createManageContext, type ManageContext } from '@/lib/manage-client/manage-context';
-import { createPressJobHandler } from '@/lib/intake/press-job';
 import type { PressPipelineDeps } from '@/lib/intake/process-press';
-import { PRESS_JOB_KIND } from '@/lib/intake/accept-press';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { startJobWorker, type JobWorker } from '@/lib/jobs/worker';
 import type { RuleEngine } from '@/lib/rules/engine/rule-engine';
 import { findActiveRules } from '@/lib/settings/active-rules';
 import type { IntakeSettings, TicketDefaults } from '@/lib/settings/intake-settings';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
-import { createEmailJobHandler, type SendMail } from '@/lib/notifications/email';
-import { EMAIL_JOB_KIND } from '@/lib/notifications/notify';
-import { CALLBACK_JOB_KIND } from '@/lib/notifications/receive-callback';
-import { createCallbackJobHandler, recordTicketCreated, type TicketEventDeps } from '@/lib/notifications/ticket-events';
-import { loadNotificationSettings } from '@/lib/notifications/templates';
 import type { JobQueue } from '@/lib/jobs/queue';
+import type { SendMail } from '@/lib/notifications/email';
+import type { TicketEventDeps } from '@/lib/notifications/ticket-events';
+import { createJobWiring } from '@/lib/runtime';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';
 import { basePress, buildMultipart, buildPng, type FilePart, type PressFields } from './press-fixtures';
 import { DEMO_TICKET_DEFAULTS } from '@/lib/setup/demo-setup';
@@ -79,36 +76,30 @@ export async function startPipelineHarness(options: HarnessOptions = {}): Promis
     rulesSource: options.rules?.source ?? null,
     selections: [],
   };
-  const deps: PressPipelineDeps = {
+  const wiring = createJobWiring({
     db,
-    manage: () => ({ ok: true, context }),
-    loadSettings: async (database) => {
+    queue,
+    manage: async () => ({ ok: true, context }),
+    loadIntakeSettings: async (database) => {
       if (!options.rules || options.rules.source !== undefined) return settings;
       const active = await findActiveRules(database);
       return { ...settings, rulesSource: active?.source ?? null, rulesVersion: active?.version ?? null };
     },
     rules: options.rules?.engine ?? null,
     publicUrl: 'https://deskbell.test',
-  };
-  const eventDeps: TicketEventDeps = {
-    db,
-    queue,
-    manage: async () => ({ ok: true, context }),
-    loadSettings: loadNotificationSettings,
-    emailEnabled: options.sendMail !== undefined,
-  };
-  deps.onTicketCreated = (pressId, ticket) => recordTicketCreated(eventDeps, pressId, ticket);
+    sendMail: options.sendMail,
+    mailFrom: 'Deskbell <deskbell@test.example>',
+    retentionDays: 90,
+  });
+  const { pipeline: deps, eventDeps } = wiring;
+  // The production handlers; only the clock knobs are test-sized.
   const worker = startJobWorker({
     queue,
     concurrency: 4,
     pollMs: 20,
     leaseMs: 10_000,
     backoff: { baseMs: 50, maxMs: 400 },
-    handlers: {
-      [PRESS_JOB_KIND]: createPressJobHandler(deps),
-      [CALLBACK_JOB_KIND]: createCallbackJobHandler(eventDeps),
-      [EMAIL_JOB_KIND]: createEmailJobHandler({ db, send: options.sendMail, from: 'Deskbell <deskbell@test.example>' }),
-    },
+    handlers: wiring.handlers,
   });
 
   return {
