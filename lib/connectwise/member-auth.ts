@@ -45,7 +45,6 @@ export class MemberAuthError extends Error {
 }
 
 /** Records a member may be asked about: a service ticket or a company, by numeric id. */
-const READABLE_PATH = /^\/(service\/tickets|company\/companies)\/[1-9]\d{0,9}$/;
 /** RFC 6265 cookie-octets: a value with `;`, `,`, spaces or quotes could smuggle in another cookie. */
 const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/;
 /** `+` and `:` would move the boundaries of `companyId+memberId:memberHash`. */
@@ -194,15 +193,22 @@ export async function verifyMemberSession(target: MemberAuthTarget, auth: Member
 /** What Manage said when the member asked for the record: theirs to read, refused, or not there. */
 export type MemberReadAccess = 'allowed' | 'forbidden' | 'not_found';
 
+/** A record a pod opens on: a ticket or a company, by its Manage id. */
+export type MemberReadTarget = { kind: 'ticket' | 'company'; id: number };
+
+const READ_PATHS: Record<MemberReadTarget['kind'], string> = { ticket: '/service/tickets', company: '/company/companies' };
+
 /**
- * Whether the member's own security role lets them read a ticket or a company
- * (`/service/tickets/{id}`, `/company/companies/{id}`): 200 'allowed', 403 'forbidden', 404
- * 'not_found' (no such record, or one outside the member's reach: Manage says "not found" for
- * both, and so does this). Anything else throws MemberAuthError: 401 'rejected' (the session
- * ended), the rest 'unavailable'.
+ * Whether the member's own security role lets them read a ticket or a company: 200
+ * 'allowed', 403 'forbidden', 404 'not_found' (no such record, or one outside the member's
+ * reach: Manage says "not found" for both, and so does this). Anything else throws
+ * MemberAuthError: 401 'rejected' (the session ended), the rest 'unavailable'.
  */
-export async function memberCanRead(target: MemberAuthTarget, auth: MemberSessionAuth, path: string): Promise<MemberReadAccess> {
-  if (!READABLE_PATH.test(path)) throw new TypeError(`memberCanRead checks a ticket or a company by id, not ${path}`);
+export async function memberCanRead(target: MemberAuthTarget, auth: MemberSessionAuth, record: MemberReadTarget): Promise<MemberReadAccess> {
+  if (!Number.isSafeInteger(record.id) || record.id <= 0 || !Object.hasOwn(READ_PATHS, record.kind)) {
+    throw new TypeError(`memberCanRead checks a ticket or a company by its id, not ${record.kind} ${record.id}`);
+  }
+  const path = `${READ_PATHS[record.kind]}/${record.id}`;
   const base = isUsableBase(target.baseUrl);
   if (!base) throw new MemberAuthError('unavailable', 'The Manage base URL is not usable.');
   const headers = memberHeaders(target, auth);
@@ -221,4 +227,27 @@ export async function memberCanRead(target: MemberAuthTarget, auth: MemberSessio
   if (res.status === 401 && !isClientIdProblem(res.body)) throw new MemberAuthError('rejected', 'Manage no longer accepts the member session.');
   console.warn(`[pod] Manage answered ${res.status} to the read check`);
   throw new MemberAuthError('unavailable', `Manage answered ${res.status}.`);
+}
+
+/** Host (and port, when one is given) of what Manage calls its site: `na.myconnectwise.net`, maybe with a scheme or path. */
+function siteHost(site: string): { hostname: string; port: string } | null {
+  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(site) ? site : `https://${site}`;
+  if (!URL.canParse(text)) return null;
+  const url = new URL(text);
+  return { hostname: url.hostname.toLowerCase(), port: url.port };
+}
+
+/**
+ * Whether the site Manage reports (in the Hosted API's member authentication) is the Manage
+ * behind this API base URL: its API host or its web UI host (the API host without `api-`, as
+ * on ConnectWise cloud). A port, when the site names one, must match too.
+ */
+export function isManageSiteOf(site: string, baseUrl: string): boolean {
+  const given = siteHost(site);
+  if (!given || !URL.canParse(baseUrl)) return false;
+  const api = new URL(baseUrl);
+  const apiHost = api.hostname.toLowerCase();
+  const hosts = new Set([apiHost, apiHost.startsWith('api-') ? apiHost.slice(4) : apiHost]);
+  if (!hosts.has(given.hostname)) return false;
+  return given.port === '' || given.port === api.port;
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { DeskbellApiError } from '@/lib/http/errors';
 import type { ManageClientOptions } from '@/lib/connectwise/client';
 import {
+  isManageSiteOf,
   MemberAuthError,
   memberCanRead,
   verifyMemberSession,
@@ -80,28 +81,6 @@ function toTarget(options: ManageClientOptions): MemberAuthTarget {
     // No retries here: the pod is waiting, and a failure is not cached, so the next try asks again.
     timeouts: options.timeouts ?? {},
   };
-}
-
-/** Host (and port, when one is given) of what Manage calls its site: `na.myconnectwise.net`, maybe with a scheme or path. */
-function siteHost(site: string): { hostname: string; port: string } | null {
-  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(site) ? site : `https://${site}`;
-  if (!URL.canParse(text)) return null;
-  const url = new URL(text);
-  return { hostname: url.hostname.toLowerCase(), port: url.port };
-}
-
-/**
- * The site must be this install's Manage: its API host or its web UI host (the API host
- * without `api-`, as on ConnectWise cloud). A port, when the site names one, must match too.
- */
-export function isInstallSite(site: string, baseUrl: string): boolean {
-  const given = siteHost(site);
-  if (!given || !URL.canParse(baseUrl)) return false;
-  const api = new URL(baseUrl);
-  const apiHost = api.hostname.toLowerCase();
-  const hosts = new Set([apiHost, apiHost.startsWith('api-') ? apiHost.slice(4) : apiHost]);
-  if (!hosts.has(given.hostname)) return false;
-  return given.port === '' || given.port === api.port;
 }
 
 function proofKey(target: MemberAuthTarget, auth: MemberSessionAuth): string {
@@ -221,7 +200,7 @@ export async function createPodSession(db: DeskbellDatabase, body: PodSessionBod
   if (body.auth.companyid.toLowerCase() !== target.companyId.toLowerCase()) {
     throw unauthorized('This pod was opened from another Manage company than the one Deskbell is connected to.');
   }
-  if (!isInstallSite(body.auth.site, target.baseUrl)) {
+  if (!isManageSiteOf(body.auth.site, target.baseUrl)) {
     throw unauthorized('This pod was opened from another Manage site than the one Deskbell is connected to.');
   }
   const auth: MemberSessionAuth = {
@@ -232,10 +211,9 @@ export async function createPodSession(db: DeskbellDatabase, body: PodSessionBod
   const clientIp = options.clientIp ?? null;
   const member = await proveMember(target, auth, clientIp, now);
 
-  const path = body.screen === 'ticket' ? `/service/tickets/${body.id}` : `/company/companies/${body.id}`;
   let access: Awaited<ReturnType<typeof memberCanRead>>;
   try {
-    access = await memberCanRead(target, auth, path);
+    access = await memberCanRead(target, auth, { kind: body.screen, id: body.id });
   } catch (error) {
     if (error instanceof MemberAuthError && error.reason === 'rejected') {
       // The session ended since it was proved: prove it afresh next time.

@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { DeskbellApiError } from '@/lib/http/errors';
 import { clientIpFromHeaders } from '@/lib/auth/login-throttle';
-import { verifyMemberSession, memberCanRead, MemberAuthError, type MemberAuthTarget } from '@/lib/connectwise/member-auth';
-import { createPodSession, isInstallSite, resetPodSessionState } from '@/lib/pod/pod-session';
+import { isManageSiteOf, verifyMemberSession, memberCanRead, MemberAuthError, type MemberAuthTarget } from '@/lib/connectwise/member-auth';
+import { createPodSession, resetPodSessionState } from '@/lib/pod/pod-session';
 import { openPodToken } from '@/lib/pod/pod-token';
 import { podSessionBodySchema, type PodSessionBody } from '@/lib/pod/request-schemas';
 import { saveManageConnection } from '@/lib/settings/manage-connection';
@@ -141,14 +141,14 @@ describe('a genuine member session', () => {
   it('accepts the site as Manage may spell it: host, host:port, with a scheme or a path; API or UI host', () => {
     const base = 'https://api-na.myconnectwise.net/v4_6_release/apis/3.0';
     for (const ok of ['na.myconnectwise.net', 'NA.myconnectwise.net', 'https://na.myconnectwise.net/', 'api-na.myconnectwise.net', 'na.myconnectwise.net/v4_6_release', 'na.myconnectwise.net:443']) {
-      expect(isInstallSite(ok, base), ok).toBe(true);
+      expect(isManageSiteOf(ok, base), ok).toBe(true);
     }
     for (const bad of ['eu.myconnectwise.net', 'na.myconnectwise.net.evil.example', 'evil.example/na.myconnectwise.net', 'na.myconnectwise.net:8443', '']) {
-      expect(isInstallSite(bad, base), bad).toBe(false);
+      expect(isManageSiteOf(bad, base), bad).toBe(false);
     }
-    expect(isInstallSite(site, sim.baseUrl)).toBe(true);
-    expect(isInstallSite('127.0.0.1', sim.baseUrl)).toBe(true);
-    expect(isInstallSite('127.0.0.1:1', sim.baseUrl)).toBe(false);
+    expect(isManageSiteOf(site, sim.baseUrl)).toBe(true);
+    expect(isManageSiteOf('127.0.0.1', sim.baseUrl)).toBe(true);
+    expect(isManageSiteOf('127.0.0.1:1', sim.baseUrl)).toBe(false);
   });
 });
 
@@ -431,10 +431,12 @@ describe('verifyMemberSession against a Manage that names its own member (test d
 
   it('never follows a redirect, treats a clientId refusal as Manage being unusable, and a bad base as unavailable', async () => {
     seen.length = 0;
-    await expect(memberCanRead(target, { memberId: 'jsmith', memberHash: 'h4sh' }, '/company/companies/3')).rejects.toMatchObject({ reason: 'unavailable' });
+    await expect(memberCanRead(target, { memberId: 'jsmith', memberHash: 'h4sh' }, { kind: 'company', id: 3 })).rejects.toMatchObject({ reason: 'unavailable' });
     expect(seen).toHaveLength(1);
-    await expect(memberCanRead(target, { memberId: 'jsmith', memberHash: 'h4sh' }, '/service/tickets/7')).rejects.toBeInstanceOf(MemberAuthError);
-    await expect(memberCanRead(target, { memberId: 'jsmith', memberHash: 'h4sh' }, '/system/members')).rejects.toBeInstanceOf(TypeError);
+    await expect(memberCanRead(target, { memberId: 'jsmith', memberHash: 'h4sh' }, { kind: 'ticket', id: 7 })).rejects.toBeInstanceOf(MemberAuthError);
+    await expect(memberCanRead(target, { memberId: 'jsmith', memberHash: 'h4sh' }, { kind: 'ticket', id: 0 })).rejects.toBeInstanceOf(TypeError);
+    const notARecord = { kind: 'toString', id: 7 } as unknown as { kind: 'ticket'; id: number };
+    await expect(memberCanRead(target, { memberId: 'jsmith', memberHash: 'h4sh' }, notARecord)).rejects.toBeInstanceOf(TypeError);
     expect(await verifyMemberSession({ ...target, baseUrl: 'http://manage.example/v4_6_release/apis/3.0' }, { memberId: 'jsmith', memberHash: 'h' })).toEqual({
       ok: false,
       reason: 'unavailable',
