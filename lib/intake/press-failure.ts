@@ -1,8 +1,8 @@
 import 'server-only';
 import { isManageError, needsManageAdmin, type ManageError } from '@/lib/connectwise/errors';
+import { permissionForManageCall } from '@/lib/connectwise/permissions';
 import { PermanentJobError } from '@/lib/jobs/worker';
 import { NEEDS_ADMIN_PREFIX } from '@/lib/presses/needs-admin';
-import { PERMISSION_PROBES, type PermissionProbe } from '@/lib/setup/permission-probes';
 
 /**
  * How a failed press attempt reads to people (the dashboard, the report, the agent's status)
@@ -24,26 +24,6 @@ export class PressNeedsAdminError extends PermanentJobError {
 }
 
 const RETRY_HINT = 'then press Retry on this press in the presses dashboard (/presses) and the ticket is created.';
-
-/** The probe line whose test request matches this call: the permission Manage wanted for it. */
-export function permissionForManageCall(method: string, path: string): PermissionProbe | undefined {
-  const verb = method.toUpperCase();
-  const p = path.toLowerCase().split('?')[0]!.replace(/\/+$/, '');
-  const byId = (id: string) => PERMISSION_PROBES.find((probe) => probe.id === id);
-  if (p.startsWith('/company/contacts')) return byId('contacts-inquire');
-  if (p.startsWith('/company/configurations')) return byId('configurations-inquire');
-  if (p.startsWith('/company/companies')) return byId('company-maintenance-inquire');
-  if (p.startsWith('/system/documents')) return verb === 'GET' ? byId('ticket-dependencies-inquire') : byId('document-upload');
-  if (p === '/system/members' || /^\/system\/members\/\d+$/.test(p)) return byId('member-maintenance-inquire');
-  if (p === '/service/tickets' || /^\/service\/tickets\/\d+$/.test(p)) {
-    if (verb === 'POST') return byId('service-tickets-add');
-    if (verb === 'PATCH' || verb === 'PUT') return byId('service-tickets-edit');
-    return byId('service-tickets-inquire');
-  }
-  if (/^\/service\/tickets\/\d+\//.test(p)) return verb === 'GET' ? byId('ticket-dependencies-inquire') : byId('ticket-dependencies-add');
-  if (p.startsWith('/service/') || p.startsWith('/company/companies/')) return byId('table-setup-inquire');
-  return undefined;
-}
 
 /** The admin's sentence for a refusal that needs them: what Manage refused, why, and the fix. */
 export function describeAdminFix(error: ManageError): string {

@@ -48,6 +48,7 @@ import {
   type CreateTicketInput,
   type ManageClient,
 } from '@/lib/connectwise';
+import { PERMISSION_PROBES, probeManagePermission } from '@/lib/connectwise/permissions';
 import { startManageSim, type ManageSim, type SimRequestRecord } from '@/tools/manage-sim';
 import {
   listManageOperations,
@@ -405,6 +406,34 @@ describe('requests the adapter sends conform to the official contract', () => {
     });
     expect(result.own).toMatchObject({ identifier: 'deskbell', securityRole: { id: 63, name: 'API Integration' } });
     expect(result.settings.find((s) => s.functionName === 'Service Tickets')).toMatchObject({ moduleName: 'Service Desk', add: 'All', inquire: 'All' });
+  });
+});
+
+describe('permission test requests', () => {
+  // Built to be refused for their content: these two break the contract on purpose, nothing else may.
+  const onPurpose: Record<string, RegExp> = {
+    'POST /service/tickets': /^POST \/service\/tickets \(postServiceTickets\) body: missing required property "summary"$/,
+    'POST /system/documents': /^POST \/system\/documents \(postSystemDocuments\) form file file: the file part is missing$/,
+  };
+
+  it('each matches an official operation and its parameters, and breaks only the content rules it breaks on purpose', async () => {
+    const operations = new Set<string>();
+    for (const probe of PERMISSION_PROBES) {
+      sim.clearRequests();
+      const { verdict } = await probeManagePermission(client, probe);
+      expect(verdict, probe.id).toBe('pass');
+      const records = apiRecords();
+      expect(records.map((r) => `${r.method} ${r.path}`), probe.id).toEqual(probe.calls.map((c) => `${c.method} ${c.path}`));
+      records.forEach((r, i) => {
+        const check = validateManageRequest({ method: r.method, path: r.path, query: r.query, headers: r.headers, contentType: r.contentType, body: r.body });
+        expect(check.operationId, `${r.method} ${r.path}`).toBeDefined();
+        operations.add(check.operationId!);
+        const allowed = probe.calls[i]!.expect === 'refused' ? onPurpose[`${r.method} ${r.path}`] : undefined;
+        const unexpected = check.errors.filter((e) => !allowed?.test(e));
+        expect(unexpected, `${probe.id}: ${r.method} ${r.path}`).toEqual([]);
+      });
+    }
+    expect(operations.size).toBe(13);
   });
 });
 

@@ -14,7 +14,7 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAgentTokens, revokeAgentToken } from '@/lib/auth/agent-tokens';
 import { environmentForChild } from '@/lib/env';
-import { permissionForManageCall } from '@/lib/intake/press-failure';
+import { permissionForManageCall } from '@/lib/connectwise/permissions';
 import { listPresses, pressListQuerySchema } from '@/lib/presses/list-presses';
 import { isNeedsAdminReason } from '@/lib/presses/needs-admin';
 import { retryDeadPress } from '@/lib/presses/retry-press';

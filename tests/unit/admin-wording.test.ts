@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PERMISSION_PROBES } from '@/lib/setup/permission-probes';
+import { PERMISSION_PROBES } from '@/lib/connectwise/permissions';
 
 // Words from the project's own planning that mean nothing to an MSP admin reading a setup page.
 const JARGON = /later features?|original list|Shown on the device|\(s\)/i;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ManageSecurityLevel, ManageSecurityRoleSetting } from '@/lib/connectwise/types';
-import { combineVerdicts, decideFromRole, decideProbeCall, PERMISSION_PROBES } from '@/lib/setup/permission-probes';
+import { combineVerdicts, decideFromRole, decideProbeCall, PERMISSION_PROBES } from '@/lib/connectwise/permissions';
 
 const read = { method: 'GET' as const, path: '/company/companies', expect: 'read' as const };
 const write = { method: 'POST' as const, path: '/service/tickets', expect: 'refused' as const };
