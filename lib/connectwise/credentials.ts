@@ -116,10 +116,15 @@ export function parseManageEndpoint(input: string): Parsed<ManageEndpoint> {
       host,
       uiHost: `${uiHostname}${port}`,
       codebase,
-      baseUrl: `${scheme}://${host}/${codebase}apis/3.0`,
+      baseUrl: manageApiBaseUrl({ scheme, host }, codebase),
       isCloud: isCloudHost(apiHostname),
     },
   };
+}
+
+/** The REST API's base URL on an endpoint's API host, for a codebase (`v4_6_release/`, the one companyinfo names). */
+export function manageApiBaseUrl(endpoint: Pick<ManageEndpoint, 'scheme' | 'host'>, codebase: string): string {
+  return `${endpoint.scheme}://${endpoint.host}/${codebase}apis/3.0`;
 }
 
 function describeWhitespace(ch: string): string {
@@ -230,42 +235,47 @@ const companyInfoSchema = z.object({
 });
 
 /**
- * Asks Manage (unauthenticated) which codebase and version serve a company. Answers from
- * the UI host; on-premise and loopback that is the API host itself.
+ * What Manage's login service said about a company. `unreachable` keeps the raw transport
+ * error: the wizard tells DNS from TLS from a refusal by its socket code, which ManageError
+ * deliberately does not carry.
  */
-export async function lookupCompanyInfo(
+export type CompanyInfoAnswer =
+  | { kind: 'found'; info: ManageCompanyInfo }
+  /** 404: older or locked-down servers answer so for every company. */
+  | { kind: 'unknown-company' }
+  | { kind: 'unreachable'; error: unknown }
+  /** Another status, or a 200 whose body is not company info: probably not a Manage host. */
+  | { kind: 'not-company-info'; status: number };
+
+const companyInfoPath = (companyId: string) => `/login/companyinfo/${encodeURIComponent(companyId)}`;
+
+/**
+ * Asks Manage (unauthenticated) which codebase and version serve a company. Answers from
+ * the UI host; on-premise and loopback that is the API host itself. Never throws for
+ * anything Manage or the network does.
+ */
+export async function askCompanyInfo(
   endpoint: ManageEndpoint,
   companyId: string,
-  opts: { timeoutMs?: number } = {},
-): Promise<ManageCompanyInfo> {
-  const timeoutMs = opts.timeoutMs ?? 5_000;
-  const path = `/login/companyinfo/${encodeURIComponent(companyId)}`;
-  const dispatcher = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  opts: { connectMs?: number; answerMs?: number } = {},
+): Promise<CompanyInfoAnswer> {
+  const answerMs = opts.answerMs ?? 5_000;
+  const dispatcher = new Agent({ connect: { timeout: opts.connectMs ?? 5_000 }, headersTimeout: answerMs, bodyTimeout: answerMs });
   try {
-    let res;
+    let status: number;
+    let text: string;
     try {
-      res = await request(`${endpoint.scheme}://${endpoint.uiHost}${path}`, {
+      const res = await request(`${endpoint.scheme}://${endpoint.uiHost}${companyInfoPath(companyId)}`, {
         method: 'GET',
         dispatcher,
         headers: { accept: 'application/json' },
       });
+      status = res.statusCode;
+      text = await res.body.text();
     } catch (error) {
-      throw toTransportError(error, 'GET', path);
+      return { kind: 'unreachable', error };
     }
-    const text = await res.body.text().catch((error: unknown) => {
-      throw toTransportError(error, 'GET', path);
-    });
-    if (res.statusCode !== 200) {
-      throw new ManageError({
-        message: `${endpoint.uiHost} answered ${res.statusCode} to GET ${path}; company "${companyId}" is unknown there or the host is not a Manage server.`,
-        status: res.statusCode,
-        code: res.statusCode === 404 ? 'NotFound' : `Http${res.statusCode}`,
-        kind: 'http',
-        method: 'GET',
-        path,
-        retryable: res.statusCode >= 500,
-      });
-    }
+    if (status === 404) return { kind: 'unknown-company' };
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -273,29 +283,56 @@ export async function lookupCompanyInfo(
       json = undefined;
     }
     const parsed = companyInfoSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new ManageError({
-        message: `${endpoint.uiHost} answered GET ${path} with something that is not Manage's company info.`,
-        status: res.statusCode,
-        code: 'InvalidResponse',
-        kind: 'invalid_response',
-        method: 'GET',
-        path,
-        retryable: false,
-      });
-    }
+    if (status !== 200 || !parsed.success) return { kind: 'not-company-info', status };
     const info = parsed.data;
     return {
-      companyName: info.CompanyName ?? '',
-      codebase: info.Codebase.endsWith('/') ? info.Codebase : `${info.Codebase}/`,
-      versionCode: info.VersionCode ?? '',
-      versionNumber: info.VersionNumber ?? '',
-      companyId: info.CompanyID ?? companyId,
-      isCloud: info.IsCloud ?? endpoint.isCloud,
+      kind: 'found',
+      info: {
+        companyName: info.CompanyName ?? '',
+        codebase: info.Codebase.endsWith('/') ? info.Codebase : `${info.Codebase}/`,
+        versionCode: info.VersionCode ?? '',
+        versionNumber: info.VersionNumber ?? '',
+        companyId: info.CompanyID ?? companyId,
+        isCloud: info.IsCloud ?? endpoint.isCloud,
+      },
     };
   } finally {
     await dispatcher.close();
   }
+}
+
+/** askCompanyInfo for callers that want a ManageError: the company info, or the error saying why not. */
+export async function lookupCompanyInfo(
+  endpoint: ManageEndpoint,
+  companyId: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<ManageCompanyInfo> {
+  const timeoutMs = opts.timeoutMs ?? 5_000;
+  const path = companyInfoPath(companyId);
+  const answer = await askCompanyInfo(endpoint, companyId, { connectMs: timeoutMs, answerMs: timeoutMs });
+  if (answer.kind === 'found') return answer.info;
+  if (answer.kind === 'unreachable') throw toTransportError(answer.error, 'GET', path);
+  const status = answer.kind === 'unknown-company' ? 404 : answer.status;
+  if (status !== 200) {
+    throw new ManageError({
+      message: `${endpoint.uiHost} answered ${status} to GET ${path}; company "${companyId}" is unknown there or the host is not a Manage server.`,
+      status,
+      code: status === 404 ? 'NotFound' : `Http${status}`,
+      kind: 'http',
+      method: 'GET',
+      path,
+      retryable: status >= 500,
+    });
+  }
+  throw new ManageError({
+    message: `${endpoint.uiHost} answered GET ${path} with something that is not Manage's company info.`,
+    status,
+    code: 'InvalidResponse',
+    kind: 'invalid_response',
+    method: 'GET',
+    path,
+    retryable: false,
+  });
 }
 
 export type ResolveManageConnectionInput = { endpoint: string; apiKey: string; clientId: string };
@@ -336,7 +373,7 @@ export async function resolveManageConnection(
       timeouts: options.timeouts,
       retry: options.retry,
       onCall: options.onCall,
-      baseUrl: `${endpoint.value.scheme}://${endpoint.value.host}/${codebase}apis/3.0`,
+      baseUrl: manageApiBaseUrl(endpoint.value, codebase),
       companyId: key.value.companyId,
       publicKey: key.value.publicKey,
       privateKey: key.value.privateKey,

@@ -15,6 +15,7 @@ export * from './hosted-setups';
 export * from './hosts';
 export * from './members';
 export * from './notes';
+export * from './permissions';
 export * from './security-roles';
 export * from './service-tables';
 export * from './lookup-cache';

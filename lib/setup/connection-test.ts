@@ -1,10 +1,15 @@
 import 'server-only';
 import { timingSafeEqual } from 'node:crypto';
-import { Agent, request } from 'undici';
-import { z } from 'zod';
 import { DeskbellApiError } from '@/lib/http/errors';
 import { createManageClient } from '@/lib/connectwise/client';
-import { parseClientId, parseManageApiKey, parseManageEndpoint, type ManageEndpoint } from '@/lib/connectwise/credentials';
+import {
+  askCompanyInfo,
+  manageApiBaseUrl,
+  parseClientId,
+  parseManageApiKey,
+  parseManageEndpoint,
+  type ManageEndpoint,
+} from '@/lib/connectwise/credentials';
 import { loadManageConnectionFromEnv } from '@/lib/connectwise/connection';
 import { isManageError } from '@/lib/connectwise/errors';
 import { getSystemInfo } from '@/lib/connectwise/system';
@@ -46,50 +51,17 @@ export type ConnectionTestResult =
 
 export type ConnectionTestOptions = { connectMs?: number; answerMs?: number };
 
-const companyInfoSchema = z.object({
-  CompanyName: z.string().nullish(),
-  Codebase: z.string().regex(/^[A-Za-z0-9_.-]+\/?$/),
-});
-
-type CompanyInfoAnswer =
-  | { kind: 'found'; companyName: string | null; codebase: string }
-  | { kind: 'unknown-company' }
-  | { kind: 'problem'; problem: ConnectionProblem };
-
-/**
- * Asks Manage's login service about the company. Done here rather than through the adapter
- * because the wizard needs the raw socket error code to tell DNS from TLS from a refusal.
- */
-async function askCompanyInfo(endpoint: ManageEndpoint, companyId: string, options: Required<ConnectionTestOptions>): Promise<CompanyInfoAnswer> {
-  const dispatcher = new Agent({ connect: { timeout: options.connectMs }, headersTimeout: options.answerMs, bodyTimeout: options.answerMs });
-  try {
-    let status: number;
-    let text: string;
-    try {
-      const res = await request(`${endpoint.scheme}://${endpoint.uiHost}/login/companyinfo/${encodeURIComponent(companyId)}`, {
-        method: 'GET',
-        dispatcher,
-        headers: { accept: 'application/json' },
-      });
-      status = res.statusCode;
-      text = await res.body.text();
-    } catch (error) {
-      return { kind: 'problem', problem: classifyTransportError(error, endpoint.uiHost) };
-    }
-    if (status === 404) return { kind: 'unknown-company' };
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    const parsed = companyInfoSchema.safeParse(json);
-    if (status !== 200 || !parsed.success) return { kind: 'problem', problem: classifyCompanyInfoAnswer(status, endpoint.uiHost) };
-    const codebase = parsed.data.Codebase.endsWith('/') ? parsed.data.Codebase : `${parsed.data.Codebase}/`;
-    return { kind: 'found', companyName: parsed.data.CompanyName ?? null, codebase };
-  } finally {
-    await dispatcher.close();
-  }
+/** The login service's answer about the company, as the wizard reads it: each failure is a problem with its fix. */
+async function askCompanyInfoFor(
+  endpoint: ManageEndpoint,
+  companyId: string,
+  options: Required<ConnectionTestOptions>,
+): Promise<{ kind: 'found'; companyName: string | null; codebase: string } | { kind: 'unknown-company' } | { kind: 'problem'; problem: ConnectionProblem }> {
+  const answer = await askCompanyInfo(endpoint, companyId, { connectMs: options.connectMs, answerMs: options.answerMs });
+  if (answer.kind === 'unreachable') return { kind: 'problem', problem: classifyTransportError(answer.error, endpoint.uiHost) };
+  if (answer.kind === 'not-company-info') return { kind: 'problem', problem: classifyCompanyInfoAnswer(answer.status, endpoint.uiHost) };
+  if (answer.kind === 'unknown-company') return answer;
+  return { kind: 'found', companyName: answer.info.companyName || null, codebase: answer.info.codebase };
 }
 
 function inputProblem(problem: { field: 'endpoint' | 'apiKey' | 'clientId'; message: string }): ConnectionTestResult {
@@ -119,10 +91,10 @@ export async function testManageConnection(input: ConnectionInput, options: Conn
   if (!clientId.ok) return inputProblem(clientId.problem);
   const timing = { connectMs: options.connectMs ?? 5_000, answerMs: options.answerMs ?? 10_000 };
 
-  const info = await askCompanyInfo(endpoint.value, key.value.companyId, timing);
+  const info = await askCompanyInfoFor(endpoint.value, key.value.companyId, timing);
   if (info.kind === 'problem') return { ok: false, problem: info.problem };
   const codebase = info.kind === 'found' ? info.codebase : endpoint.value.codebase;
-  const apiUrl = `${endpoint.value.scheme}://${endpoint.value.host}/${codebase}apis/3.0`;
+  const apiUrl = manageApiBaseUrl(endpoint.value, codebase);
 
   const client = createManageClient({
     baseUrl: apiUrl,

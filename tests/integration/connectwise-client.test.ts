@@ -1,8 +1,11 @@
 // The Manage adapter against the real simulator (plain HTTP on 127.0.0.1, random port).
 import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   addTicketNote,
+  askCompanyInfo,
   collectAll,
   createCallback,
   createCompany,
@@ -634,6 +637,30 @@ describe('connection set-up', () => {
     });
     if (!resolved.ok) throw new Error(resolved.problem.message);
     expect(resolved.value.baseUrl).toBe(sim.baseUrl);
+  });
+
+  it('tells company info, an unknown company, a host that is not Manage and no answer apart', async () => {
+    const endpoint = parseManageEndpoint(sim.endpoint);
+    if (!endpoint.ok) throw new Error(endpoint.problem.message);
+    const found = await askCompanyInfo(endpoint.value, sim.credentials.companyId, { connectMs: 2_000, answerMs: 2_000 });
+    expect(found).toMatchObject({ kind: 'found', info: { codebase: 'v4_6_release/' } });
+    expect(await askCompanyInfo(endpoint.value, 'no_such_company')).toEqual({ kind: 'unknown-company' });
+    // A web server that is not Manage: 200 with a page, not company info.
+    const notManage = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>hello</html>'));
+    await new Promise<void>((resolve) => notManage.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (notManage.address() as AddressInfo).port;
+      const other = parseManageEndpoint(`127.0.0.1:${port}/v4_6_release`);
+      if (!other.ok) throw new Error(other.problem.message);
+      expect(await askCompanyInfo(other.value, 'acme')).toEqual({ kind: 'not-company-info', status: 200 });
+      await expect(lookupCompanyInfo(other.value, 'acme')).rejects.toMatchObject({ kind: 'invalid_response', status: 200 });
+    } finally {
+      await new Promise((resolve) => notManage.close(resolve));
+    }
+    const closed = parseManageEndpoint('127.0.0.1:1/v4_6_release');
+    if (!closed.ok) throw new Error(closed.problem.message);
+    const unreachable = await askCompanyInfo(closed.value, 'acme', { connectMs: 1_000 });
+    expect(unreachable).toMatchObject({ kind: 'unreachable', error: { code: 'ECONNREFUSED' } });
   });
 
   it('reports an endpoint nobody answers on, and malformed input, as problems', async () => {
