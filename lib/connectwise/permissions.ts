@@ -43,11 +43,18 @@ export type ProbeCall = {
 export type RoleRequirement = { module: string; function: string; level: RoleLevel };
 export type RoleLevel = 'add' | 'edit' | 'delete' | 'inquire';
 
+/**
+ * One permission line. Its words are here, beside the Manage facts they name, because two
+ * readers share them: the wizard's Permissions step and a press Manage refused for a missing
+ * permission (lib/intake/press-failure.ts), which must not depend on the wizard.
+ */
 export type PermissionProbe = {
   id: string;
   /** As the seed and Manage's security role screen name it. */
   permission: string;
+  /** Why Deskbell needs it, in an admin's words. */
   purpose: string;
+  /** Where in Manage to grant it. */
   fix: string;
   /** What the role must grant (All) for the line to pass. */
   requires: RoleRequirement[];
