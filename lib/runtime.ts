@@ -9,6 +9,7 @@ import { warmManageCaches } from '@/lib/intake/warm-manage-caches';
 import { findSecretKey } from '@/lib/secrets/secret-box';
 import { PRESS_JOB_KIND, setPressAcceptedListener } from '@/lib/intake/accept-press';
 import { createPressJobHandler } from '@/lib/intake/press-job';
+import { generatePressThumbnails } from '@/lib/presses/thumbnails';
 import { createRetentionJobHandler, RETENTION_JOB_KIND } from '@/lib/intake/retention';
 import type { JobQueue } from '@/lib/jobs/queue';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
@@ -63,6 +64,7 @@ export function startRuntime(): Promise<Runtime> {
           rules,
           publicUrl: env.DESKBELL_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`,
           onTicketCreated: (pressId, ticket) => recordTicketCreated(eventDeps, pressId, ticket),
+          makeThumbnails: (pressId) => generatePressThumbnails(db, pressId),
         }),
         [CALLBACK_JOB_KIND]: createCallbackJobHandler(eventDeps),
         [EMAIL_JOB_KIND]: createEmailJobHandler({ db, send: sendMail, from: env.NOTIFY_EMAIL_FROM }),

@@ -11,8 +11,8 @@ import {
   createMultipartPressSchema,
   normalizeContentType,
   pickPressPayload,
-  type PressPayload,
 } from './press-schema';
+import type { PressPayload } from '@/lib/presses/press-payload';
 import { sniffImage, type ImageType } from '@/lib/images/sniff-image';
 
 /**

@@ -9,6 +9,7 @@ import { createManageContext, type ManageContext } from '@/lib/manage-client/man
 import { createPressJobHandler } from '@/lib/intake/press-job';
 import type { PressPipelineDeps } from '@/lib/intake/process-press';
 import { PRESS_JOB_KIND } from '@/lib/intake/accept-press';
+import { generatePressThumbnails } from '@/lib/presses/thumbnails';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { startJobWorker, type JobWorker } from '@/lib/jobs/worker';
 import type { RuleEngine } from '@/lib/rules/engine/rule-engine';
@@ -89,6 +90,7 @@ export async function startPipelineHarness(options: HarnessOptions = {}): Promis
     },
     rules: options.rules?.engine ?? null,
     publicUrl: 'https://deskbell.test',
+    makeThumbnails: (pressId) => generatePressThumbnails(db, pressId),
   };
   const eventDeps: TicketEventDeps = {
     db,
