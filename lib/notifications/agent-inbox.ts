@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createNudger } from '@/lib/http/long-poll';
 import type { AgentToken } from '@/lib/auth/agent-tokens';
 import { waitQuerySchema } from '@/lib/intake/press-status';
-import { findTicketNumbers } from '@/lib/presses/press-store';
+import { findPressTickets } from '@/lib/presses/press-read-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { TicketEventKind } from '@/lib/store/schema';
 
@@ -47,10 +47,7 @@ export async function readAgentInbox(db: DeskbellDatabase, agentTokenId: string)
     .orderBy('id')
     .limit(MAX_BATCH)
     .execute();
-  const ticketNumbers = await findTicketNumbers(
-    db,
-    rows.map((r) => r.press_id),
-  );
+  const tickets = await findPressTickets(db, rows.map((r) => r.press_id));
   const fresh = rows.filter((r) => r.delivered_at === null).map((r) => r.id);
   const now = new Date().toISOString();
   if (fresh.length > 0) {
@@ -67,7 +64,7 @@ export async function readAgentInbox(db: DeskbellDatabase, agentTokenId: string)
     title: r.title,
     body: r.body,
     pressId: r.press_id,
-    ticketNumber: ticketNumbers.get(r.press_id) ?? null,
+    ticketNumber: tickets.get(r.press_id)?.ticketNumber ?? null,
     createdAt: r.created_at,
     deliveredAt: r.delivered_at ?? now,
   }));

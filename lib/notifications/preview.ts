@@ -6,7 +6,7 @@ import type { ManageTicket, ManageTicketNote } from '@/lib/connectwise/types';
 import type { ManageAvailability } from '@/lib/manage-client/manage-context';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { TicketEventKind } from '@/lib/store/schema';
-import { findLatestTicketedPress, type NotifiedPress } from '@/lib/presses/press-store';
+import { findLatestTicketedPress, type NotifiedPress } from '@/lib/presses/press-read-store';
 import { eventTemplateValues, memberNames } from './ticket-events';
 import type { DraftTicketEvent } from './ticket-diff';
 import {

@@ -10,7 +10,7 @@ import type { ManageAvailability, ManageContext } from '@/lib/manage-client/mana
 import type { CreatedTicket } from '@/lib/intake/process-press';
 import type { JobQueue } from '@/lib/jobs/queue';
 import { PermanentJobError, type JobHandler } from '@/lib/jobs/worker';
-import { findNotifiedPress, findNotifiedPressByTicket, type NotifiedPress } from '@/lib/presses/press-store';
+import { findNotifiedPress, findNotifiedPressByTicket, type NotifiedPress } from '@/lib/presses/press-read-store';
 import { pressEndUser } from '@/lib/presses/stored-press';
 import type { TicketEventEntry } from '@/lib/presses/types';
 import type { DeskbellDatabase } from '@/lib/store/database';

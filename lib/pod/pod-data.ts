@@ -5,7 +5,7 @@ import { contentDisposition } from '@/lib/presses/press-files';
 import { listTicketTimeline } from '@/lib/notifications/ticket-events';
 import { findPressFile, readPressFileBytes } from '@/lib/presses/press-file-store';
 import { loadPressReport, pressIdSchema, type FileUrlBuilder } from '@/lib/presses/press-report';
-import { findNewestPressIdForTicket, findPressScope, listCompanyPresses } from '@/lib/presses/press-store';
+import { findNewestPressIdForTicket, findPressScope, listCompanyPresses } from '@/lib/presses/press-read-store';
 import { pressEndUser } from '@/lib/presses/stored-press';
 import { getPressFileThumbnail } from '@/lib/presses/thumbnails';
 import { createTicketLinker, loadManageSite, type ManageSite } from '@/lib/presses/ticket-links';

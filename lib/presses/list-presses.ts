@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { DeskbellApiError } from '@/lib/http/errors';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import { foldAscii, listPressBatch, type PressListRow } from './press-store';
+import { foldAscii, listPressBatch, type PressListRow } from './press-read-store';
 import { msBetween, pressEndUser } from './stored-press';
 import { loadTicketLinker, type TicketLinker } from './ticket-links';
 import { PRESS_STATUSES, type PressListItem, type PressListPage } from './types';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { listPressFiles } from './press-file-store';
 import { hasRuleTrace } from './press-outcome';
-import { findPressRecord, type PressRecord } from './press-store';
+import { findPressRecord, type PressRecord } from './press-read-store';
 import { msBetween, pressEndUser } from './stored-press';
 import { loadTicketLinker, type TicketLinker } from './ticket-links';
 import type { PressReport, TicketEventEntry, TimelineEvent } from './types';

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import { listPressTimes } from './press-store';
+import { listPressTimes } from './press-read-store';
 import { msBetween } from './stored-press';
 import type { PressDayStat, PressStats } from './types';
 

@@ -3,7 +3,7 @@ import { DeskbellApiError } from '@/lib/http/errors';
 import { applyRules, type RuleEngine, type RuleVariables } from '@/lib/rules/engine/rule-engine';
 import type { PressFacts } from '@/lib/intake/press-facts';
 import { ruleVariablesFor } from '@/lib/intake/process-press';
-import { listRecentPresses } from '@/lib/presses/press-store';
+import { listRecentPresses } from '@/lib/presses/press-read-store';
 import { loadIntakeSettings, type IntakeSettings } from '@/lib/settings/intake-settings';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { normaliseRuleSource } from './rule-versions';

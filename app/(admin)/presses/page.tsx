@@ -13,7 +13,7 @@ import {
   type PressListQuery,
 } from '@/lib/presses/list-presses';
 import { loadPressStats } from '@/lib/presses/press-stats';
-import { hasAnyPress } from '@/lib/presses/press-store';
+import { hasAnyPress } from '@/lib/presses/press-read-store';
 import { loadWizardStatus } from '@/lib/setup/wizard-status';
 import type { PressListPage } from '@/lib/presses/types';
 import { getDatabase } from '@/lib/store/database';
