@@ -11,6 +11,7 @@ import { personName } from '@/lib/presses/person-name';
 import { listPressFiles, readPressFileBytes, recordDocumentUpload, type StoredPressFile } from '@/lib/presses/press-file-store';
 import type { PressOutcome, RuleTrace } from '@/lib/presses/press-outcome';
 import {
+  isPressFinished,
   loadPipelinePress,
   markPressProcessing,
   markPressRefused,
@@ -251,7 +252,7 @@ function documentTitle(file: StoredPressFile): string {
 export async function processPress(deps: PressPipelineDeps, pressId: string, attempt: number): Promise<void> {
   const press = await loadPipelinePress(deps.db, pressId);
   if (!press) throw new PermanentJobError(`press ${pressId} no longer exists`);
-  if (press.status === 'ticket_created' || press.status === 'refused') return;
+  if (isPressFinished(press.status)) return;
 
   const manage = await deps.manage();
   if (!manage.ok) throw new Error(manage.reason);

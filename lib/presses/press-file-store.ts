@@ -11,7 +11,9 @@ import type { PressFileKind } from '@/lib/store/schema';
 
 export type NewPressFile = {
   kind: PressFileKind;
+  /** Safe display name: no path, no control characters, bounded length. */
   filename: string;
+  /** Sniffed for images; for other attachments the declared type when well-formed. */
   contentType: string;
   size: number;
   sha256: string;

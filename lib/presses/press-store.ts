@@ -160,7 +160,11 @@ export async function loadPipelinePress(db: DeskbellDatabase, pressId: string): 
 }
 
 /** A press in one of these states is finished: no transition moves it again. */
-export const FINAL_PRESS_STATUSES = ['ticket_created', 'refused'] as const satisfies readonly PressStatus[];
+const FINAL_PRESS_STATUSES = ['ticket_created', 'refused'] as const satisfies readonly PressStatus[];
+
+export function isPressFinished(status: PressStatus): boolean {
+  return (FINAL_PRESS_STATUSES as readonly PressStatus[]).includes(status);
+}
 
 type PressChange = Partial<Omit<Selectable<PressesTable>, 'id' | 'updated_at' | 'agent_token_id' | 'idempotency_key' | 'request_hash' | 'payload' | 'received_at'>>;
 
