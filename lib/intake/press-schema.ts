@@ -2,6 +2,16 @@
  * The agent's request bodies around the press document (lib/presses/press-payload.ts): the
  * multipart `press` part with its screenshot descriptions, and the JSON body with the files
  * inline as base64.
+ *
+ * Screenshot metadata: the press document carries `screenshots: [{capturedAt, monitor}]`,
+ * one entry per screenshot, in order. In multipart bodies the entries describe the
+ * `screenshot` file parts in the order they appear (the counts must match); in JSON bodies
+ * each entry also carries its file (`filename`, `contentType`, base64 `data`). Attachments
+ * need no metadata in multipart; in JSON they are `attachments: [{filename, contentType?, data}]`.
+ * The descriptions are optional so a simple agent (curl, a script) can send screenshots alone:
+ * a multipart press without `screenshots` (absent or null), or a JSON entry without
+ * `capturedAt`/`monitor`, gets the receipt time and the file's position (read-press-request).
+ * Whatever is given is checked strictly, including the count of a given list.
  */
 import { z } from 'zod';
 import {

@@ -11,15 +11,8 @@
  * - `append` is a list of texts; a single string is accepted as a list of one, because the
  *   incumbent's agents send one text value.
  *
- * Screenshot metadata: the press document carries `screenshots: [{capturedAt, monitor}]`,
- * one entry per screenshot, in order. In multipart bodies the entries describe the
- * `screenshot` file parts in the order they appear (the counts must match); in JSON bodies
- * each entry also carries its file (`filename`, `contentType`, base64 `data`). Attachments
- * need no metadata in multipart; in JSON they are `attachments: [{filename, contentType?, data}]`.
- * The descriptions are optional so a simple agent (curl, a script) can send screenshots alone:
- * a multipart press without `screenshots` (absent or null), or a JSON entry without
- * `capturedAt`/`monitor`, gets the receipt time and the file's position (read-press-request).
- * Whatever is given is checked strictly, including the count of a given list.
+ * Stored as `presses.payload` (the press store parses it back); the request bodies that carry
+ * it are lib/intake/press-schema.ts.
  */
 import { z } from 'zod';
 
