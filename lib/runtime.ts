@@ -11,6 +11,7 @@ import { findSecretKey } from '@/lib/secrets/secret-box';
 import { PRESS_JOB_KIND, setPressAcceptedListener } from '@/lib/intake/accept-press';
 import { createPressJobHandler } from '@/lib/intake/press-job';
 import type { PressPipelineDeps } from '@/lib/intake/process-press';
+import { generatePressThumbnails } from '@/lib/presses/thumbnails';
 import { createRetentionJobHandler, RETENTION_JOB_KIND } from '@/lib/intake/retention';
 import type { JobQueue } from '@/lib/jobs/queue';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
@@ -75,6 +76,7 @@ export function createJobWiring(deps: JobWiringDeps): JobWiring {
     rules: deps.rules,
     publicUrl: deps.publicUrl,
     onTicketCreated: (pressId, ticket) => recordTicketCreated(eventDeps, pressId, ticket),
+    makeThumbnails: (pressId) => generatePressThumbnails(db, pressId),
   };
   const handlers: Record<string, JobHandler> = {
     [PRESS_JOB_KIND]: createPressJobHandler(pipeline),

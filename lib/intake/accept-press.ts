@@ -5,9 +5,10 @@ import type { AgentToken } from '@/lib/auth/agent-tokens';
 import { serverEnv } from '@/lib/env';
 import type { JobQueue } from '@/lib/jobs/queue';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
+import { findPressByIdempotencyKey, insertPress, isDuplicatePressKey, pressJobDedupeKey, type PressStatusRow } from '@/lib/presses/press-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { pressLimitsFromEnv, type PressLimits } from './limits';
-import { toPressStatusView, type PressStatusView, STATUS_COLUMNS } from './press-status';
+import { toPressStatusView, type PressStatusView } from './press-status';
 import { readIdempotencyKey, readPressRequest, type PressSubmission } from './read-press-request';
 
 /**
@@ -75,23 +76,8 @@ export function computeRequestHash(submission: PressSubmission): string {
   return createHash('sha256').update(toCanonicalJson({ press: submission.press, files })).digest('hex');
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  // better-sqlite3, and PostgreSQL's unique_violation for when that engine arrives.
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
-}
-
-async function findByIdempotencyKey(db: DeskbellDatabase, agentTokenId: string, key: string) {
-  return db
-    .selectFrom('presses')
-    .select([...STATUS_COLUMNS, 'request_hash'])
-    .where('agent_token_id', '=', agentTokenId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
-}
-
 function replayOrConflict(
-  existing: NonNullable<Awaited<ReturnType<typeof findByIdempotencyKey>>>,
+  existing: NonNullable<Awaited<ReturnType<typeof findPressByIdempotencyKey>>>,
   requestHash: string,
 ): AcceptPressResult {
   if (existing.request_hash !== requestHash) {
@@ -110,67 +96,29 @@ export async function acceptPress(deps: AcceptPressDeps, input: AcceptPressInput
   const requestHash = computeRequestHash(submission);
 
   if (idempotencyKey !== undefined) {
-    const existing = await findByIdempotencyKey(db, agentTokenId, idempotencyKey);
+    const existing = await findPressByIdempotencyKey(db, agentTokenId, idempotencyKey);
     if (existing) return replayOrConflict(existing, requestHash);
   }
 
   const queue = deps.queue ?? createSqlJobQueue(db);
   const id = randomUUID();
   const now = (deps.now ?? (() => new Date()))().toISOString();
-  const row = {
-    id,
-    agent_token_id: agentTokenId,
-    idempotency_key: idempotencyKey ?? null,
-    request_hash: requestHash,
-    status: 'queued' as const,
-    payload: JSON.stringify(submission.press),
-    received_at: now,
-    updated_at: now,
-    attempt: 0,
-    next_attempt_at: null,
-    last_error: null,
-    ticket_id: null,
-    ticket_number: null,
-    refused_message: null,
-    dead_reason: null,
-    outcome: null,
-    files_removed_at: null,
-  };
-
+  let accepted: PressStatusRow;
   try {
-    await db.transaction().execute(async (trx) => {
-      await trx.insertInto('presses').values(row).execute();
-      if (submission.files.length > 0) {
-        await trx
-          .insertInto('press_files')
-          .values(
-            submission.files.map((file, position) => ({
-              id: randomUUID(),
-              press_id: id,
-              position,
-              kind: file.kind,
-              filename: file.filename,
-              content_type: file.contentType,
-              size: file.size,
-              sha256: file.sha256,
-              width: file.width,
-              height: file.height,
-              captured_at: file.capturedAt,
-              monitor: file.monitor,
-              bytes: file.bytes,
-              removed_at: null,
-              manage_document_id: null,
-            })),
-          )
-          .execute();
-      }
+    accepted = await db.transaction().execute(async (trx) => {
+      const row = await insertPress(
+        trx,
+        { id, agentTokenId, idempotencyKey: idempotencyKey ?? null, requestHash, payload: submission.press, receivedAt: now },
+        submission.files,
+      );
       const payload: PressJobPayload = { pressId: id };
-      await queue.enqueue(PRESS_JOB_KIND, payload, { transaction: trx, dedupeKey: `press:${id}` });
+      await queue.enqueue(PRESS_JOB_KIND, payload, { transaction: trx, dedupeKey: pressJobDedupeKey(id) });
+      return row;
     });
   } catch (err) {
     // A concurrent request with the same key committed first: answer as its retry would.
-    if (idempotencyKey !== undefined && isUniqueViolation(err)) {
-      const existing = await findByIdempotencyKey(db, agentTokenId, idempotencyKey);
+    if (idempotencyKey !== undefined && isDuplicatePressKey(err)) {
+      const existing = await findPressByIdempotencyKey(db, agentTokenId, idempotencyKey);
       if (existing) return replayOrConflict(existing, requestHash);
     }
     throw err;
@@ -184,7 +132,7 @@ export async function acceptPress(deps: AcceptPressDeps, input: AcceptPressInput
       console.error('[intake] press accepted listener failed', err instanceof Error ? err.message : err);
     }
   }
-  return { kind: 'accepted', press: toPressStatusView(row) };
+  return { kind: 'accepted', press: toPressStatusView(accepted) };
 }
 
 /** Absolute when DESKBELL_PUBLIC_URL is set (kept its path prefix), else relative to this host. */

@@ -1,7 +1,7 @@
 import 'server-only';
 import { PermanentJobError } from '@/lib/jobs/worker';
-import { createPressPayloadSchema, type PressPayload } from './press-schema';
-import type { HostDetails, RegistrationRequest } from './ticket-text';
+import { parseStoredPressPayload, type PressPayload } from '@/lib/presses/press-payload';
+import type { HostDetails, RegistrationRequest } from '@/lib/presses/types';
 
 /** What the pipeline needs from a stored press, in the shape ticket text and rules use. */
 export type PressFacts = {
@@ -16,12 +16,8 @@ export type PressFacts = {
   custom: PressPayload['custom'];
 };
 
-// The stored payload passed the accept-time limits; re-reading must not fail on a limit
-// an admin lowered later, so the message limit here is only a sanity bound.
-const storedPayloadSchema = createPressPayloadSchema({ maxMessageChars: 10_000_000 });
-
 export function pressFactsFromPayload(payload: unknown): PressFacts {
-  const parsed = storedPayloadSchema.safeParse(payload);
+  const parsed = parseStoredPressPayload(payload);
   if (!parsed.success) {
     throw new PermanentJobError(`the stored press is unreadable: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }

@@ -4,7 +4,7 @@ import { PermanentJobError, type JobHandler } from '@/lib/jobs/worker';
 import type { PressPipelineDeps } from './process-press';
 import { processPress } from './process-press';
 import { classifyPressFailure, describePressFailure } from './press-failure';
-import { updatePress } from './press-records';
+import { markPressDead, markPressRetrying } from '@/lib/presses/press-store';
 
 const pressJobPayload = z.object({ pressId: z.string().min(1) });
 
@@ -23,24 +23,18 @@ export function createPressJobHandler(deps: PressPipelineDeps): JobHandler {
     async onFailure(job, error, outcome) {
       const parsed = pressJobPayload.safeParse(job.payload);
       if (!parsed.success) return;
+      const { pressId } = parsed.data;
       if (outcome.kind === 'retry') {
-        await updatePress(deps.db, parsed.data.pressId, {
-          status: 'retrying',
-          attempt: job.attempts,
-          next_attempt_at: outcome.runAt.toISOString(),
-          last_error: describePressFailure(error).slice(0, 1000),
-        });
+        await markPressRetrying(deps.db, pressId, { attempt: job.attempts, nextAttemptAt: outcome.runAt, lastError: describePressFailure(error) });
       } else {
-        await updatePress(deps.db, parsed.data.pressId, {
-          status: 'dead',
+        await markPressDead(deps.db, pressId, {
           attempt: job.attempts,
-          next_attempt_at: null,
           // A permanent failure's message is its reason (for one needing an admin: the fix).
-          dead_reason: (error instanceof PermanentJobError
-            ? error.message
-            : `gave up after ${job.attempts} ${job.attempts === 1 ? 'attempt' : 'attempts'}: ${describePressFailure(error)}`
-          ).slice(0, 2000),
-          last_error: describePressFailure(error).slice(0, 1000),
+          reason:
+            error instanceof PermanentJobError
+              ? error.message
+              : `gave up after ${job.attempts} ${job.attempts === 1 ? 'attempt' : 'attempts'}: ${describePressFailure(error)}`,
+          lastError: describePressFailure(error),
         });
       }
     },

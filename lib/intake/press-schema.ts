@@ -1,15 +1,7 @@
 /**
- * The press document, schema v1: strict about types, generous about optional fields.
- *
- * - Optional text may be absent, null or blank; all three mean "not given". Text is trimmed;
- *   emoji, RTL text and every other Unicode character are kept as sent.
- * - NUL characters are REFUSED (422 naming the field), not stripped: they only come from a
- *   broken agent or script, and silently changing what the user sent hides that bug. Lone
- *   UTF-16 surrogates are refused for the same reason (they cannot be stored as UTF-8).
- * - Unknown keys are ignored, so a newer v1 agent that adds an optional field still works
- *   against an older server; anything incompatible must bump `v`.
- * - `append` is a list of texts; a single string is accepted as a list of one, because the
- *   incumbent's agents send one text value.
+ * The agent's request bodies around the press document (lib/presses/press-payload.ts): the
+ * multipart `press` part with its screenshot descriptions, and the JSON body with the files
+ * inline as base64.
  *
  * Screenshot metadata: the press document carries `screenshots: [{capturedAt, monitor}]`,
  * one entry per screenshot, in order. In multipart bodies the entries describe the
@@ -22,84 +14,19 @@
  * Whatever is given is checked strictly, including the count of a given list.
  */
 import { z } from 'zod';
+import {
+  blankToUndefined,
+  nullToUndefined,
+  pressFieldsShape,
+  pressTextLimits,
+  type PressFieldLimits,
+  type PressPayload,
+} from '@/lib/presses/press-payload';
 
-export const PRESS_SCHEMA_VERSION = 1;
-
-export const pressTextLimits = {
-  name: 200,
-  email: 254,
-  phone: 50,
-  extension: 20,
-  businessName: 200,
-  selection: 200,
-  selections: 100,
-  hostField: 255,
-  appendText: 20_000,
-  appendTexts: 20,
-  customKey: 100,
-  customText: 2_000,
-  customFields: 50,
-  filename: 1_000,
-  contentType: 255,
-} as const;
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Standard or URL-safe alphabet, optional padding; whitespace (line wrapping) is removed first.
 const BASE64 = /^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$/;
 // type/subtype with optional parameters; anything else is replaced by application/octet-stream.
 const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(?:\s*;\s*[a-z0-9-]+=(?:"[^"\\\r\n]*"|[a-z0-9!#$&^_.+-]+))*$/i;
-
-function safeText(max: number) {
-  return z
-    .string()
-    .trim()
-    .max(max, { error: `must be at most ${max} characters` })
-    .refine((v) => !v.includes('\u0000'), { error: 'must not contain NUL characters (\\u0000)' })
-    .refine((v) => !LONE_SURROGATE.test(v), { error: 'contains an invalid (lone surrogate) character' });
-}
-
-function blankToUndefined(value: unknown): unknown {
-  if (value === null) return undefined;
-  if (typeof value === 'string' && value.trim() === '') return undefined;
-  return value;
-}
-
-function optionalText(max: number) {
-  return z.preprocess(blankToUndefined, safeText(max).optional());
-}
-
-function nullToUndefined(value: unknown): unknown {
-  return value === null ? undefined : value;
-}
-
-function countCodePoints(text: string): number {
-  let count = 0;
-  for (const _ of text) count += 1;
-  return count;
-}
-
-const hostSchema = z.object({
-  hostname: optionalText(pressTextLimits.hostField),
-  username: optionalText(pressTextLimits.hostField),
-  domain: optionalText(pressTextLimits.hostField),
-  localIp: optionalText(pressTextLimits.hostField),
-  mac: optionalText(pressTextLimits.hostField),
-  os: optionalText(pressTextLimits.hostField),
-  agentVersion: optionalText(pressTextLimits.hostField),
-});
-
-const customKey = z
-  .string()
-  .trim()
-  .min(1, { error: 'custom field names must not be blank' })
-  .max(pressTextLimits.customKey, { error: `custom field names are at most ${pressTextLimits.customKey} characters` })
-  .refine((v) => !v.includes('\u0000') && !LONE_SURROGATE.test(v), { error: 'custom field names must be valid text without NUL' });
-
-const customSchema = z
-  .record(customKey, z.union([safeText(pressTextLimits.customText), z.number(), z.boolean()]))
-  .refine((v) => Object.keys(v).length <= pressTextLimits.customFields, {
-    error: `at most ${pressTextLimits.customFields} custom fields`,
-  });
 
 const screenshotMetaShape = {
   capturedAt: z
@@ -121,64 +48,6 @@ const contentTypeField = z.preprocess(
   blankToUndefined,
   z.string().trim().max(pressTextLimits.contentType).optional(),
 );
-
-export type PressFieldLimits = { maxMessageChars: number };
-
-function pressFieldsShape(limits: PressFieldLimits) {
-  return {
-    v: z.literal(PRESS_SCHEMA_VERSION, {
-      error: `must be ${PRESS_SCHEMA_VERSION}: this server speaks press schema v${PRESS_SCHEMA_VERSION}`,
-    }),
-    name: optionalText(pressTextLimits.name),
-    email: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .trim()
-        .max(pressTextLimits.email, { error: `must be at most ${pressTextLimits.email} characters` })
-        .pipe(z.email({ error: 'is not a valid email address' }))
-        .optional(),
-    ),
-    phone: optionalText(pressTextLimits.phone),
-    extension: optionalText(pressTextLimits.extension),
-    cell: optionalText(pressTextLimits.phone),
-    businessName: optionalText(pressTextLimits.businessName),
-    message: z
-      .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })
-      .trim()
-      .min(1, { error: 'must not be empty' })
-      .refine((v) => countCodePoints(v) <= limits.maxMessageChars, {
-        error: `must be at most ${limits.maxMessageChars} characters`,
-      })
-      .refine((v) => !v.includes('\u0000'), { error: 'must not contain NUL characters (\\u0000)' })
-      .refine((v) => !LONE_SURROGATE.test(v), { error: 'contains an invalid (lone surrogate) character' }),
-    selections: z.preprocess(
-      nullToUndefined,
-      z
-        .array(safeText(pressTextLimits.selection).min(1, { error: 'a selection must not be blank' }))
-        .max(pressTextLimits.selections, { error: `at most ${pressTextLimits.selections} selections` })
-        .default([]),
-    ),
-    host: z.preprocess(nullToUndefined, hostSchema.default({})),
-    append: z.preprocess(
-      (v) => (typeof v === 'string' ? [v] : nullToUndefined(v)),
-      z
-        .array(safeText(pressTextLimits.appendText))
-        .max(pressTextLimits.appendTexts, { error: `at most ${pressTextLimits.appendTexts} append texts` })
-        .default([])
-        .transform((texts) => texts.filter((t) => t !== '')),
-    ),
-    custom: z.preprocess(nullToUndefined, customSchema.default({})),
-  };
-}
-
-/** The stored press: what the pipeline reads back from `presses.payload`. */
-export function createPressPayloadSchema(limits: PressFieldLimits) {
-  return z.object(pressFieldsShape(limits));
-}
-
-export type PressPayload = z.infer<ReturnType<typeof createPressPayloadSchema>>;
-export type PressHost = PressPayload['host'];
 
 /** The `press` part of a multipart body: the fields plus one metadata entry per screenshot part. */
 export function createMultipartPressSchema(limits: PressFieldLimits) {
@@ -229,10 +98,6 @@ export type MultipartPress = z.infer<ReturnType<typeof createMultipartPressSchem
 export type JsonPress = z.infer<ReturnType<typeof createJsonPressSchema>>;
 
 /** Reads a stored payload back; limits were enforced on the way in, so none are applied here. */
-export function readStoredPressPayload(json: string): PressPayload {
-  return createPressPayloadSchema({ maxMessageChars: Number.MAX_SAFE_INTEGER }).parse(JSON.parse(json));
-}
-
 /** The declared content type when it is well-formed, else the safe default. */
 export function normalizeContentType(declared: string | undefined): string {
   const value = declared?.trim().toLowerCase();

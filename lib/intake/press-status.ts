@@ -1,11 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
 import { DeskbellApiError } from '@/lib/http/errors';
-import { createNudger } from '@/lib/http/long-poll';
 import type { AgentToken } from '@/lib/auth/agent-tokens';
+import { findPressStatusForToken, sleepUntilPressChanges, type PressStatusRow } from '@/lib/presses/press-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import type { Selectable } from 'kysely';
-import type { PressesTable } from '@/lib/store/schema';
 
 /**
  * What an agent may know about its press. Only the token that sent a press can read it;
@@ -22,43 +20,13 @@ export type PressStatusView =
   | ({ id: string; status: 'retrying'; attempt: number; nextAt: string | null; lastError: string | null } & Times)
   | ({ id: string; status: 'dead'; reason: string } & Times);
 
-type StatusRow = Pick<
-  Selectable<PressesTable>,
-  | 'id'
-  | 'status'
-  | 'received_at'
-  | 'updated_at'
-  | 'ticket_id'
-  | 'ticket_number'
-  | 'refused_message'
-  | 'attempt'
-  | 'next_attempt_at'
-  | 'last_error'
-  | 'dead_reason'
->;
-
-/** The columns a status view is built from. */
-export const STATUS_COLUMNS = [
-  'id',
-  'status',
-  'received_at',
-  'updated_at',
-  'ticket_id',
-  'ticket_number',
-  'refused_message',
-  'attempt',
-  'next_attempt_at',
-  'last_error',
-  'dead_reason',
-] as const;
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** States an agent has no reason to wait on: a long-poll returns them at once. */
 const SETTLED = new Set(['ticket_created', 'refused', 'dead']);
 export const MAX_WAIT_SECONDS = 30;
 const DEFAULT_POLL_MS = 150;
 
-export function toPressStatusView(row: StatusRow): PressStatusView {
+export function toPressStatusView(row: PressStatusRow): PressStatusView {
   const times = { receivedAt: row.received_at, updatedAt: row.updated_at };
   switch (row.status) {
     case 'queued':
@@ -89,21 +57,8 @@ export async function readPressStatus(
   pressId: string,
 ): Promise<PressStatusView | undefined> {
   if (!UUID.test(pressId)) return undefined;
-  const row = await db
-    .selectFrom('presses')
-    .select(STATUS_COLUMNS)
-    .where('id', '=', pressId.toLowerCase())
-    .where('agent_token_id', '=', agentTokenId)
-    .executeTakeFirst();
+  const row = await findPressStatusForToken(db, agentTokenId, pressId);
   return row ? toPressStatusView(row) : undefined;
-}
-
-// Wakes long-polls as soon as the pipeline changes a press (lib/http/long-poll.ts).
-const pressNudger = createNudger();
-
-/** The pipeline calls this after changing a press's status, so long-polls answer at once. */
-export function notifyPressStatusChanged(pressId: string): void {
-  pressNudger.nudge(pressId);
 }
 
 function fingerprint(view: PressStatusView): string {
@@ -132,7 +87,7 @@ export async function waitForPressStatus(
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0 || options.signal?.aborted) return current;
-    await pressNudger.sleep(pressId.toLowerCase(), Math.min(pollMs, remaining), options.signal);
+    await sleepUntilPressChanges(pressId, Math.min(pollMs, remaining), options.signal);
     current = await readPressStatus(db, agentTokenId, pressId);
     if (!current || fingerprint(current) !== start) return current;
   }

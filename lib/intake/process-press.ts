@@ -1,5 +1,4 @@
 import 'server-only';
-import type { ManageCallRecord } from '@/lib/connectwise/client';
 import { findActiveConfigurationsByHostname, linkConfigurationToTicket } from '@/lib/connectwise/configurations';
 import { findContactsByEmail } from '@/lib/connectwise/contacts';
 import { listTicketDocuments, uploadTicketDocument } from '@/lib/connectwise/documents';
@@ -9,22 +8,23 @@ import type { ManageConfiguration, ManageContact, ManageTicket } from '@/lib/con
 import { applyRules, type RuleEngine, type RuleRun, type RuleVariables } from '@/lib/rules/engine/rule-engine';
 import { PermanentJobError } from '@/lib/jobs/worker';
 import { personName } from '@/lib/presses/person-name';
-import { generatePressThumbnails } from '@/lib/presses/thumbnails';
+import { listPressFiles, readPressFileBytes, recordDocumentUpload, type StoredPressFile } from '@/lib/presses/press-file-store';
+import type { PressOutcome, RuleTrace } from '@/lib/presses/press-outcome';
+import {
+  isPressFinished,
+  loadPipelinePress,
+  markPressProcessing,
+  markPressRefused,
+  markPressTicketCreated,
+  recordPressOutcome,
+  recordPressTicket,
+} from '@/lib/presses/press-store';
 import type { IntakeSettings } from '@/lib/settings/intake-settings';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { ManageAvailability, ManageContext } from '@/lib/manage-client/manage-context';
 import { withManageCallLog } from '@/lib/manage-client/manage-context';
 import { pressFactsFromPayload, type PressFacts } from './press-facts';
-import {
-  listPressFiles,
-  loadPress,
-  readPressFileBytes,
-  recordDocumentUpload,
-  updatePress,
-  type StoredPressFile,
-} from './press-records';
 import { draftTicket, type PressContact } from './draft-ticket';
-import type { ResolvedTicketFields } from './resolve-ticket-fields';
 import { subjectFromMessage } from './ticket-text';
 
 /** What the pipeline knows of the ticket it created (or found from an earlier attempt). */
@@ -53,34 +53,11 @@ export type PressPipelineDeps = {
    * notification and the baseline later callbacks are compared with.
    */
   onTicketCreated?: (pressId: string, ticket: CreatedTicket) => Promise<void>;
-};
-
-export type PressOutcome = {
-  attempt: number;
-  steps: { name: string; ms: number }[];
-  calls: ManageCallRecord[];
-  submissionErrors: string[];
-  /** `name` is the matched contact's (null for the catch-all): the end user's name when the press gave none. */
-  contact: { id: number; companyId: number; companyName: string | null; registered: boolean; name?: string | null } | null;
-  ticket: { id: number; number: string; reused: boolean; boardName: string | null; statusName: string | null } | null;
-  fields: ResolvedTicketFields['used'] | null;
-  configuration: { id: number; name: string } | null;
-  configurationError?: string;
-  documents: { fileId: string; documentId: number }[];
-  fileErrors: { fileId: string; filename: string; message: string }[];
-  rules: RuleTrace;
-};
-
-/** What the rules did to this press, kept on its outcome for the report page. */
-export type RuleTrace = Pick<RuleRun, 'refusal' | 'error' | 'output' | 'durationMs'> & {
-  changed: string[];
-  // Optional: outcomes stored before versioned rules (and their fixtures) have only the summary.
-  warnings?: RuleRun['warnings'];
-  /** The variables going in and what the ticket used (the "before" values after a crash); null when no rules ran. */
-  before?: RuleVariables | null;
-  after?: RuleVariables | null;
-  /** The saved rules version that ran, when the rules came from one. */
-  version?: number | null;
+  /**
+   * Told once the press is done, never awaited and never failing it: the pod's previews of
+   * its screenshots (whatever this misses is made on first view).
+   */
+  makeThumbnails?: (pressId: string) => Promise<void>;
 };
 
 const NO_RULE_TRACE: RuleTrace = { refusal: null, error: null, output: '', durationMs: 0, warnings: [], changed: [], before: null, after: null, version: null };
@@ -273,9 +250,9 @@ function documentTitle(file: StoredPressFile): string {
  * round trips: contact lookup, ticket create, then uploads and the configuration link.
  */
 export async function processPress(deps: PressPipelineDeps, pressId: string, attempt: number): Promise<void> {
-  const press = await loadPress(deps.db, pressId);
+  const press = await loadPipelinePress(deps.db, pressId);
   if (!press) throw new PermanentJobError(`press ${pressId} no longer exists`);
-  if (press.status === 'ticket_created' || press.status === 'refused') return;
+  if (isPressFinished(press.status)) return;
 
   const manage = await deps.manage();
   if (!manage.ok) throw new Error(manage.reason);
@@ -283,8 +260,8 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
 
   // Any earlier run (a retry, or a dead press an admin revived, whose attempts restart at 1)
   // may have created the ticket before its answer was lost.
-  const ranBefore = attempt > 1 || press.previousOutcome !== null;
-  await updatePress(deps.db, pressId, { status: 'processing', attempt });
+  const ranBefore = attempt > 1 || press.ranBefore;
+  await markPressProcessing(deps.db, pressId, attempt);
   const facts = pressFactsFromPayload(press.payload);
   const outcome: PressOutcome = {
     attempt,
@@ -354,12 +331,7 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
       // Stored at once: from here on a retry continues with this ticket and never creates another.
       // The outcome so far goes with it: the "created" notification (next) and any early
       // callback read the matched contact's name from it.
-      await updatePress(deps.db, pressId, {
-        ticket_id: ticket.id,
-        ticket_number: String(ticket.id),
-        outcome: JSON.stringify(outcome),
-        company_id: contact.companyId,
-      });
+      await recordPressTicket(deps.db, pressId, ticket.id, outcome);
       const created: CreatedTicket = {
         id: ticket.id,
         // A ticket reused from an earlier attempt is only an id here: our own draft says the rest.
@@ -398,32 +370,18 @@ export async function processPress(deps: PressPipelineDeps, pressId: string, att
     });
   } catch (err) {
     if (err instanceof PressRefused) {
-      await updatePress(deps.db, pressId, {
-        status: 'refused',
-        refused_message: err.message,
-        outcome: JSON.stringify(outcome),
-        company_id: outcome.contact?.companyId ?? null,
-        last_error: null,
-        next_attempt_at: null,
-      });
+      await markPressRefused(deps.db, pressId, err.message, outcome);
       return;
     }
-    await updatePress(deps.db, pressId, { outcome: JSON.stringify(outcome), company_id: outcome.contact?.companyId ?? null });
+    await recordPressOutcome(deps.db, pressId, outcome);
     throw err;
   }
 
-  await updatePress(deps.db, pressId, {
-    status: 'ticket_created',
-    ticket_created_at: new Date().toISOString(),
-    outcome: JSON.stringify(outcome),
-    company_id: outcome.contact?.companyId ?? null,
-    last_error: null,
-    next_attempt_at: null,
-  });
+  await markPressTicketCreated(deps.db, pressId, outcome);
   // The pod's previews, once the press is done and never awaited: started beside the uploads
   // they made that step measurably slower on two cores (decoding competes with the pipeline).
   // Whatever this misses is made on first view.
-  void generatePressThumbnails(deps.db, pressId).catch(() => undefined);
+  if (deps.makeThumbnails) void deps.makeThumbnails(pressId).catch(() => undefined);
 }
 
 /** True for a refusal Manage will repeat on every retry (content or permission, not load). */
@@ -456,7 +414,7 @@ async function uploadPressFiles(
 ): Promise<void> {
   const pending = files.filter((f) => {
     if (f.manageDocumentId !== null) outcome.documents.push({ fileId: f.id, documentId: f.manageDocumentId });
-    return f.manageDocumentId === null && !f.removed;
+    return f.manageDocumentId === null && f.removedAt === null;
   });
   // An upload whose answer was lost may have landed: on a retry, match what the ticket
   // already has (same title and size) before sending a file again.

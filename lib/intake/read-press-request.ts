@@ -4,15 +4,15 @@ import { DeskbellApiError, describeZodError } from '@/lib/http/errors';
 import { readBodyCapped, refuseDeclaredOversize } from '@/lib/http/request-body';
 import { readBearerToken, verifyAgentToken, type AgentToken } from '@/lib/auth/agent-tokens';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import type { PressFileKind } from '@/lib/store/schema';
 import { fitManageTitle, type PressLimits } from './limits';
 import {
   createJsonPressSchema,
   createMultipartPressSchema,
   normalizeContentType,
   pickPressPayload,
-  type PressPayload,
 } from './press-schema';
+import type { NewPressFile } from '@/lib/presses/press-file-store';
+import type { PressPayload } from '@/lib/presses/press-payload';
 import { sniffImage, type ImageType } from '@/lib/images/sniff-image';
 
 /**
@@ -31,20 +31,8 @@ import { sniffImage, type ImageType } from '@/lib/images/sniff-image';
  * were within limits, its content is unacceptable); unparseable JSON or multipart is 422.
  */
 
-export type IncomingPressFile = {
-  kind: PressFileKind;
-  /** Safe display name: no path, no control characters, bounded length. */
-  filename: string;
-  /** Sniffed for images; for other attachments the declared type when well-formed. */
-  contentType: string;
-  bytes: Uint8Array;
-  size: number;
-  sha256: string;
-  width: number | null;
-  height: number | null;
-  capturedAt: string | null;
-  monitor: number | null;
-};
+/** A file as the request carried it, checked and ready to store with its press. */
+export type IncomingPressFile = NewPressFile;
 
 export type PressSubmission = { press: PressPayload; files: IncomingPressFile[] };
 

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { JobHandler } from '@/lib/jobs/worker';
 import type { JobQueue } from '@/lib/jobs/queue';
+import { removeFilesOfPressesBefore } from '@/lib/presses/press-file-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
 
 export const RETENTION_JOB_KIND = 'retention.sweep';
@@ -13,29 +14,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export async function removeExpiredPressFiles(db: DeskbellDatabase, retentionDays: number, now = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
-  const nowIso = now.toISOString();
-  return db.transaction().execute(async (trx) => {
-    const expired = trx.selectFrom('presses').select('id').where('received_at', '<', cutoff);
-    // A thumbnail is a copy of the screenshot: it goes with the bytes it was made from.
-    await trx
-      .deleteFrom('press_file_thumbnails')
-      .where('file_id', 'in', trx.selectFrom('press_files').select('id').where('press_id', 'in', expired))
-      .execute();
-    const result = await trx
-      .updateTable('press_files')
-      .set({ bytes: null, removed_at: nowIso })
-      .where('removed_at', 'is', null)
-      .where('press_id', 'in', expired)
-      .executeTakeFirst();
-    await trx
-      .updateTable('presses')
-      .set({ files_removed_at: nowIso })
-      .where('received_at', '<', cutoff)
-      .where('files_removed_at', 'is', null)
-      .where('id', 'in', trx.selectFrom('press_files').select('press_id').where('removed_at', 'is not', null))
-      .execute();
-    return Number(result.numUpdatedRows);
-  });
+  return removeFilesOfPressesBefore(db, cutoff, now);
 }
 
 /** One sweep per day, durable like every job: the key makes a restart schedule nothing twice. */

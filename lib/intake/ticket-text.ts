@@ -2,6 +2,7 @@
  * How a press reads in Manage. Pure functions: the same press always gives the same text,
  * which the rule tester and the ticket preview rely on.
  */
+import type { HostDetails, RegistrationRequest } from '@/lib/presses/types';
 
 export const SUBJECT_MAX = 50;
 export const SUMMARY_MAX = 100;
@@ -30,25 +31,6 @@ export function summaryFromSubject(subject: string, message: string): string {
 export function formatDescription(message: string, append: readonly string[]): string {
   return [message.trim(), ...append.map((a) => a.trim()).filter(Boolean)].join('\n\n');
 }
-
-export type HostDetails = {
-  hostname?: string;
-  username?: string;
-  domain?: string;
-  localIp?: string;
-  mac?: string;
-  os?: string;
-  agentVersion?: string;
-};
-
-export type RegistrationRequest = {
-  name?: string;
-  email?: string;
-  phone?: string;
-  extension?: string;
-  cell?: string;
-  businessName?: string;
-};
 
 export type InternalNoteInput = {
   reportUrl: string;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createNudger } from '@/lib/http/long-poll';
 import type { AgentToken } from '@/lib/auth/agent-tokens';
 import { waitQuerySchema } from '@/lib/intake/press-status';
+import { findPressTickets } from '@/lib/presses/press-read-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { TicketEventKind } from '@/lib/store/schema';
 
@@ -38,24 +39,15 @@ export function notifyAgentInboxes(agentTokenIds: Iterable<string>): void {
 export async function readAgentInbox(db: DeskbellDatabase, agentTokenId: string): Promise<AgentNotification[]> {
   const rows = await db
     .selectFrom('notifications')
-    .leftJoin('presses', 'presses.id', 'notifications.press_id')
-    .select([
-      'notifications.id',
-      'notifications.kind',
-      'notifications.title',
-      'notifications.body',
-      'notifications.press_id',
-      'notifications.created_at',
-      'notifications.delivered_at',
-      'presses.ticket_number',
-    ])
-    .where('notifications.agent_token_id', '=', agentTokenId)
-    .where('notifications.channel', '=', 'agent')
-    .where('notifications.status', 'in', ['pending', 'delivered'])
-    .orderBy('notifications.created_at')
-    .orderBy('notifications.id')
+    .select(['id', 'kind', 'title', 'body', 'press_id', 'created_at', 'delivered_at'])
+    .where('agent_token_id', '=', agentTokenId)
+    .where('channel', '=', 'agent')
+    .where('status', 'in', ['pending', 'delivered'])
+    .orderBy('created_at')
+    .orderBy('id')
     .limit(MAX_BATCH)
     .execute();
+  const tickets = await findPressTickets(db, rows.map((r) => r.press_id));
   const fresh = rows.filter((r) => r.delivered_at === null).map((r) => r.id);
   const now = new Date().toISOString();
   if (fresh.length > 0) {
@@ -72,7 +64,7 @@ export async function readAgentInbox(db: DeskbellDatabase, agentTokenId: string)
     title: r.title,
     body: r.body,
     pressId: r.press_id,
-    ticketNumber: r.ticket_number ?? null,
+    ticketNumber: tickets.get(r.press_id)?.ticketNumber ?? null,
     createdAt: r.created_at,
     deliveredAt: r.delivered_at ?? now,
   }));

@@ -1,4 +1,5 @@
 import 'server-only';
+import { findPressTickets } from '@/lib/presses/press-read-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { NotificationChannel, NotificationStatus, TicketEventKind } from '@/lib/store/schema';
 
@@ -32,7 +33,6 @@ export async function listRecentNotifications(db: DeskbellDatabase, options: { l
   const limit = Math.min(Math.max(Number.isFinite(requested) ? requested : NOTIFICATION_LOG_SIZE, 1), MAX_LOG_SIZE);
   const rows = await db
     .selectFrom('notifications as n')
-    .leftJoin('presses as p', 'p.id', 'n.press_id')
     .leftJoin('agent_tokens as t', 't.id', 'n.agent_token_id')
     .select([
       'n.id',
@@ -47,29 +47,31 @@ export async function listRecentNotifications(db: DeskbellDatabase, options: { l
       'n.created_at',
       'n.delivered_at',
       'n.acknowledged_at',
-      'p.ticket_id',
-      'p.ticket_number',
       't.name as agent_token_name',
     ])
     .orderBy('n.created_at', 'desc')
     .orderBy('n.id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    channel: r.channel,
-    pressId: r.press_id,
-    ticketId: r.ticket_id ?? null,
-    ticketNumber: r.ticket_number ?? (r.ticket_id != null ? String(r.ticket_id) : null),
-    recipient: r.recipient,
-    agentTokenName: r.agent_token_name ?? null,
-    title: r.title,
-    status: r.status,
-    attempts: Number(r.attempts),
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    deliveredAt: r.delivered_at,
-    acknowledgedAt: r.acknowledged_at,
-  }));
+  const tickets = await findPressTickets(db, rows.map((r) => r.press_id));
+  return rows.map((r) => {
+    const ticket = tickets.get(r.press_id);
+    return {
+      id: r.id,
+      kind: r.kind,
+      channel: r.channel,
+      pressId: r.press_id,
+      ticketId: ticket?.ticketId ?? null,
+      ticketNumber: ticket ? (ticket.ticketNumber ?? String(ticket.ticketId)) : null,
+      recipient: r.recipient,
+      agentTokenName: r.agent_token_name ?? null,
+      title: r.title,
+      status: r.status,
+      attempts: Number(r.attempts),
+      lastError: r.last_error,
+      createdAt: r.created_at,
+      deliveredAt: r.delivered_at,
+      acknowledgedAt: r.acknowledged_at,
+    };
+  });
 }

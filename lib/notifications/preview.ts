@@ -6,7 +6,8 @@ import type { ManageTicket, ManageTicketNote } from '@/lib/connectwise/types';
 import type { ManageAvailability } from '@/lib/manage-client/manage-context';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { TicketEventKind } from '@/lib/store/schema';
-import { eventTemplateValues, memberNames, NOTIFIED_PRESS_COLUMNS, type NotifiedPress } from './ticket-events';
+import { findLatestTicketedPress, type NotifiedPress } from '@/lib/presses/press-read-store';
+import { eventTemplateValues, memberNames } from './ticket-events';
 import type { DraftTicketEvent } from './ticket-diff';
 import {
   renderTemplate,
@@ -87,16 +88,8 @@ export async function previewNotification(
     sampleReason,
   });
 
-  const press = await db
-    .selectFrom('presses')
-    .select(NOTIFIED_PRESS_COLUMNS)
-    .where('status', '=', 'ticket_created')
-    .where('ticket_id', 'is not', null)
-    .orderBy('received_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!press || press.ticket_id === null) {
+  const press = await findLatestTicketedPress(db);
+  if (!press) {
     return sample('No press has a ticket yet, so sample values are shown. Once a press creates a ticket, the preview uses it.');
   }
 
@@ -110,12 +103,12 @@ export async function previewNotification(
     return sample(`Manage is not available (${availability.reason}), so sample values are shown.`);
   }
 
-  const key = `${press.id}:${press.ticket_id}`;
+  const key = `${press.id}:${press.ticketId}`;
   const now = Date.now();
   for (const [k, e] of cache) if (now - e.at > CACHE_MS) cache.delete(k);
   let entry = cache.get(key);
   if (!entry) {
-    const result = readRealValues(availability, press as typeof press & { ticket_id: number });
+    const result = readRealValues(availability, press);
     entry = { at: now, result };
     cache.set(key, entry);
     // A failure is not kept: the next keystroke tries Manage again.
@@ -159,21 +152,21 @@ function valuesForKind(real: RealValues, kind: TicketEventKind): TemplateValues 
 
 async function readRealValues(
   availability: Extract<ManageAvailability, { ok: true }>,
-  press: NotifiedPress & { ticket_id: number },
+  press: NotifiedPress & { ticketId: number },
 ): Promise<RealValues> {
   const { client } = availability.context;
   const [ticket, notes, names] = await Promise.all([
-    getTicket(client, press.ticket_id),
+    getTicket(client, press.ticketId),
     // Notes are a nicety: the preview still uses the ticket when they cannot be read.
-    listTicketNotes(client, press.ticket_id).catch(() => [] as ManageTicketNote[]),
+    listTicketNotes(client, press.ticketId).catch(() => [] as ManageTicketNote[]),
     memberNames(availability.context),
   ]);
-  const ticketNumber = press.ticket_number ?? String(press.ticket_id);
+  const ticketNumber = press.ticketNumber ?? String(press.ticketId);
   return {
     press,
     ticket,
     names,
-    source: { pressId: press.id, ticketId: press.ticket_id, ticketNumber },
+    source: { pressId: press.id, ticketId: press.ticketId, ticketNumber },
     latestNote: latestExternalNote(notes),
   };
 }

@@ -10,9 +10,11 @@ import type { ManageAvailability, ManageContext } from '@/lib/manage-client/mana
 import type { CreatedTicket } from '@/lib/intake/process-press';
 import type { JobQueue } from '@/lib/jobs/queue';
 import { PermanentJobError, type JobHandler } from '@/lib/jobs/worker';
-import { pressEndUser, readOutcome, readPayload } from '@/lib/presses/stored-press';
+import { findNotifiedPress, findNotifiedPressByTicket, type NotifiedPress } from '@/lib/presses/press-read-store';
+import { pressEndUser } from '@/lib/presses/stored-press';
+import type { TicketEventEntry } from '@/lib/presses/types';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import type { Database, PressesTable, TicketEventKind, TicketStatesTable } from '@/lib/store/schema';
+import type { Database, TicketEventKind, TicketStatesTable } from '@/lib/store/schema';
 import { notifyAgentInboxes } from './agent-inbox';
 import { draftNotifications, insertNotifications, type NotificationTarget } from './notify';
 import { diffTicket, isStale, type DraftTicketEvent, type TicketState } from './ticket-diff';
@@ -33,22 +35,18 @@ export type TicketEventDeps = {
   emailEnabled: boolean;
 };
 
-/** The columns of a press that say who is told what: the end user is in payload and outcome. */
-export type NotifiedPress = Pick<Selectable<PressesTable>, 'id' | 'agent_token_id' | 'payload' | 'outcome' | 'ticket_id' | 'ticket_number'>;
 type PressRow = NotifiedPress;
-export const NOTIFIED_PRESS_COLUMNS = ['id', 'agent_token_id', 'payload', 'outcome', 'ticket_id', 'ticket_number'] as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function findPressForTicket(db: DeskbellDatabase, ticketId: number, externalXRef: string | null): Promise<PressRow | undefined> {
-  const columns = NOTIFIED_PRESS_COLUMNS;
-  const byTicket = await db.selectFrom('presses').select(columns).where('ticket_id', '=', ticketId).executeTakeFirst();
+  const byTicket = await findNotifiedPressByTicket(db, ticketId);
   if (byTicket) return byTicket;
   if (!externalXRef || !UUID.test(externalXRef)) return undefined;
   // externalXRef is writable in Manage: trust it only for a press whose ticket is not known
   // yet (created, answer lost) or is this very ticket.
-  const byXRef = await db.selectFrom('presses').select(columns).where('id', '=', externalXRef.toLowerCase()).executeTakeFirst();
-  return byXRef && (byXRef.ticket_id === null || byXRef.ticket_id === ticketId) ? byXRef : undefined;
+  const byXRef = await findNotifiedPress(db, externalXRef.toLowerCase());
+  return byXRef && (byXRef.ticketId === null || byXRef.ticketId === ticketId) ? byXRef : undefined;
 }
 
 function toState(row: Selectable<TicketStatesTable>): TicketState {
@@ -88,8 +86,8 @@ function stateRow(state: TicketState, pressId: string): Omit<Selectable<TicketSt
  * just without a name.
  */
 export function targetOf(press: PressRow): { target: NotificationTarget; name: string } {
-  const person = pressEndUser(readPayload(press.payload), readOutcome(press.outcome));
-  return { target: { pressId: press.id, agentTokenId: press.agent_token_id, email: person.email }, name: person.name ?? '' };
+  const person = pressEndUser(press.payload, press.outcome);
+  return { target: { pressId: press.id, agentTokenId: press.agentTokenId, email: person.email }, name: person.name ?? '' };
 }
 
 /** Member identifiers read better as names; an unreadable member table leaves identifiers. */
@@ -163,7 +161,7 @@ type ValuesTicket = Pick<ManageTicket, 'id' | 'summary' | 'statusName' | 'ownerN
 export function eventTemplateValues(ticket: ValuesTicket, press: PressRow, draft: DraftTicketEvent, names: ReadonlyMap<string, string>): TemplateValues {
   const { target, name } = targetOf(press);
   return {
-    ticketNumber: press.ticket_number ?? String(ticket.id),
+    ticketNumber: press.ticketNumber ?? String(ticket.id),
     ticketSubject: ticket.summary,
     name,
     email: target.email ?? '',
@@ -269,11 +267,7 @@ export async function recordTicketCreated(
   pressId: string,
   ticket: CreatedTicket,
 ): Promise<void> {
-  const press = await deps.db
-    .selectFrom('presses')
-    .select(NOTIFIED_PRESS_COLUMNS)
-    .where('id', '=', pressId)
-    .executeTakeFirst();
+  const press = await findNotifiedPress(deps.db, pressId);
   if (!press) return;
   const settings = await deps.loadSettings(deps.db);
   const { target } = targetOf(press);
@@ -312,18 +306,8 @@ export async function recordTicketCreated(
   notifyAgentInboxes(agentTokenIds);
 }
 
-export type TicketTimelineEntry = {
-  id: string;
-  kind: TicketEventKind;
-  actor: string | null;
-  internal: boolean;
-  occurredAt: string;
-  details: DraftTicketEvent['details'];
-  notifications: { channel: string; status: string; deliveredAt: string | null; acknowledgedAt: string | null; lastError: string | null }[];
-};
-
 /** A press's ticket events with what was sent for each: the report's and the pod's timeline. */
-export async function listTicketTimeline(db: DeskbellDatabase, pressId: string): Promise<TicketTimelineEntry[]> {
+export async function listTicketTimeline(db: DeskbellDatabase, pressId: string): Promise<TicketEventEntry[]> {
   const [events, notifications] = await Promise.all([
     db.selectFrom('ticket_events').selectAll().where('press_id', '=', pressId).orderBy('occurred_at').orderBy('recorded_at').execute(),
     db

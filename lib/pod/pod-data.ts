@@ -2,8 +2,11 @@ import 'server-only';
 import { DeskbellApiError } from '@/lib/http/errors';
 import { createConfigurationLinker, createTicketLinker } from '@/lib/connectwise/ui-links';
 import { contentDisposition } from '@/lib/presses/press-files';
+import { listTicketTimeline } from '@/lib/notifications/ticket-events';
+import { findPressFile, readPressFileBytes } from '@/lib/presses/press-file-store';
 import { loadPressReport, pressIdSchema, type FileUrlBuilder } from '@/lib/presses/press-report';
-import { pressEndUser, readOutcome, readPayload } from '@/lib/presses/stored-press';
+import { findNewestPressIdForTicket, findPressScope, listCompanyPresses } from '@/lib/presses/press-read-store';
+import { pressEndUser } from '@/lib/presses/stored-press';
 import { getPressFileThumbnail } from '@/lib/presses/thumbnails';
 import { loadManageSite } from '@/lib/settings/manage-site';
 import type { DeskbellDatabase } from '@/lib/store/database';
@@ -39,17 +42,14 @@ const noFile = () => new DeskbellApiError('not_found', 'There is no such file.')
  */
 export async function loadPodTicket(db: DeskbellDatabase, claims: PodTokenClaims, ticketId: number): Promise<PodTicketResponse> {
   if (claims.scope.screen !== 'ticket' || claims.scope.id !== ticketId) throw forbidden('ticket');
-  const row = await db
-    .selectFrom('presses')
-    .select('id')
-    .where('ticket_id', '=', ticketId)
-    .orderBy('received_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!row) return { press: null };
+  const pressId = await findNewestPressIdForTicket(db, ticketId);
+  if (!pressId) return { press: null };
   const site = await loadManageSite(db);
-  const report = await loadPressReport(db, row.id, { fileUrl: podFileUrl, linkTicket: createTicketLinker(site) });
+  const report = await loadPressReport(db, pressId, {
+    ticketEvents: (id) => listTicketTimeline(db, id),
+    fileUrl: podFileUrl,
+    linkTicket: createTicketLinker(site),
+  });
   if (!report) return { press: null };
   const linkConfiguration = createConfigurationLinker(site);
   const press: PodPress = {
@@ -64,10 +64,10 @@ export async function loadPodTicket(db: DeskbellDatabase, claims: PodTokenClaims
 
 /** Whether the press is inside the token's scope: its ticket, or (company tab) its company. */
 async function pressInScope(db: DeskbellDatabase, claims: PodTokenClaims, pressId: string): Promise<boolean> {
-  const press = await db.selectFrom('presses').select(['ticket_id', 'company_id']).where('id', '=', pressId).executeTakeFirst();
+  const press = await findPressScope(db, pressId);
   if (!press) return false;
-  if (claims.scope.screen === 'ticket') return press.ticket_id !== null && press.ticket_id === claims.scope.id;
-  return press.company_id !== null && press.company_id === claims.scope.id;
+  if (claims.scope.screen === 'ticket') return press.ticketId !== null && press.ticketId === claims.scope.id;
+  return press.companyId !== null && press.companyId === claims.scope.id;
 }
 
 const fileHeaders = (contentType: string, size: number, disposition: string) => ({
@@ -97,13 +97,8 @@ export async function servePodFile(
   const fileId = pressIdSchema.safeParse(fileIdText);
   if (!pressId.success || !fileId.success) throw noFile();
   if (!(await pressInScope(db, claims, pressId.data))) throw noFile();
-  const file = await db
-    .selectFrom('press_files')
-    .select(['filename', 'content_type', 'removed_at'])
-    .where('id', '=', fileId.data)
-    .where('press_id', '=', pressId.data)
-    .executeTakeFirst();
-  if (!file || file.removed_at !== null) throw noFile();
+  const file = await findPressFile(db, pressId.data, fileId.data);
+  if (!file || file.removedAt !== null) throw noFile();
 
   if (variant === 'thumbnail') {
     const thumbnail = await getPressFileThumbnail(db, fileId.data);
@@ -114,25 +109,14 @@ export async function servePodFile(
       headers: fileHeaders(thumbnail.contentType, thumbnail.bytes.byteLength, contentDisposition('inline', name)),
     });
   }
-  const stored = await db.selectFrom('press_files').select('bytes').where('id', '=', fileId.data).executeTakeFirst();
-  const bytes = stored?.bytes ?? null;
+  const bytes = await readPressFileBytes(db, fileId.data);
   if (bytes === null) throw noFile();
-  const inline = INLINE_TYPES.has(file.content_type.toLowerCase());
+  const inline = INLINE_TYPES.has(file.contentType.toLowerCase());
   return new Response(new Uint8Array(bytes), {
     status: 200,
-    headers: fileHeaders(file.content_type, bytes.byteLength, contentDisposition(inline ? 'inline' : 'attachment', file.filename)),
+    headers: fileHeaders(file.contentType, bytes.byteLength, contentDisposition(inline ? 'inline' : 'attachment', file.filename)),
   });
 }
-
-type CompanyRow = {
-  id: string;
-  status: PodCompanyPress['status'];
-  received_at: string;
-  payload: string;
-  outcome: string | null;
-  ticket_id: number | null;
-  ticket_number: string | null;
-};
 
 /**
  * GET /api/pod/companies/{companyId}/presses: the company's newest presses and the hosts that
@@ -146,21 +130,13 @@ export async function listPodCompanyPresses(
   limit: number,
 ): Promise<PodCompanyPresses> {
   if (claims.scope.screen !== 'company' || claims.scope.id !== companyId) throw forbidden('company');
-  const rows: CompanyRow[] = await db
-    .selectFrom('presses')
-    .select(['id', 'status', 'received_at', 'payload', 'outcome', 'ticket_id', 'ticket_number'])
-    .where('company_id', '=', companyId)
-    .orderBy('received_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(COMPANY_SCAN_LIMIT)
-    .execute();
-
+  const rows = await listCompanyPresses(db, companyId, COMPANY_SCAN_LIMIT);
   const matched = rows
-    .map((row) => ({ row, outcome: readOutcome(row.outcome), payload: readPayload(row.payload) }))
+    .map((row) => ({ row, outcome: row.outcome, payload: row.payload }))
     .filter((entry) => entry.outcome?.contact?.companyId === companyId);
 
   const listed = matched.slice(0, limit);
-  const ticketIds = [...new Set(listed.map((e) => e.row.ticket_id).filter((id): id is number => id !== null))];
+  const ticketIds = [...new Set(listed.map((e) => e.row.ticketId).filter((id): id is number => id !== null))];
   const seenStatus = new Map<number, string | null>();
   if (ticketIds.length > 0) {
     const states = await db.selectFrom('ticket_states').select(['ticket_id', 'status_name']).where('ticket_id', 'in', ticketIds).execute();
@@ -169,14 +145,14 @@ export async function listPodCompanyPresses(
 
   const presses: PodCompanyPress[] = listed.map(({ row, outcome, payload }) => ({
     id: row.id,
-    receivedAt: row.received_at,
+    receivedAt: row.receivedAt,
     name: pressEndUser(payload, outcome).name,
     email: payload?.email ?? null,
     hostname: payload?.host.hostname ?? null,
-    ticketId: row.ticket_id,
-    ticketNumber: row.ticket_number,
+    ticketId: row.ticketId,
+    ticketNumber: row.ticketNumber,
     status: row.status,
-    ticketStatusName: (row.ticket_id !== null ? seenStatus.get(row.ticket_id) : null) ?? outcome?.ticket?.statusName ?? null,
+    ticketStatusName: (row.ticketId !== null ? seenStatus.get(row.ticketId) : null) ?? outcome?.ticket?.statusName ?? null,
   }));
 
   // Hostnames compare case-insensitively (Windows does); the newest spelling is shown.

@@ -1,9 +1,9 @@
 import 'server-only';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { DeskbellApiError } from '@/lib/http/errors';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import { msBetween, pressEndUser, readOutcome, readPayload } from './stored-press';
+import { foldAscii, listPressBatch, type PressListRow } from './press-read-store';
+import { msBetween, pressEndUser } from './stored-press';
 import type { TicketLinker } from '@/lib/connectwise/ui-links';
 import { loadTicketLinker } from '@/lib/settings/manage-site';
 import { PRESS_STATUSES, type PressListItem, type PressListPage } from './types';
@@ -72,42 +72,13 @@ export function decodeCursor(text: string): Cursor {
   }
 }
 
-/**
- * Case folding for search, ASCII only: SQLite's lower() folds only ASCII, and the database
- * pre-filter and the exact check below must agree on what matches.
- */
-function foldAscii(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-}
-
-function likePattern(term: string): string {
-  // The payload column is JSON text: look for the term as JSON writes it (quotes, backslashes escaped).
-  const jsonText = JSON.stringify(foldAscii(term)).slice(1, -1);
-  return `%${jsonText.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 const SEARCH_BATCH = 200;
 /** A search reads at most this many rows per request; a sparse match continues from the cursor. */
 const SEARCH_SCAN_LIMIT = 2_000;
 
-type ListRow = {
-  id: string;
-  status: PressListItem['status'];
-  received_at: string;
-  payload: string;
-  outcome: string | null;
-  ticket_id: number | null;
-  ticket_number: string | null;
-  ticket_created_at: string | null;
-  attempt: number;
-  last_error: string | null;
-  dead_reason: string | null;
-  next_attempt_at: string | null;
-};
-
-function matchesSearch(row: ListRow, term: string): boolean {
-  if (row.ticket_number === term) return true;
-  const payload = readPayload(row.payload);
+function matchesSearch(row: PressListRow, term: string): boolean {
+  if (row.ticketNumber === term) return true;
+  const payload = row.payload;
   if (!payload) return false;
   const wanted = foldAscii(term);
   return [payload.email, payload.name, payload.host.hostname, payload.message].some(
@@ -120,29 +91,28 @@ function preview(message: string): string {
   return oneLine.length > 140 ? `${oneLine.slice(0, 139)}…` : oneLine;
 }
 
-function toListItem(row: ListRow, linkTicket: TicketLinker): PressListItem {
-  const payload = readPayload(row.payload);
-  const outcome = readOutcome(row.outcome);
+function toListItem(row: PressListRow, linkTicket: TicketLinker): PressListItem {
+  const { payload, outcome } = row;
   return {
     id: row.id,
     status: row.status,
-    receivedAt: row.received_at,
+    receivedAt: row.receivedAt,
     companyName: outcome?.contact?.companyName ?? null,
     contactName: pressEndUser(payload, outcome).name,
     contactEmail: payload?.email ?? null,
     registered: outcome?.contact?.registered ?? null,
     hostname: payload?.host.hostname ?? null,
     messagePreview: payload ? preview(payload.message) : '(unreadable press)',
-    ticketId: row.ticket_id,
-    ticketNumber: row.ticket_number,
-    ticketUrl: linkTicket(row.ticket_id),
-    ticketCreatedAt: row.ticket_created_at,
-    msToTicket: msBetween(row.received_at, row.ticket_created_at),
+    ticketId: row.ticketId,
+    ticketNumber: row.ticketNumber,
+    ticketUrl: linkTicket(row.ticketId),
+    ticketCreatedAt: row.ticketCreatedAt,
+    msToTicket: msBetween(row.receivedAt, row.ticketCreatedAt),
     attempt: row.attempt,
     // Why it is waiting, only while it is: a finished press's last error is history.
-    retryReason: row.status === 'retrying' || row.status === 'queued' ? row.last_error : null,
-    nextAttemptAt: row.status === 'retrying' ? row.next_attempt_at : null,
-    needsAdminReason: row.status === 'dead' && isNeedsAdminReason(row.dead_reason) ? row.dead_reason : null,
+    retryReason: row.status === 'retrying' || row.status === 'queued' ? row.lastError : null,
+    nextAttemptAt: row.status === 'retrying' ? row.nextAttemptAt : null,
+    needsAdminReason: row.status === 'dead' && isNeedsAdminReason(row.deadReason) ? row.deadReason : null,
   };
 }
 
@@ -154,7 +124,7 @@ function nextDay(date: string): string {
 
 /**
  * Newest first, keyset-paginated on (received_at, id). Status and dates filter in SQL; the
- * text search pre-filters in SQL (portable LIKE over the payload JSON) and then checks the
+ * text search pre-filters in the store (LIKE over the payload JSON) and then checks the
  * exact fields in TypeScript, reading at most SEARCH_SCAN_LIMIT rows per call.
  */
 export async function listPresses(
@@ -165,41 +135,23 @@ export async function listPresses(
   let after = query.cursor ? decodeCursor(query.cursor) : null;
   const term = query.q;
   const batchSize = term ? SEARCH_BATCH : query.limit + 1;
-  const matched: ListRow[] = [];
+  const matched: PressListRow[] = [];
   let scanned = 0;
   let lastScanned: Cursor | null = null;
   let exhausted = false;
 
   while (matched.length <= query.limit && scanned < SEARCH_SCAN_LIMIT) {
-    let select = db
-      .selectFrom('presses')
-      .select(['id', 'status', 'received_at', 'payload', 'outcome', 'ticket_id', 'ticket_number', 'ticket_created_at', 'attempt', 'last_error', 'dead_reason', 'next_attempt_at'])
-      .orderBy('received_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(batchSize);
-    if (query.status) select = select.where('status', '=', query.status);
-    if (query.from) select = select.where('received_at', '>=', `${query.from}T00:00:00.000Z`);
-    if (query.to) select = select.where('received_at', '<', nextDay(query.to));
-    if (term) {
-      const pattern = likePattern(term);
-      select = select.where((eb) =>
-        // ESCAPE spelled out: SQLite has no default LIKE escape character.
-        eb.or([sql<boolean>`lower(payload) like ${pattern} escape '\\'`, eb('ticket_number', '=', term)]),
-      );
-    }
-    if (after) {
-      const cursor = after;
-      select = select.where((eb) =>
-        eb.or([
-          eb('received_at', '<', cursor.receivedAt),
-          eb.and([eb('received_at', '=', cursor.receivedAt), eb('id', '<', cursor.id)]),
-        ]),
-      );
-    }
-    const rows = await select.execute();
+    const rows = await listPressBatch(db, {
+      status: query.status,
+      from: query.from ? `${query.from}T00:00:00.000Z` : undefined,
+      to: query.to ? nextDay(query.to) : undefined,
+      term,
+      after: after ?? undefined,
+      limit: batchSize,
+    });
     for (const row of rows) {
       scanned += 1;
-      lastScanned = { receivedAt: row.received_at, id: row.id };
+      lastScanned = { receivedAt: row.receivedAt, id: row.id };
       if (!term || matchesSearch(row, term)) matched.push(row);
       if (matched.length > query.limit) break;
     }
@@ -214,7 +166,7 @@ export async function listPresses(
   let nextCursor: string | null = null;
   if (matched.length > query.limit) {
     const last = page[page.length - 1]!;
-    nextCursor = encodeCursor({ receivedAt: last.received_at, id: last.id });
+    nextCursor = encodeCursor({ receivedAt: last.receivedAt, id: last.id });
   } else if (!exhausted && lastScanned) {
     // The scan budget ran out before the page filled: continue after the last row read.
     nextCursor = encodeCursor(lastScanned);

@@ -1,6 +1,7 @@
 import 'server-only';
 import { DeskbellApiError, toErrorResponse } from '@/lib/http/errors';
 import type { DeskbellDatabase } from '@/lib/store/database';
+import { findPressFile, readPressFileBytes } from './press-file-store';
 import { pressIdSchema } from './press-report';
 
 /** Types a browser may render inline; screenshots are sniffed to these at intake. */
@@ -24,25 +25,21 @@ export async function servePressFile(db: DeskbellDatabase, pressId: string, file
     const press = pressIdSchema.safeParse(pressId);
     const file = pressIdSchema.safeParse(fileId);
     if (!press.success || !file.success) throw new DeskbellApiError('not_found', 'There is no such file.');
-    const row = await db
-      .selectFrom('press_files')
-      .select(['filename', 'content_type', 'bytes', 'removed_at'])
-      .where('id', '=', file.data)
-      .where('press_id', '=', press.data)
-      .executeTakeFirst();
+    const row = await findPressFile(db, press.data, file.data);
     if (!row) throw new DeskbellApiError('not_found', 'There is no such file.');
-    if (row.bytes === null) {
-      throw new DeskbellApiError('not_found', `This file was removed by retention${row.removed_at ? ` on ${row.removed_at.slice(0, 10)}` : ''}.`, {
-        removedAt: row.removed_at,
+    const bytes = await readPressFileBytes(db, file.data);
+    if (bytes === null) {
+      throw new DeskbellApiError('not_found', `This file was removed by retention${row.removedAt ? ` on ${row.removedAt.slice(0, 10)}` : ''}.`, {
+        removedAt: row.removedAt,
       });
     }
-    const contentType = row.content_type.toLowerCase();
+    const contentType = row.contentType.toLowerCase();
     const inline = INLINE_TYPES.has(contentType);
-    return new Response(new Uint8Array(row.bytes), {
+    return new Response(new Uint8Array(bytes), {
       status: 200,
       headers: {
-        'content-type': row.content_type,
-        'content-length': String(row.bytes.byteLength),
+        'content-type': row.contentType,
+        'content-length': String(bytes.byteLength),
         'content-disposition': contentDisposition(inline ? 'inline' : 'attachment', row.filename),
         'x-content-type-options': 'nosniff',
         'content-security-policy': "default-src 'none'; sandbox",

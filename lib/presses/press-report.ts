@@ -1,13 +1,13 @@
 import 'server-only';
 import { z } from 'zod';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import type { Selectable } from 'kysely';
-import type { PressesTable } from '@/lib/store/schema';
-import { hasRuleTrace, msBetween, pressEndUser, readOutcome, readPayload } from './stored-press';
+import { listPressFiles } from './press-file-store';
+import { hasRuleTrace } from './press-outcome';
+import { findPressRecord, type PressRecord } from './press-read-store';
+import { msBetween, pressEndUser } from './stored-press';
 import type { TicketLinker } from '@/lib/connectwise/ui-links';
 import { loadTicketLinker } from '@/lib/settings/manage-site';
-import { listTicketTimeline, type TicketTimelineEntry } from '@/lib/notifications/ticket-events';
-import type { PressReport, TimelineEvent } from './types';
+import type { PressReport, TicketEventEntry, TimelineEvent } from './types';
 
 export const pressIdSchema = z.uuid({ error: 'is not a press id' }).transform((v) => v.toLowerCase());
 
@@ -17,7 +17,7 @@ export type FileUrlBuilder = (pressId: string, fileId: string) => string;
 export const adminFileUrl: FileUrlBuilder = (pressId, fileId) =>
   `/api/admin/presses/${encodeURIComponent(pressId)}/files/${encodeURIComponent(fileId)}`;
 
-type PressRow = Omit<Selectable<PressesTable>, 'agent_token_id' | 'idempotency_key' | 'request_hash' | 'company_id'>;
+type PressRow = Omit<PressRecord, 'payload' | 'outcome'>;
 
 /**
  * What happened, from the columns we keep. Only the latest state has its own time
@@ -62,54 +62,29 @@ export function buildPressTimeline(row: PressRow): TimelineEvent[] {
   return events.sort((a, b) => (a.at ?? '').localeCompare(b.at ?? ''));
 }
 
-export type PressReportOptions = { fileUrl?: FileUrlBuilder; linkTicket?: TicketLinker };
+/** The events on a press's ticket, with what was sent for each: notifications keep them (listTicketTimeline). */
+export type TicketEventSource = (pressId: string) => Promise<readonly TicketEventEntry[]>;
 
-/** One press for the report page: two queries (the press, its files' metadata), never file bytes. */
-export async function loadPressReport(
-  db: DeskbellDatabase,
-  pressId: string,
-  options: PressReportOptions = {},
-): Promise<PressReport | null> {
+export type PressReportOptions = {
+  /** Required so no caller shows a report without what happened to the ticket after it was created. */
+  ticketEvents: TicketEventSource;
+  fileUrl?: FileUrlBuilder;
+  linkTicket?: TicketLinker;
+};
+
+/** One press for the report page: the press, its files' metadata (never file bytes) and its ticket's events. */
+export async function loadPressReport(db: DeskbellDatabase, pressId: string, options: PressReportOptions): Promise<PressReport | null> {
   const id = pressIdSchema.safeParse(pressId);
   if (!id.success) return null;
-  const [row, files] = await Promise.all([
-    db
-      .selectFrom('presses')
-      .select([
-        'id',
-        'status',
-        'payload',
-        'received_at',
-        'updated_at',
-        'attempt',
-        'next_attempt_at',
-        'last_error',
-        'ticket_id',
-        'ticket_number',
-        'refused_message',
-        'dead_reason',
-        'outcome',
-        'files_removed_at',
-        'ticket_created_at',
-      ])
-      .where('id', '=', id.data)
-      .executeTakeFirst(),
-    db
-      .selectFrom('press_files')
-      .select(['id', 'position', 'kind', 'filename', 'content_type', 'size', 'width', 'height', 'captured_at', 'monitor', 'removed_at'])
-      .where('press_id', '=', id.data)
-      .orderBy('position')
-      .execute(),
-  ]);
+  const [row, files] = await Promise.all([findPressRecord(db, id.data), listPressFiles(db, id.data)]);
   if (!row) return null;
 
   const fileUrl = options.fileUrl ?? adminFileUrl;
   const linkTicket = options.linkTicket ?? (() => null);
-  const payload = readPayload(row.payload);
-  const outcome = readOutcome(row.outcome);
+  const { payload, outcome } = row;
   const ticketId = row.ticket_id ?? outcome?.ticket?.id ?? null;
   const [timelineEntries, ticketState] = await Promise.all([
-    listTicketTimeline(db, row.id),
+    options.ticketEvents(row.id),
     ticketId === null
       ? Promise.resolve(undefined)
       : db.selectFrom('ticket_states').select('status_name').where('ticket_id', '=', ticketId).executeTakeFirst(),
@@ -173,9 +148,9 @@ export async function loadPressReport(
         filename: f.filename,
         width: f.width,
         height: f.height,
-        capturedAt: f.captured_at,
+        capturedAt: f.capturedAt,
         monitor: f.monitor,
-        removedAt: f.removed_at,
+        removedAt: f.removedAt,
       })),
     attachments: files
       .filter((f) => f.kind === 'attachment')
@@ -183,9 +158,9 @@ export async function loadPressReport(
         id: f.id,
         href: fileUrl(row.id, f.id),
         filename: f.filename,
-        contentType: f.content_type,
+        contentType: f.contentType,
         size: f.size,
-        removedAt: f.removed_at,
+        removedAt: f.removedAt,
       })),
     filesRemovedAt: row.files_removed_at,
     submissionErrors: outcome?.submissionErrors ?? [],
@@ -202,7 +177,7 @@ export async function loadPressReport(
 // Named as the notifications page names the channels, so an admin reads one word for each.
 const CHANNEL_NAMES: Record<string, string> = { agent: 'the desktop agent', email: 'e-mail' };
 
-function describeDelivery(entry: TicketTimelineEntry): string {
+function describeDelivery(entry: TicketEventEntry): string {
   if (entry.internal) return 'Internal: not sent to the user.';
   if (entry.notifications.length === 0) return 'The user was not notified (this event is turned off).';
   return entry.notifications
@@ -217,7 +192,7 @@ function describeDelivery(entry: TicketTimelineEntry): string {
 }
 
 /** Ticket events as timeline entries; "created" is the pipeline's own entry, so it only adds who was told. */
-export function ticketEventsToTimeline(entries: readonly TicketTimelineEntry[]): { events: TimelineEvent[]; createdDelivery?: string } {
+export function ticketEventsToTimeline(entries: readonly TicketEventEntry[]): { events: TimelineEvent[]; createdDelivery?: string } {
   const events: TimelineEvent[] = [];
   let createdDelivery: string | undefined;
   for (const entry of entries) {
@@ -250,6 +225,6 @@ export function ticketEventsToTimeline(entries: readonly TicketTimelineEntry[]):
 }
 
 /** The report page's data with the ticket linked into this install's Manage. */
-export async function loadPressReportForAdmin(db: DeskbellDatabase, pressId: string): Promise<PressReport | null> {
-  return loadPressReport(db, pressId, { linkTicket: await loadTicketLinker(db) });
+export async function loadPressReportForAdmin(db: DeskbellDatabase, pressId: string, ticketEvents: TicketEventSource): Promise<PressReport | null> {
+  return loadPressReport(db, pressId, { ticketEvents, linkTicket: await loadTicketLinker(db) });
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { DeskbellDatabase } from '@/lib/store/database';
+import { listPressTimes } from './press-read-store';
 import { msBetween } from './stored-press';
 import type { PressDayStat, PressStats } from './types';
 
@@ -19,7 +20,7 @@ function utcDay(date: Date): string {
 
 /**
  * Presses per UTC day and the median press-to-ticket time, over the `days` days ending
- * today. Portable SQL (ISO text compares as text); grouping and medians happen here, which
+ * today. ISO text compares as text in the store; grouping and medians happen here, which
  * no common SQL dialect offers portably.
  */
 export async function loadPressStats(
@@ -31,12 +32,7 @@ export async function loadPressStats(
   const todayStart = Date.parse(`${utcDay(now)}T00:00:00.000Z`);
   const firstDayStart = todayStart - (dayCount - 1) * DAY_MS;
 
-  const rows = await db
-    .selectFrom('presses')
-    .select(['received_at', 'ticket_created_at'])
-    .where('received_at', '>=', new Date(firstDayStart).toISOString())
-    .where('received_at', '<', new Date(todayStart + DAY_MS).toISOString())
-    .execute();
+  const rows = await listPressTimes(db, new Date(firstDayStart).toISOString(), new Date(todayStart + DAY_MS).toISOString());
 
   const buckets = new Map<string, { presses: number; durations: number[] }>();
   for (let i = 0; i < dayCount; i += 1) {
@@ -45,10 +41,10 @@ export async function loadPressStats(
   const all: number[] = [];
   for (const row of rows) {
     // received_at is always toISOString() output, so its first ten characters are the UTC day.
-    const bucket = buckets.get(row.received_at.slice(0, 10));
+    const bucket = buckets.get(row.receivedAt.slice(0, 10));
     if (!bucket) continue;
     bucket.presses += 1;
-    const ms = msBetween(row.received_at, row.ticket_created_at);
+    const ms = msBetween(row.receivedAt, row.ticketCreatedAt);
     if (ms !== null) {
       bucket.durations.push(ms);
       all.push(ms);
@@ -62,10 +58,4 @@ export async function loadPressStats(
     medianMsToTicket: median(b.durations),
   }));
   return { days, total: days.reduce((n, d) => n + d.presses, 0), medianMsToTicket: median(all) };
-}
-
-/** Whether this install has received any press at all (a fresh install shows first steps instead). */
-export async function hasAnyPress(db: DeskbellDatabase): Promise<boolean> {
-  const row = await db.selectFrom('presses').select('id').limit(1).executeTakeFirst();
-  return row !== undefined;
 }

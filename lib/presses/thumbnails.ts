@@ -3,6 +3,7 @@ import type { Sharp, SharpOptions } from 'sharp';
 import { serverEnv } from '@/lib/env';
 import { sniffImage } from '@/lib/images/sniff-image';
 import type { DeskbellDatabase } from '@/lib/store/database';
+import { listFilesWithoutThumbnail, readPressFileBytes, readStoredThumbnail, storeThumbnail, type StoredThumbnail, type ThumbnailResult } from './press-file-store';
 
 /** The pod shows every screenshot of a press at once: each preview must stay small. */
 export const THUMBNAIL_MAX_BYTES = 30 * 1024;
@@ -16,7 +17,7 @@ const MIN_SIDE = 32;
 /** A decode that takes longer is stuck or hostile; the file is tried again on a later view. */
 const RENDER_TIMEOUT_SECONDS = 20;
 
-export type PressFileThumbnail = { bytes: Uint8Array; contentType: 'image/webp' };
+export type PressFileThumbnail = StoredThumbnail;
 
 export type RenderedThumbnail = { bytes: Uint8Array; width: number; height: number; quality: number };
 
@@ -120,53 +121,22 @@ async function generateAndStore(db: DeskbellDatabase, fileId: string): Promise<P
   // Another call may have finished between the caller's look and this one.
   const stored = await readStoredThumbnail(db, fileId);
   if (stored !== 'missing') return stored;
-  const file = await db.selectFrom('press_files').select(['bytes', 'removed_at']).where('id', '=', fileId).executeTakeFirst();
-  if (!file || file.bytes === null || file.removed_at !== null) return null;
+  const bytes = await readPressFileBytes(db, fileId);
+  if (bytes === null) return null;
 
-  let rendered: RenderedThumbnail | null = null;
-  let error: string | null = null;
+  let result: ThumbnailResult;
   try {
-    rendered = await renderThumbnail(file.bytes, serverEnv().PRESS_MAX_IMAGE_PIXELS);
+    const rendered = await renderThumbnail(bytes, serverEnv().PRESS_MAX_IMAGE_PIXELS);
+    result = { bytes: rendered.bytes, width: rendered.width, height: rendered.height, error: null };
   } catch (err) {
     // A file's bytes never change under its id, so a broken image is recorded and not decoded again.
     if (!(err instanceof UnusableImage)) throw err;
-    error = err.message;
+    result = { bytes: null, width: null, height: null, error: err.message };
   }
 
-  await db
-    .insertInto('press_file_thumbnails')
-    .values({
-      file_id: fileId,
-      content_type: 'image/webp',
-      bytes: rendered?.bytes ?? null,
-      width: rendered?.width ?? null,
-      height: rendered?.height ?? null,
-      size: rendered?.bytes.byteLength ?? 0,
-      error,
-      created_at: new Date().toISOString(),
-    })
-    .onConflict((oc) => oc.column('file_id').doNothing())
-    .execute();
-  // Retention may have removed the file while this one decoded: its thumbnail goes too.
-  const still = await db.selectFrom('press_files').select('removed_at').where('id', '=', fileId).executeTakeFirst();
-  if (!still || still.removed_at !== null) {
-    await db.deleteFrom('press_file_thumbnails').where('file_id', '=', fileId).execute();
-    return null;
-  }
-  return rendered ? { bytes: rendered.bytes, contentType: 'image/webp' } : null;
-}
-
-/** The stored thumbnail; null for a removed file or one that cannot have one; 'missing' when none was made yet. */
-async function readStoredThumbnail(db: DeskbellDatabase, fileId: string): Promise<PressFileThumbnail | null | 'missing'> {
-  const row = await db
-    .selectFrom('press_files as f')
-    .leftJoin('press_file_thumbnails as t', 't.file_id', 'f.id')
-    .select(['f.removed_at', 't.file_id as thumbnail_of', 't.bytes'])
-    .where('f.id', '=', fileId)
-    .executeTakeFirst();
-  if (!row || row.removed_at !== null) return null;
-  if (row.thumbnail_of === null) return 'missing';
-  return row.bytes ? { bytes: new Uint8Array(row.bytes), contentType: 'image/webp' } : null;
+  // Retention may have removed the file while this one decoded: then nothing of it is kept.
+  if (!(await storeThumbnail(db, fileId, result))) return null;
+  return result.bytes ? { bytes: result.bytes, contentType: 'image/webp' } : null;
 }
 
 /**
@@ -202,17 +172,9 @@ export function generatePressThumbnails(db: DeskbellDatabase, pressId: string): 
 
 async function generateForPress(db: DeskbellDatabase, pressId: string): Promise<void> {
   try {
-    const files = await db
-      .selectFrom('press_files as f')
-      .leftJoin('press_file_thumbnails as t', 't.file_id', 'f.id')
-      .select(['f.id', 'f.kind', 'f.content_type'])
-      .where('f.press_id', '=', pressId)
-      .where('f.removed_at', 'is', null)
-      .where('t.file_id', 'is', null)
-      .orderBy('f.position')
-      .execute();
+    const files = await listFilesWithoutThumbnail(db, pressId);
     // Screenshots were sniffed at intake; an attachment counts only if it says it is an image (its bytes decide).
-    const images = files.filter((f) => f.kind === 'screenshot' || f.content_type.toLowerCase().startsWith('image/'));
+    const images = files.filter((f) => f.kind === 'screenshot' || f.contentType.toLowerCase().startsWith('image/'));
     // A broken image is recorded, not thrown: what does throw (no sharp, a closed database, a
     // timeout) would fail the next file too, so the press stops at the first and says so once.
     for (const file of images) await generateOnce(db, file.id);

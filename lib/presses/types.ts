@@ -3,7 +3,6 @@
  * components (components/report) take these shapes as props and fetch nothing, so the
  * Manage pod can feed them from its own routes later. Type-only: safe for client bundles.
  */
-import type { HostDetails, RegistrationRequest } from '@/lib/intake/ticket-text';
 import type { PressStatus } from '@/lib/store/schema';
 
 export type { PressStatus };
@@ -88,6 +87,25 @@ export type RuleTraceView = {
 };
 
 /** The same shapes the ticket's internal note is written from. */
+export type HostDetails = {
+  hostname?: string;
+  username?: string;
+  domain?: string;
+  localIp?: string;
+  mac?: string;
+  os?: string;
+  agentVersion?: string;
+};
+
+export type RegistrationRequest = {
+  name?: string;
+  email?: string;
+  phone?: string;
+  extension?: string;
+  cell?: string;
+  businessName?: string;
+};
+
 export type HostDetailsView = HostDetails;
 export type PressPersonView = RegistrationRequest;
 
@@ -179,4 +197,18 @@ export type PressReport = {
   /** The attempt the recorded calls and steps belong to. */
   outcomeAttempt: number | null;
   timeline: TimelineEvent[];
+};
+
+/**
+ * One event on a press's ticket (from Manage's callbacks, or "created") with what was sent
+ * for it. Notifications record them; the report and the pod show them in the timeline.
+ */
+export type TicketEventEntry = {
+  id: string;
+  kind: 'created' | 'status_changed' | 'note_added' | 'assigned' | 'closed';
+  actor: string | null;
+  internal: boolean;
+  occurredAt: string;
+  details: { fromStatus?: string | null; toStatus?: string | null; owner?: string | null; noteId?: number; noteText?: string };
+  notifications: { channel: string; status: string; deliveredAt: string | null; acknowledgedAt: string | null; lastError: string | null }[];
 };

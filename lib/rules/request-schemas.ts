@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { pressTextLimits as limits } from '@/lib/intake/press-schema';
+import { pressTextLimits as limits } from '@/lib/presses/press-payload';
 import { RULES_MAX_CHARS } from './rule-versions';
 
 /** Bodies of /api/admin/rules; zod paths match the Rules step's fields. */

@@ -3,7 +3,7 @@ import { DeskbellApiError } from '@/lib/http/errors';
 import { applyRules, type RuleEngine, type RuleVariables } from '@/lib/rules/engine/rule-engine';
 import type { PressFacts } from '@/lib/intake/press-facts';
 import { ruleVariablesFor } from '@/lib/intake/process-press';
-import { readOutcome, readPayload } from '@/lib/presses/stored-press';
+import { listRecentPresses } from '@/lib/presses/press-read-store';
 import { loadIntakeSettings, type IntakeSettings } from '@/lib/settings/intake-settings';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import { normaliseRuleSource } from './rule-versions';
@@ -100,18 +100,13 @@ const PREFILL_CANDIDATES = 5;
 
 /** The most recent real press as a sample, so the first Run tests what users actually send. */
 export async function loadSamplePrefill(db: DeskbellDatabase): Promise<SamplePrefill> {
-  const rows = await db
-    .selectFrom('presses')
-    .select(['id', 'received_at', 'payload', 'outcome'])
-    .orderBy('received_at', 'desc')
-    .limit(PREFILL_CANDIDATES)
-    .execute();
+  const rows = await listRecentPresses(db, PREFILL_CANDIDATES);
   for (const row of rows) {
-    const payload = readPayload(row.payload);
+    const payload = row.payload;
     if (!payload) continue;
-    const contact = readOutcome(row.outcome)?.contact ?? null;
+    const contact = row.outcome?.contact ?? null;
     return {
-      fromPress: { id: row.id, receivedAt: row.received_at },
+      fromPress: { id: row.id, receivedAt: row.receivedAt },
       sample: {
         message: payload.message,
         selections: payload.selections,

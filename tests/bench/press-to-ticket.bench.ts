@@ -21,7 +21,9 @@ import { PRESS_JOB_KIND } from '@/lib/intake/accept-press';
 import { createManageContext, type ManageContext } from '@/lib/manage-client/manage-context';
 import { createPressJobHandler } from '@/lib/intake/press-job';
 import { waitForPressStatus } from '@/lib/intake/press-status';
-import type { PressOutcome, PressPipelineDeps } from '@/lib/intake/process-press';
+import type { PressPipelineDeps } from '@/lib/intake/process-press';
+import type { PressOutcome } from '@/lib/presses/press-outcome';
+import { generatePressThumbnails } from '@/lib/presses/thumbnails';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { startJobWorker } from '@/lib/jobs/worker';
 import type { IntakeSettings } from '@/lib/settings/intake-settings';
@@ -198,6 +200,8 @@ export async function benchPressToTicket(sim: SimChild, options: PressToTicketOp
       loadSettings: async () => settings,
       rules: null,
       publicUrl: 'https://deskbell.bench',
+      // As the app runs: the pod's previews are made after each press, beside the next ones.
+      makeThumbnails: (pressId) => generatePressThumbnails(db, pressId),
     };
     const worker = startJobWorker({
       queue,

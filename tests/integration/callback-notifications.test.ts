@@ -10,6 +10,7 @@ import { callbackUrlFor, getOrCreateCallbackPathToken } from '@/lib/notification
 import { createSmtpSender } from '@/lib/notifications/email';
 import { listTicketTimeline } from '@/lib/notifications/ticket-events';
 import { loadPressReport } from '@/lib/presses/press-report';
+import { withTicketEvents } from '@/tests/support/report-events';
 import { startCallbackReceiver, type CallbackReceiverServer } from '../support/callback-receiver-server';
 import { screenshot, shotsMeta, startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 import { basePress } from '../support/press-fixtures';
@@ -298,7 +299,7 @@ describe('Manage callbacks to end-user notifications', () => {
     const { pressId, ticketId } = await pressToTicket();
     await simAdmin(`/__sim/tickets/${ticketId}/notes`, { text: 'Checked the mailbox quota', internal: true });
     await settleAll();
-    const report = await loadPressReport(h.db, pressId);
+    const report = await loadPressReport(h.db, pressId, withTicketEvents(h.db));
     const kinds = report!.timeline.map((e) => e.kind);
     expect(kinds).toContain('ticket_created');
     expect(kinds).toContain('internal_note');

@@ -11,6 +11,7 @@ import { DEFAULT_NOTIFICATION_SETTINGS } from '@/lib/notifications/templates';
 import { listPodCompanyPresses } from '@/lib/pod/pod-data';
 import { listPresses, pressListQuerySchema } from '@/lib/presses/list-presses';
 import { loadPressReport } from '@/lib/presses/press-report';
+import { withTicketEvents } from '@/tests/support/report-events';
 import type { TicketEventKind } from '@/lib/store/schema';
 import { startCallbackReceiver, type CallbackReceiverServer } from '../support/callback-receiver-server';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
@@ -130,7 +131,7 @@ describe('the end user named by the matched Manage contact', () => {
 
     // The report (and the pod, which shows the same report) names her; the header shows the
     // ticket's current status, not the one it was created with.
-    const report = await loadPressReport(h.db, body.id);
+    const report = await loadPressReport(h.db, body.id, withTicketEvents(h.db));
     expect(report!.person.name).toBe('Dana Whitfield');
     expect(report!.ticket!.statusName).toBe('In Progress');
 
@@ -156,8 +157,8 @@ describe('the end user named by the matched Manage contact', () => {
     await h.settle();
     const items = await takeInbox();
     expect(items.map((n) => n.body.slice(0, 8)).sort()).toEqual(['Hi , we ', 'Hi Dee, ']);
-    expect((await loadPressReport(h.db, typed.body.id))!.person.name).toBe('Dee W');
-    expect((await loadPressReport(h.db, unknown.body.id))!.person.name).toBeUndefined();
+    expect((await loadPressReport(h.db, typed.body.id, withTicketEvents(h.db)))!.person.name).toBe('Dee W');
+    expect((await loadPressReport(h.db, unknown.body.id, withTicketEvents(h.db)))!.person.name).toBeUndefined();
   });
 
   it("gives the rules' name variable the contact's name when the press gave none", () => {

@@ -7,7 +7,8 @@ import { createAgentToken, revokeAgentToken } from '@/lib/auth/agent-tokens';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { setPressAcceptedListener, type CreatePressDeps } from '@/lib/intake/accept-press';
 import type { PressLimits } from '@/lib/intake/limits';
-import { notifyPressStatusChanged, readWaitSeconds } from '@/lib/intake/press-status';
+import { readWaitSeconds } from '@/lib/intake/press-status';
+import { notifyPressStatusChanged } from '@/lib/presses/press-store';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import {
   basePress,

@@ -17,7 +17,7 @@ import { environmentForChild } from '@/lib/env';
 import { permissionForManageCall } from '@/lib/connectwise/permissions';
 import { listPresses, pressListQuerySchema } from '@/lib/presses/list-presses';
 import { isNeedsAdminReason } from '@/lib/presses/needs-admin';
-import { retryDeadPress } from '@/lib/presses/retry-press';
+import { retryDeadPress } from '@/lib/intake/retry-press';
 import { basePress } from '../support/press-fixtures';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 import { handleCreatePress, handleReadPressStatus } from '@/tests/support/agent-routes';

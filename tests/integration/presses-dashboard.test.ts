@@ -3,16 +3,17 @@ import { DeskbellApiError } from '@/lib/http/errors';
 import { createAgentToken } from '@/lib/auth/agent-tokens';
 import { acceptPress, PRESS_JOB_KIND } from '@/lib/intake/accept-press';
 import { pressLimitsFromEnv } from '@/lib/intake/limits';
-import type { PressOutcome } from '@/lib/intake/process-press';
-import { updatePress } from '@/lib/intake/press-records';
+import type { PressOutcome } from '@/lib/presses/press-outcome';
+import { markPressDead, markPressProcessing, markPressRetrying, markPressTicketCreated, recordPressTicket } from '@/lib/presses/press-store';
 import { readPressRequest } from '@/lib/intake/read-press-request';
 import { removeExpiredPressFiles } from '@/lib/intake/retention';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { listPresses, pressListQuerySchema } from '@/lib/presses/list-presses';
 import { servePressFile } from '@/lib/presses/press-files';
 import { loadPressReport } from '@/lib/presses/press-report';
+import { withTicketEvents } from '@/tests/support/report-events';
 import { loadPressStats } from '@/lib/presses/press-stats';
-import { retryDeadPress } from '@/lib/presses/retry-press';
+import { retryDeadPress } from '@/lib/intake/retry-press';
 import { createTicketLinker } from '@/lib/connectwise/ui-links';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { basePress, buildMultipart, buildPng, type FilePart, type PressFields } from '../support/press-fixtures';
@@ -61,16 +62,12 @@ function outcomeFor(ticketId: number, overrides: Partial<PressOutcome> = {}): Pr
   };
 }
 
-/** Records a ticket the way the pipeline's last step does. */
+/** Records a ticket the way the pipeline's steps do: attempt 1 starts, the ticket is stored, the press is done. */
 async function recordTicket(pressId: string, ticketId: number, createdAt: string, overrides: Partial<PressOutcome> = {}) {
-  await updatePress(db, pressId, {
-    status: 'ticket_created',
-    ticket_id: ticketId,
-    ticket_number: String(ticketId),
-    ticket_created_at: createdAt,
-    attempt: 1,
-    outcome: JSON.stringify(outcomeFor(ticketId, overrides)),
-  });
+  const outcome = outcomeFor(ticketId, overrides);
+  expect(await markPressProcessing(db, pressId, 1)).toBe(true);
+  expect(await recordPressTicket(db, pressId, ticketId, outcome)).toBe(true);
+  expect(await markPressTicketCreated(db, pressId, outcome, new Date(createdAt))).toBe(true);
 }
 
 /** Lets the press's job die as the worker and press job handler would after the last attempt. */
@@ -79,7 +76,7 @@ async function killPress(pressId: string, reason = 'gave up after 8 attempts: Ma
   const [job] = await queue.claim('worker-1', [PRESS_JOB_KIND], 10, 60_000);
   expect(job?.payload).toEqual({ pressId });
   await queue.fail(job!.id, 'worker-1', 'Manage answered 503', { kind: 'dead', reason });
-  await updatePress(db, pressId, { status: 'dead', attempt: 8, dead_reason: reason, last_error: 'Manage answered 503', next_attempt_at: null });
+  await markPressDead(db, pressId, { attempt: 8, reason, lastError: 'Manage answered 503' });
 }
 
 const query = (input: Record<string, unknown> = {}) => pressListQuerySchema.parse(input);
@@ -143,12 +140,7 @@ describe('listPresses', () => {
 
   it('says why a retrying press waits, and forgets it once the press is done', async () => {
     const id = await storePress('2026-11-28T10:00:00.000Z');
-    await updatePress(db, id, {
-      status: 'retrying',
-      attempt: 2,
-      last_error: 'Manage did not answer within 10 s',
-      next_attempt_at: '2026-11-28T10:01:00.000Z',
-    });
+    await markPressRetrying(db, id, { attempt: 2, lastError: 'Manage did not answer within 10 s', nextAttemptAt: new Date('2026-11-28T10:01:00.000Z') });
     const waiting = (await listPresses(db, pressListQuerySchema.parse({}))).items[0]!;
     expect(waiting).toMatchObject({ status: 'retrying', retryReason: 'Manage did not answer within 10 s', nextAttemptAt: '2026-11-28T10:01:00.000Z' });
     await recordTicket(id, 77, '2026-11-28T10:01:02.000Z');
@@ -246,6 +238,7 @@ describe('loadPressReport', () => {
     });
 
     const report = await loadPressReport(db, id, {
+      ...withTicketEvents(db),
       linkTicket: createTicketLinker({ endpoint: '127.0.0.1:8123/v4_6_release', companyId: 'deskbell_demo' }),
     });
     expect(report).not.toBeNull();
@@ -290,7 +283,7 @@ describe('loadPressReport', () => {
       { name: 'screenshot', bytes: buildPng({ width: 4, height: 4 }), filename: 's.png', type: 'image/png' },
     ]);
     await removeExpiredPressFiles(db, 90, new Date('2026-06-01T00:00:00.000Z'));
-    const report = await loadPressReport(db, id);
+    const report = await loadPressReport(db, id, withTicketEvents(db));
     expect(report!.filesRemovedAt).toBe('2026-06-01T00:00:00.000Z');
     expect(report!.screenshots[0]!.removedAt).toBe('2026-06-01T00:00:00.000Z');
     expect(report!.timeline.at(-1)).toMatchObject({ kind: 'files_removed' });
@@ -298,8 +291,8 @@ describe('loadPressReport', () => {
   });
 
   it('returns null for an unknown or malformed id', async () => {
-    expect(await loadPressReport(db, '00000000-0000-4000-8000-000000000000')).toBeNull();
-    expect(await loadPressReport(db, '../etc/passwd')).toBeNull();
+    expect(await loadPressReport(db, '00000000-0000-4000-8000-000000000000', withTicketEvents(db))).toBeNull();
+    expect(await loadPressReport(db, '../etc/passwd', withTicketEvents(db))).toBeNull();
   });
 });
 
@@ -345,7 +338,7 @@ describe('retryDeadPress', () => {
 
   it('leaves the press dead when its job is not dead (no half-done retry)', async () => {
     const id = await storePress('2026-11-10T10:00:00.000Z');
-    await updatePress(db, id, { status: 'dead', dead_reason: 'marked by hand' });
+    await db.updateTable('presses').set({ status: 'dead', dead_reason: 'marked by hand' }).where('id', '=', id).execute();
     await expect(retryDeadPress(db, { pressId: id, actor: 'a@b.example' })).rejects.toMatchObject({ code: 'conflict' });
     const press = await db.selectFrom('presses').select(['status', 'dead_reason']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(press).toEqual({ status: 'dead', dead_reason: 'marked by hand' });

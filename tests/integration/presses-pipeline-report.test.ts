@@ -6,8 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listPresses, pressListQuerySchema } from '@/lib/presses/list-presses';
 import { servePressFile } from '@/lib/presses/press-files';
 import { loadPressReport } from '@/lib/presses/press-report';
+import { withTicketEvents } from '@/tests/support/report-events';
 import { loadPressStats } from '@/lib/presses/press-stats';
-import { retryDeadPress } from '@/lib/presses/retry-press';
+import { retryDeadPress } from '@/lib/intake/retry-press';
 import { basePress, buildPng } from '../support/press-fixtures';
 import { screenshot, shotsMeta, startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 
@@ -26,7 +27,7 @@ describe('presses processed by the real pipeline', () => {
     await h.settle();
 
     const [ticket] = h.ticketsFor(id);
-    const report = await loadPressReport(h.db, id);
+    const report = await loadPressReport(h.db, id, withTicketEvents(h.db));
     expect(report).toMatchObject({ status: 'ticket_created', registered: true, ticket: { id: ticket!.id } });
     expect(report!.companyName).toBeTruthy();
     expect(report!.msToTicket).toBeGreaterThanOrEqual(0);
@@ -55,7 +56,7 @@ describe('presses processed by the real pipeline', () => {
     const { body } = await h.press(basePress({ email: 'dana.whitfield@acme-mfg.example' }));
     await h.settle(30_000);
     expect(await h.status(body.id)).toMatchObject({ status: 'dead' });
-    const dead = await loadPressReport(h.db, body.id);
+    const dead = await loadPressReport(h.db, body.id, withTicketEvents(h.db));
     expect(dead!.retry.deadReason).toMatch(/gave up after/);
     expect(dead!.timeline.at(-1)).toMatchObject({ kind: 'dead' });
 

@@ -9,7 +9,7 @@ import type { AdminSession } from '@/lib/auth/admin-session';
 import { createAgentToken } from '@/lib/auth/agent-tokens';
 import { acceptPress, PRESS_JOB_KIND } from '@/lib/intake/accept-press';
 import { pressLimitsFromEnv } from '@/lib/intake/limits';
-import { updatePress } from '@/lib/intake/press-records';
+import { markPressDead } from '@/lib/presses/press-store';
 import { readPressRequest } from '@/lib/intake/read-press-request';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
@@ -104,7 +104,7 @@ describe('signed in', () => {
     const queue = createSqlJobQueue(db);
     const [job] = await queue.claim('w', [PRESS_JOB_KIND], 1, 60_000);
     await queue.fail(job!.id, 'w', 'boom', { kind: 'dead', reason: 'gave up after 8 attempts: boom' });
-    await updatePress(db, pressId, { status: 'dead', attempt: 8, dead_reason: 'gave up after 8 attempts: boom' });
+    await markPressDead(db, pressId, { attempt: 8, reason: 'gave up after 8 attempts: boom', lastError: 'boom' });
 
     const crossSite = await retryRoute.POST(
       new Request(`http://deskbell.test/api/admin/presses/${pressId}/retry`, { method: 'POST', headers: { origin: 'https://evil.example', host: 'deskbell.test' } }),

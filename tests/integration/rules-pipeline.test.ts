@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPythonRuleEngine, type PythonRuleEngine } from '@/lib/rules/engine/python-engine';
 import { loadPressReport } from '@/lib/presses/press-report';
+import { withTicketEvents } from '@/tests/support/report-events';
 import { rollbackRuleVersion, saveRuleVersion } from '@/lib/rules/rule-versions';
 import { basePress } from '../support/press-fixtures';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
@@ -114,7 +115,7 @@ describe('rules from the stored active version, run by the real engine', () => {
     expect((outcome.rules.after as { board: string }).board).toBe('Help Desk');
 
     // The report page's data carries the trace with the error.
-    const report = await loadPressReport(h.db, pressId);
+    const report = await loadPressReport(h.db, pressId, withTicketEvents(h.db));
     expect(report?.rules).toMatchObject({ error: { type: 'ZeroDivisionError', line: 2 } });
     expect(report?.submissionErrors).toContain(expected);
   });

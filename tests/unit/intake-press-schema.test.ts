@@ -4,8 +4,8 @@ import {
   createMultipartPressSchema,
   normalizeContentType,
   pickPressPayload,
-  readStoredPressPayload,
 } from '@/lib/intake/press-schema';
+import { readStoredPressPayload } from '@/lib/presses/press-payload';
 import { basePress } from '@/tests/support/press-fixtures';
 
 const limits = { maxMessageChars: 32_000 };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { TicketTimelineEntry } from '@/lib/notifications/ticket-events';
+import type { TicketEventEntry } from '@/lib/presses/types';
 import { ticketEventsToTimeline } from '@/lib/presses/press-report';
 
-type Sent = TicketTimelineEntry['notifications'][number];
+type Sent = TicketEventEntry['notifications'][number];
 const sent = (over: Partial<Sent>): Sent => ({ channel: 'agent', status: 'pending', deliveredAt: null, acknowledgedAt: null, lastError: null, ...over });
-const entry = (notifications: Sent[]): TicketTimelineEntry => ({
+const entry = (notifications: Sent[]): TicketEventEntry => ({
   id: 'e1',
   kind: 'status_changed',
   actor: 'jsmith',

@@ -9,7 +9,6 @@ import { createAgentToken } from '@/lib/auth/agent-tokens';
 import type { RuleEngine, RuleRun, RuleVariables } from '@/lib/rules/engine/rule-engine';
 import { acceptPress } from '@/lib/intake/accept-press';
 import { pressLimitsFromEnv } from '@/lib/intake/limits';
-import { updatePress } from '@/lib/intake/press-records';
 import { readPressRequest } from '@/lib/intake/read-press-request';
 import { compareRuleVariables } from '@/lib/rules/compare-variables';
 import { ruleVersionParamSchema, sampleRulePressSchema, saveRulesBodySchema, testRulesBodySchema } from '@/lib/rules/request-schemas';
@@ -159,7 +158,12 @@ describe('the sample prefill', () => {
       pressLimitsFromEnv(),
     );
     const { press } = await acceptPress({ db }, { agentTokenId: agentToken.id, submission });
-    await updatePress(db, press.id, { outcome: JSON.stringify({ contact: { id: 1, companyId: 2, companyName: 'Acme Manufacturing', registered: true } }) });
+    // An outcome with only the contact (as an older pipeline or a hand edit leaves it) still reads.
+    await db
+      .updateTable('presses')
+      .set({ outcome: JSON.stringify({ contact: { id: 1, companyId: 2, companyName: 'Acme Manufacturing', registered: true } }) })
+      .where('id', '=', press.id)
+      .execute();
     const prefill = await loadSamplePrefill(db);
     expect(prefill.fromPress?.id).toBe(press.id);
     expect(prefill.sample).toEqual({

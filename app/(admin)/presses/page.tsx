@@ -12,7 +12,8 @@ import {
   toFilterQuery,
   type PressListQuery,
 } from '@/lib/presses/list-presses';
-import { hasAnyPress, loadPressStats } from '@/lib/presses/press-stats';
+import { loadPressStats } from '@/lib/presses/press-stats';
+import { hasAnyPress } from '@/lib/presses/press-read-store';
 import { loadWizardStatus } from '@/lib/setup/wizard-status';
 import type { PressListPage } from '@/lib/presses/types';
 import { getDatabase } from '@/lib/store/database';

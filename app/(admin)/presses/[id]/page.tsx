@@ -17,6 +17,7 @@ import { RuleTrace } from '@/components/report/rule-trace';
 import { ScreenshotGallery } from '@/components/report/screenshot-gallery';
 import { SubmissionErrors } from '@/components/report/submission-errors';
 import { requireAdminPage } from '@/lib/auth/admin-session';
+import { listTicketTimeline } from '@/lib/notifications/ticket-events';
 import { loadPressReportForAdmin } from '@/lib/presses/press-report';
 import type { PressReport } from '@/lib/presses/types';
 import { getDatabase } from '@/lib/store/database';
@@ -53,7 +54,8 @@ export default async function PressReportPage({ params }: Props) {
   const { id } = await params;
   // The link in the ticket's internal note: after signing in, the admin lands back here.
   await requireAdminPage(`/presses/${encodeURIComponent(id)}`);
-  const report = await loadPressReportForAdmin(await getDatabase(), id);
+  const db = await getDatabase();
+  const report = await loadPressReportForAdmin(db, id, (pressId) => listTicketTimeline(db, pressId));
   if (!report) notFound();
 
   const who = report.person.name ?? report.person.email ?? 'someone';

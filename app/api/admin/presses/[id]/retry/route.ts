@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { withAdmin } from '@/lib/api/with-admin';
-import { retryDeadPress } from '@/lib/presses/retry-press';
+import { retryDeadPress } from '@/lib/intake/retry-press';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';

@@ -1,11 +1,11 @@
 import 'server-only';
 import { DeskbellApiError } from '@/lib/http/errors';
 import { recordAudit } from '@/lib/audit/audit-log';
-import { PRESS_JOB_KIND, type PressJobPayload } from '@/lib/intake/accept-press';
-import { notifyPressStatusChanged } from '@/lib/intake/press-status';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
+import { pressIdSchema } from '@/lib/presses/press-report';
+import { findPressForRetry, notifyPressStatusChanged, pressJobDedupeKey, requeueDeadPress } from '@/lib/presses/press-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import { pressIdSchema } from './press-report';
+import { PRESS_JOB_KIND, type PressJobPayload } from './accept-press';
 
 export type RetryPressResult = { id: string; status: 'queued' };
 
@@ -24,24 +24,13 @@ export async function retryDeadPress(
   const pressId = parsed.data;
 
   await db.transaction().execute(async (trx) => {
-    const press = await trx
-      .selectFrom('presses')
-      .select(['status', 'attempt', 'dead_reason'])
-      .where('id', '=', pressId)
-      .executeTakeFirst();
+    const press = await findPressForRetry(trx, pressId);
     if (!press) throw new DeskbellApiError('not_found', 'There is no press with this id.');
     if (press.status !== 'dead') {
       throw new DeskbellApiError('conflict', `Only a press that gave up can be retried; this one is ${press.status.replace('_', ' ')}.`);
     }
 
-    const at = now().toISOString();
-    const moved = await trx
-      .updateTable('presses')
-      .set({ status: 'queued', next_attempt_at: null, dead_reason: null, updated_at: at })
-      .where('id', '=', pressId)
-      .where('status', '=', 'dead')
-      .executeTakeFirst();
-    if (Number(moved.numUpdatedRows) !== 1) {
+    if (!(await requeueDeadPress(trx, pressId, now()))) {
       throw new DeskbellApiError('conflict', 'The press changed while retrying it; reload and try again.');
     }
 
@@ -49,13 +38,13 @@ export async function retryDeadPress(
     const job = await trx
       .selectFrom('jobs')
       .select(['id', 'status'])
-      .where('dedupe_key', '=', `press:${pressId}`)
+      .where('dedupe_key', '=', pressJobDedupeKey(pressId))
       .executeTakeFirst();
     let jobId: string;
     if (!job) {
       // The job row is gone (cleaned up by hand): a new one with the same key takes its place.
       const payload: PressJobPayload = { pressId };
-      jobId = await queue.enqueue(PRESS_JOB_KIND, payload, { dedupeKey: `press:${pressId}`, transaction: trx });
+      jobId = await queue.enqueue(PRESS_JOB_KIND, payload, { dedupeKey: pressJobDedupeKey(pressId), transaction: trx });
     } else if (job.status === 'dead') {
       if (!(await queue.revive(job.id))) {
         throw new DeskbellApiError('conflict', 'The press changed while retrying it; reload and try again.');
@@ -69,7 +58,7 @@ export async function retryDeadPress(
       actor: input.actor,
       action: 'press.retry',
       target: pressId,
-      details: { jobId, previousAttempts: press.attempt, deadReason: press.dead_reason },
+      details: { jobId, previousAttempts: press.attempt, deadReason: press.deadReason },
     });
   });
 
