@@ -161,8 +161,8 @@ function postgresSsl(location: Extract<DatabaseLocation, { dialect: 'postgres' }
   };
 }
 
-// One key for every Deskbell instance of any version: only one of them migrates at a time.
-const MIGRATION_LOCK_KEY = 0x6465736b; // "desk"
+/** One advisory lock key for every Deskbell instance of any version: only one of them migrates at a time. */
+export const migrationLockKey = 0x6465736b; // "desk"
 
 /**
  * Brings the schema to the latest migration. On PostgreSQL several instances may start at once:
@@ -172,11 +172,11 @@ const MIGRATION_LOCK_KEY = 0x6465736b; // "desk"
 export async function migrateToLatest(db: DeskbellDatabase): Promise<string[]> {
   if (databaseEngine(db) === 'sqlite') return runMigrations(db);
   return db.connection().execute(async (connection) => {
-    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
+    await sql`select pg_advisory_lock(${migrationLockKey})`.execute(connection);
     try {
       return await runMigrations(connection);
     } finally {
-      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
+      await sql`select pg_advisory_unlock(${migrationLockKey})`.execute(connection);
     }
   });
 }
