@@ -83,7 +83,22 @@ export async function openTestDatabase(options: OpenTestDatabaseOptions = {}): P
     return db;
   }
   const url = await createPostgresTestDatabase(migrate ? await migratedTemplate() : undefined);
-  return openPostgresTestDatabase(url);
+  const db = openPostgresTestDatabase(url);
+  urls.set(db, url);
+  return db;
+}
+
+const urls = new WeakMap<DeskbellDatabase, string>();
+
+/**
+ * A second Deskbell instance's handle on the same database: its own pool on PostgreSQL. SQLite
+ * in memory cannot be shared, so there it is the same handle (one process, as SQLite deployments are).
+ */
+export function openSecondInstance(db: DeskbellDatabase): { db: DeskbellDatabase; close(): Promise<void> } {
+  const url = urls.get(db);
+  if (!url) return { db, close: async () => undefined };
+  const second = openPostgresTestDatabase(url);
+  return { db: second, close: () => second.destroy() };
 }
 
 let template: Promise<string> | undefined;
