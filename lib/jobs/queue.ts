@@ -42,6 +42,6 @@ export interface JobQueue {
   /** Puts a dead job back in line (admin "retry"). */
   revive(jobId: string): Promise<boolean>;
   counts(): Promise<Record<'pending' | 'running' | 'done' | 'dead', number>>;
-  /** Jobs due now but not yet taken, and since when the oldest of them waits (for health). */
-  oldestDue(): Promise<{ due: number; oldestDueAt: string | null }>;
+  /** For health: jobs due now but not yet taken, since when the oldest of them waits, jobs running and dead. */
+  backlog(): Promise<{ due: number; oldestDueAt: string | null; running: number; dead: number }>;
 }

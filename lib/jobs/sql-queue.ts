@@ -152,14 +152,24 @@ export function createSqlJobQueue(db: Kysely<Database>, clock: () => Date = () =
       return Number(result.numUpdatedRows) === 1;
     },
 
-    async oldestDue() {
-      const row = await db
-        .selectFrom('jobs')
-        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('run_at').as('oldest')])
-        .where('status', '=', 'pending')
-        .where('run_at', '<=', clock().toISOString())
-        .executeTakeFirst();
-      return { due: Number(row?.n ?? 0), oldestDueAt: row?.oldest ?? null };
+    async backlog() {
+      // Filtered on status, so the (status, run_at) index answers without reading the done jobs.
+      const [due, held] = await Promise.all([
+        db
+          .selectFrom('jobs')
+          .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('run_at').as('oldest')])
+          .where('status', '=', 'pending')
+          .where('run_at', '<=', clock().toISOString())
+          .executeTakeFirst(),
+        db
+          .selectFrom('jobs')
+          .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('status', 'in', ['running', 'dead'])
+          .groupBy('status')
+          .execute(),
+      ]);
+      const count = (status: JobStatus) => Number(held.find((row) => row.status === status)?.n ?? 0);
+      return { due: Number(due?.n ?? 0), oldestDueAt: due?.oldest ?? null, running: count('running'), dead: count('dead') };
     },
 
     async counts() {

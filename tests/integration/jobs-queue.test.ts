@@ -356,17 +356,22 @@ describe.each(testEngines)('on %s', (engine: DatabaseEngine) => {
         });
       }
 
-      it('says how many jobs are due and since when the oldest waits', async () => {
+      it('says how many jobs are due, since when the oldest waits, and how many run or are dead', async () => {
         const now = new Date('2026-01-01T00:10:00.000Z');
         const queue = createSqlJobQueue(db, () => now);
-        expect(await queue.oldestDue()).toEqual({ due: 0, oldestDueAt: null });
+        expect(await queue.backlog()).toEqual({ due: 0, oldestDueAt: null, running: 0, dead: 0 });
         await queue.enqueue('press', {}, { runAt: new Date('2026-01-01T00:05:00.000Z') });
         await queue.enqueue('press', {}, { runAt: new Date('2026-01-01T00:01:00.000Z') });
         await queue.enqueue('press', {}, { runAt: new Date('2026-01-01T00:20:00.000Z') });
-        const leased = await queue.enqueue('callback', {}, { runAt: new Date('2026-01-01T00:00:00.000Z') });
+        await queue.enqueue('callback', {}, { runAt: new Date('2026-01-01T00:00:00.000Z') });
         await queue.claim('a', ['callback'], 1, 60_000);
-        expect(leased).toBeTruthy();
-        expect(await queue.oldestDue()).toEqual({ due: 2, oldestDueAt: '2026-01-01T00:01:00.000Z' });
+        const dead = await queue.enqueue('email', {});
+        await queue.claim('a', ['email'], 1, 60_000);
+        await queue.fail(dead, 'a', 'no SMTP', { kind: 'dead', reason: 'no SMTP' });
+        const done = await queue.enqueue('email', {}, { runAt: new Date('2026-01-01T00:00:30.000Z') });
+        await queue.claim('a', ['email'], 1, 60_000);
+        await queue.complete(done, 'a');
+        expect(await queue.backlog()).toEqual({ due: 2, oldestDueAt: '2026-01-01T00:01:00.000Z', running: 1, dead: 1 });
       });
     });
   });
