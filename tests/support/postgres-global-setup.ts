@@ -18,6 +18,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const binaries = findPostgresBinaries();
   if ('missing' in binaries) {
+    console.warn(`[postgres] the PostgreSQL leg of the tests is skipped: ${binaries.missing}`);
     project.provide('postgres', { url: null, unavailable: binaries.missing });
     return async () => undefined;
   }
