@@ -136,6 +136,8 @@ function openPostgres(location: Extract<DatabaseLocation, { dialect: 'postgres' 
     connectionTimeoutMillis: location.pool.connectTimeoutMs,
     application_name: 'deskbell',
     keepAlive: true,
+    // Idle pooled connections alone do not keep a command-line tool (or a test worker) running.
+    allowExitOnIdle: true,
     // count(*) and sum() are bigint on PostgreSQL; the code reads them as numbers, as SQLite gives them.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
