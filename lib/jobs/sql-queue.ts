@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { databaseEngine } from '@/lib/store/engine';
+import { databaseEngine } from '@/lib/store/engine/database-engine';
 import type { Database, JobStatus } from '@/lib/store/schema';
 import type { EnqueueOptions, FailureOutcome, JobQueue, JobRecord } from './queue';
 

@@ -5,11 +5,11 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool, types as pgTypes, type PoolConfig } from 'pg';
 import { serverEnv, type ServerEnv } from '@/lib/env';
-import { databaseEngine } from './engine';
+import { databaseEngine } from './engine/database-engine';
 import { migrationProvider } from './migrations';
 import type { Database } from './schema';
 
-export { databaseEngine, type DatabaseEngine } from './engine';
+export { databaseEngine, type DatabaseEngine } from './engine/database-engine';
 
 export type DeskbellDatabase = Kysely<Database>;
 

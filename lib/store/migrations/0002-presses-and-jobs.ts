@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
-import { bytesColumnType } from '../engine';
+import { bytesColumnType } from '../engine/database-engine';
 
 /**
  * Presses, their files, the agent tokens that send them, and the durable job queue.

@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
-import { bytesColumnType } from '../engine';
+import { bytesColumnType } from '../engine/database-engine';
 
 /**
  * Small WebP previews of press images, made once and kept beside the file they show, so the

@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
-import { bytesColumnType } from '../engine';
+import { bytesColumnType } from '../engine/database-engine';
 
 /**
  * The MSP's logo, as uploaded in the admin UI: bytes in the database like every press file,
