@@ -25,6 +25,8 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
+          // One throw-away PostgreSQL per run for the tests' PostgreSQL leg (tests/support/test-database.ts).
+          globalSetup: ['tests/support/postgres-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -15,6 +15,8 @@ const optionalText = z
 
 /** An optional URL: empty (or blank) is unset, like every other optional variable, never "Invalid URL". */
 const optionalUrl = optionalText.pipe(z.url().optional());
+/** An empty variable (`FOO=` in a .env file) means unset, so its default applies. */
+const emptyAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 const flag = z
   .string()
@@ -75,6 +77,20 @@ const serverSchema = z.object({
   PORT: port.default(3000),
   DESKBELL_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalText,
+  // PostgreSQL only (DATABASE_URL=postgres://…); SQLite ignores these.
+  /** Connections each instance may hold open; the server's max_connections is shared by every instance. */
+  DATABASE_POOL_MAX: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(200).default(10)),
+  /** An idle connection is closed after this long. */
+  DATABASE_POOL_IDLE_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1_000).max(3_600_000).default(30_000)),
+  /** How long to wait for a new connection (or a free one from a full pool) before failing. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(100).max(120_000).default(10_000)),
+  /**
+   * TLS to the database: disable, require (encrypted, certificate not checked), verify-ca or
+   * verify-full (checked against DATABASE_SSL_CA or the system's CAs). Unset: the URL's sslmode, else disable.
+   */
+  DATABASE_SSL: optionalText.pipe(z.enum(['disable', 'require', 'verify-ca', 'verify-full']).optional()),
+  /** A PEM file of the CA that signed the database's certificate (managed databases publish one). */
+  DATABASE_SSL_CA: optionalText,
   DESKBELL_PUBLIC_URL: optionalUrl,
   /** 32 bytes as base64 or hex; encrypts stored secrets and, unless NEXTAUTH_SECRET is set, signs admin sessions. */
   DESKBELL_SECRET_KEY: optionalText,
@@ -207,6 +223,10 @@ export function deskbellPublicUrl(env: Pick<ServerEnv, 'DESKBELL_PUBLIC_URL' | '
 const testHarnessSchema = z.object({
   /** First of the four loopback ports the e2e stack uses (tests/e2e/e2e-stack.ts); `npm test` picks a free block. */
   DESKBELL_E2E_PORT: port.max(65532).default(3100),
+  /** The engine tests/support/test-database.ts opens for tests that do not pick one: sqlite (in memory) or postgres. */
+  DESKBELL_TEST_DATABASE: optionalText.pipe(z.enum(['sqlite', 'postgres']).default('sqlite')),
+  /** A running PostgreSQL to use instead of a throw-away cluster (a superuser URL; tests create and drop databases in it). */
+  DESKBELL_TEST_POSTGRES_URL: optionalText.pipe(z.string().regex(/^postgres(ql)?:\/\//i, 'DESKBELL_TEST_POSTGRES_URL is a postgres:// URL').optional()),
 });
 
 /** Settings of the test harness only (never read by the app). */

@@ -3,7 +3,8 @@ import { createManageClient, getSystemInfo, ManageError } from '@/lib/connectwis
 import type { ManageConnectionState } from '@/lib/connectwise/connection';
 import { findNamespaceWrapper } from '@/lib/rules/engine/sandbox-paths';
 import { loadManageConnection } from '@/lib/settings/manage-connection';
-import { getDatabase, pingDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
+import { databaseEngine, getDatabase, pingDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { deskbellVersion } from '@/lib/version';
 
 export type ComponentHealth =
@@ -14,11 +15,18 @@ export type ComponentHealth =
 /** How the rule sandbox is kept off the network: its own empty network namespace, or JavaScript only. */
 export type RulesSandboxHealth = { networkContainment: 'namespace' | 'javascript'; detail: string };
 
+/** How far the workers are behind: jobs due but not taken, and how long the oldest has waited. */
+export type QueueHealth =
+  | { status: 'ok'; due: number; running: number; dead: number; oldestDueAt: string | null; oldestWaitSeconds: number | null }
+  | { status: 'error'; code: string; detail: string };
+
 export type HealthReport = {
   /** `degraded`: presses are still accepted and stored, tickets wait for Manage. */
   status: 'ok' | 'degraded' | 'error';
   version: string;
+  /** `detail` names the engine: sqlite or postgres. */
   database: ComponentHealth;
+  queue: QueueHealth;
   manage: ComponentHealth;
   rulesSandbox: RulesSandboxHealth;
 };
@@ -43,10 +51,15 @@ const appSources = (): HealthSources => ({
 export async function checkHealth(sources?: Partial<HealthSources>): Promise<HealthReport> {
   const from = { ...appSources(), ...sources };
   const manageResult = sources ? checkManage(from.manageConnection) : checkManageCached(from);
-  const [database, manage, rulesSandbox] = await Promise.all([checkDatabase(from.database), manageResult, describeRulesSandbox()]);
+  const [database, queue, manage, rulesSandbox] = await Promise.all([
+    checkDatabase(from.database),
+    checkQueue(from.database, from.now),
+    manageResult,
+    describeRulesSandbox(),
+  ]);
   const status =
     database.status !== 'ok' ? 'error' : manage.status === 'error' ? 'degraded' : 'ok';
-  return { status, version: deskbellVersion, database, manage, rulesSandbox };
+  return { status, version: deskbellVersion, database, queue, manage, rulesSandbox };
 }
 
 /** Operators must know when nothing below JavaScript keeps rule code off the network. */
@@ -63,11 +76,23 @@ export async function describeRulesSandbox(): Promise<RulesSandboxHealth> {
 async function checkDatabase(open: HealthSources['database']): Promise<ComponentHealth> {
   const started = performance.now();
   try {
-    await pingDatabase(await open());
-    return { status: 'ok', latencyMs: elapsedSince(started), detail: 'sqlite' };
+    const db = await open();
+    await pingDatabase(db);
+    return { status: 'ok', latencyMs: elapsedSince(started), detail: databaseEngine(db) };
   } catch (err) {
     console.error('[health] database check failed', err);
     return { status: 'error', code: 'database_unavailable', detail: 'The database did not answer.' };
+  }
+}
+
+async function checkQueue(open: HealthSources['database'], now: number): Promise<QueueHealth> {
+  try {
+    const { due, oldestDueAt, running, dead } = await createSqlJobQueue(await open(), () => new Date(now)).backlog();
+    const oldestWaitSeconds = oldestDueAt === null ? null : Math.max(0, Math.round((now - Date.parse(oldestDueAt)) / 1000));
+    return { status: 'ok', due, running, dead, oldestDueAt, oldestWaitSeconds };
+  } catch (err) {
+    console.error('[health] queue check failed', err instanceof Error ? err.message : err);
+    return { status: 'error', code: 'queue_unreadable', detail: 'The job queue could not be read.' };
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The durable job queue's contract. The SQL engine (sql-queue.ts) implements it over the
- * app's database; a PostgreSQL engine with SKIP LOCKED can take over without callers changing.
+ * The durable job queue's contract. sql-queue.ts implements it over the app's database, on
+ * SQLite (one process) and PostgreSQL (several instances claiming with SKIP LOCKED).
  */
 import type { Transaction } from 'kysely';
 import type { Database } from '@/lib/store/schema';
@@ -34,12 +34,14 @@ export interface JobQueue {
   complete(jobId: string, owner: string): Promise<void>;
   fail(jobId: string, owner: string, error: string, outcome: FailureOutcome): Promise<void>;
   /**
-   * Hands jobs still marked running back to the queue at once. Only for a single-process
-   * deployment (SQLite) at start-up, where such jobs belonged to a process that died; with
-   * several instances, expiring leases do this job instead.
+   * Hands jobs still marked running back to the queue at once, for start-up. On SQLite (one
+   * process) such jobs belonged to a process that died; on PostgreSQL they may belong to another
+   * live instance, so nothing is released there and an expiring lease hands a job over instead.
    */
   releaseOrphanedLeases(): Promise<number>;
   /** Puts a dead job back in line (admin "retry"). */
   revive(jobId: string): Promise<boolean>;
   counts(): Promise<Record<'pending' | 'running' | 'done' | 'dead', number>>;
+  /** For health: jobs due now but not yet taken, since when the oldest of them waits, jobs running and dead. */
+  backlog(): Promise<{ due: number; oldestDueAt: string | null; running: number; dead: number }>;
 }

@@ -1,13 +1,21 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { databaseEngine } from '@/lib/store/engine/database-engine';
 import type { Database, JobStatus } from '@/lib/store/schema';
 import type { EnqueueOptions, FailureOutcome, JobQueue, JobRecord } from './queue';
 
 const DEFAULT_MAX_ATTEMPTS = 8;
 
-/** Portable SQL only: the claim is a select then a guarded update, safe with one writer (SQLite). */
+/**
+ * One queue for both engines; only the claim differs. SQLite has one writer at a time, so a
+ * select then a guarded update is enough. On PostgreSQL several instances claim at once: the
+ * select locks the rows it hands out (FOR UPDATE) and skips rows another claim holds (SKIP
+ * LOCKED), so no job is leased twice and no claimer waits for another. A job whose worker died
+ * is due again once its lease runs out; running workers keep theirs with extendLease (heartbeats).
+ */
 export function createSqlJobQueue(db: Kysely<Database>, clock: () => Date = () => new Date()): JobQueue {
+  const engine = databaseEngine(db);
   return {
     async enqueue(kind, payload, options: EnqueueOptions = {}) {
       const now = clock().toISOString();
@@ -56,6 +64,7 @@ export function createSqlJobQueue(db: Kysely<Database>, clock: () => Date = () =
           )
           .orderBy('run_at')
           .limit(limit)
+          .$if(engine === 'postgres', (qb) => qb.forUpdate().skipLocked())
           .execute();
         const claimed: JobRecord[] = [];
         for (const job of due) {
@@ -121,6 +130,8 @@ export function createSqlJobQueue(db: Kysely<Database>, clock: () => Date = () =
     },
 
     async releaseOrphanedLeases() {
+      // On PostgreSQL a running job may belong to another live instance: only its lease expiring says it died.
+      if (engine === 'postgres') return 0;
       const now = clock().toISOString();
       const result = await db
         .updateTable('jobs')
@@ -139,6 +150,26 @@ export function createSqlJobQueue(db: Kysely<Database>, clock: () => Date = () =
         .where('status', '=', 'dead')
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
+    },
+
+    async backlog() {
+      // Filtered on status, so the (status, run_at) index answers without reading the done jobs.
+      const [due, held] = await Promise.all([
+        db
+          .selectFrom('jobs')
+          .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('run_at').as('oldest')])
+          .where('status', '=', 'pending')
+          .where('run_at', '<=', clock().toISOString())
+          .executeTakeFirst(),
+        db
+          .selectFrom('jobs')
+          .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('status', 'in', ['running', 'dead'])
+          .groupBy('status')
+          .execute(),
+      ]);
+      const count = (status: JobStatus) => Number(held.find((row) => row.status === status)?.n ?? 0);
+      return { due: Number(due?.n ?? 0), oldestDueAt: due?.oldest ?? null, running: count('running'), dead: count('dead') };
     },
 
     async counts() {

@@ -52,6 +52,8 @@ export type CliDatabaseChoice = { file: string; why: string };
 export function chooseCliDatabase(env: { DATABASE_URL?: string; DESKBELL_DATA_DIR: string }, running = isProcessRunning): CliDatabaseChoice {
   if (env.DATABASE_URL) {
     const location = resolveDatabaseLocation(env.DATABASE_URL, env.DESKBELL_DATA_DIR);
+    // Not yet: refused rather than quietly working on an empty in-memory database.
+    if (location.dialect === 'postgres') throw new Error('DATABASE_URL: the command-line tools work on SQLite only for now; use the admin pages with PostgreSQL.');
     return { file: 'file' in location ? location.file : ':memory:', why: 'set by DATABASE_URL' };
   }
   const fallback = resolveDatabaseLocation(undefined, env.DESKBELL_DATA_DIR) as { file: string };

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { bytesColumnType } from '../engine/database-engine';
 
 /**
  * Presses, their files, the agent tokens that send them, and the durable job queue.
@@ -61,7 +62,7 @@ export const pressesAndJobsMigration: Migration = {
       .addColumn('height', 'integer')
       .addColumn('captured_at', 'text')
       .addColumn('monitor', 'integer')
-      .addColumn('bytes', 'blob')
+      .addColumn('bytes', bytesColumnType(db))
       .addColumn('removed_at', 'text')
       .addColumn('manage_document_id', 'integer')
       .execute();

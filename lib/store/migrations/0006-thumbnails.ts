@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { bytesColumnType } from '../engine/database-engine';
 
 /**
  * Small WebP previews of press images, made once and kept beside the file they show, so the
@@ -12,7 +13,7 @@ export const thumbnailsMigration: Migration = {
       .createTable('press_file_thumbnails')
       .addColumn('file_id', 'text', (c) => c.primaryKey().references('press_files.id').onDelete('cascade'))
       .addColumn('content_type', 'text', (c) => c.notNull())
-      .addColumn('bytes', 'blob')
+      .addColumn('bytes', bytesColumnType(db))
       .addColumn('width', 'integer')
       .addColumn('height', 'integer')
       .addColumn('size', 'integer', (c) => c.notNull())

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { bytesColumnType } from '../engine/database-engine';
 
 /**
  * The MSP's logo, as uploaded in the admin UI: bytes in the database like every press file,
@@ -11,7 +12,7 @@ export const brandingLogoMigration: Migration = {
       .createTable('branding_logos')
       .addColumn('sha256', 'text', (c) => c.primaryKey())
       .addColumn('content_type', 'text', (c) => c.notNull())
-      .addColumn('bytes', 'blob', (c) => c.notNull())
+      .addColumn('bytes', bytesColumnType(db), (c) => c.notNull())
       .addColumn('size', 'integer', (c) => c.notNull())
       .addColumn('width', 'integer')
       .addColumn('height', 'integer')
