@@ -114,14 +114,14 @@ async function snapshot(request: APIRequestContext): Promise<Record<string, unkn
   const agents = (await read('/api/admin/setup/agents')) as { tokens: unknown[] };
   const rules = (await read('/api/admin/rules/versions')) as Record<string, unknown>;
   const notifications = (await read('/api/admin/notifications')) as { settings: unknown };
-  const callbacks = (await read('/api/admin/setup/callbacks')) as { registration: unknown; callbacks: unknown };
-  const pod = (await read('/api/admin/setup/pod')) as { registration: unknown; setups: unknown };
+  const callbacks = (await read('/api/admin/setup/callbacks')) as { registration: unknown; rows: unknown };
+  const pod = (await read('/api/admin/setup/pod')) as { registration: unknown; rows: unknown };
   return {
     tokens: agents.tokens,
     rules,
     notifications: notifications.settings,
-    callbacks: [callbacks.registration, callbacks.callbacks],
-    pod: [pod.registration, pod.setups],
+    callbacks: [callbacks.registration, callbacks.rows],
+    pod: [pod.registration, pod.rows],
   };
 }
 
