@@ -77,7 +77,9 @@ export function RegistrationStep<Row extends RegistrationRow, State extends Regi
     e.preventDefault();
     const body = props.choice();
     if (body === null) return;
-    props.onRegistered?.(await register(body));
+    // Registered first: an optional call would skip evaluating its argument when no handler is given.
+    const result = await register(body);
+    props.onRegistered?.(result);
   }
 
   return (

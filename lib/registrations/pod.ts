@@ -71,9 +71,9 @@ export type PodChoice = z.infer<typeof podChoiceSchema>;
 
 const lastSyncSchema = z.object({
   at: z.string(),
-  /** Hosted setups the choice asks for (the pod plus the ticked tabs). */
+  /** Hosted API entries the choice asks for (the pod plus the ticked tabs). */
   wanted: z.number().int().min(0),
-  /** Wanted setups that existed in Manage after the sync. */
+  /** Wanted entries that existed in Manage after the sync. */
   registered: z.number().int().min(0),
   /** Creates, updates or removals that failed (Manage refused, or a screen was missing). */
   failed: z.number().int().min(0),
@@ -140,18 +140,18 @@ export function findHostedScreen(screens: readonly ManageHostedScreen[], key: Ho
   return screens.find((s) => accepted.includes(normalizeName(s.name))) ?? null;
 }
 
-/** The screen ids the wanted setups go on; null where Manage lists no such screen. */
+/** The screen ids the wanted entries go on; null where Manage lists no such screen. */
 export type ResolvedScreens = Record<HostedScreenKey, number | null>;
 
 export function resolveHostedScreens(screens: readonly ManageHostedScreen[]): ResolvedScreens {
   return { ticket: findHostedScreen(screens, 'ticket')?.id ?? null, company: findHostedScreen(screens, 'company')?.id ?? null };
 }
 
-/** Which of our kinds an existing setup is (by screen and type), or null: a kind Deskbell does not register. */
-export function kindOf(setup: Pick<ManageHostedSetup, 'screenId' | 'type'>, screens: ResolvedScreens): HostedKind | null {
-  const type = setup.type.toLowerCase();
-  if (screens.ticket !== null && setup.screenId === screens.ticket) return type === 'pod' ? 'ticket-pod' : type === 'tab' ? 'ticket-tab' : null;
-  if (screens.company !== null && setup.screenId === screens.company) return type === 'tab' ? 'company-tab' : null;
+/** Which of our kinds an existing entry is (by screen and type), or null: a kind Deskbell does not register. */
+export function kindOf(entry: Pick<ManageHostedSetup, 'screenId' | 'type'>, screens: ResolvedScreens): HostedKind | null {
+  const type = entry.type.toLowerCase();
+  if (screens.ticket !== null && entry.screenId === screens.ticket) return type === 'pod' ? 'ticket-pod' : type === 'tab' ? 'ticket-tab' : null;
+  if (screens.company !== null && entry.screenId === screens.company) return type === 'tab' ? 'company-tab' : null;
   return null;
 }
 
@@ -199,7 +199,7 @@ export function podReachabilityWarnings(publicUrl: string, manageEndpoint: strin
     return [];
   }
   const manage = classifyAddressSpace(manageHost);
-  // Both on this computer: the simulator and demo setups, where nothing is framed from afar.
+  // Both on this computer: the simulator and the demo, where nothing is framed from afar.
   if (manage.space === 'loopback') return [];
   const deskbell = classifyAddressSpace(pub.hostname);
   if (deskbell.space === 'loopback') {
