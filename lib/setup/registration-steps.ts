@@ -1,4 +1,5 @@
 import 'server-only';
+import { z } from 'zod';
 import { loadState, registerInManage, removeFromManage, repairInManage, type RegistrationDescriptor, type RegistrationTypes, type StepState } from '@/lib/registrations/reconciler';
 import { getDatabase, type DeskbellDatabase } from '@/lib/store/database';
 import { loadAppManageContext } from './manage-access';
@@ -8,6 +9,17 @@ import { loadWizardStatus, type WizardStatus } from './wizard-status';
  * The wizard's Callbacks and Pod steps: the registration reconciler with the app's Manage
  * context, resolved only when Manage is asked (a 409 sends the admin back to step 1).
  */
+
+/** The `/{id}` routes' path and query: Manage's id, and `?action=repair` as the one action a POST takes. */
+export function registrationRouteSchemas<T extends RegistrationTypes>(d: RegistrationDescriptor<T>) {
+  const { one } = d.words;
+  return {
+    params: z.object({
+      id: z.coerce.number({ error: `A ${one} id is a number.` }).int(`A ${one} id is a whole number.`).positive(`A ${one} id is a positive number.`),
+    }),
+    query: z.object({ action: z.literal('repair', { error: `Say what to do with the ${one}: ?action=repair (DELETE removes it).` }) }),
+  };
+}
 
 const appManage = (db: DeskbellDatabase) => () => loadAppManageContext(db);
 

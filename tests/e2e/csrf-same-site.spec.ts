@@ -43,7 +43,7 @@ function listStateChangingAdminRoutes(values: Record<string, string>): Route[] {
       const source = fs.readFileSync(file, 'utf8');
       const methods = [...source.matchAll(/export\s+(?:async\s+)?(?:function|const)\s+(POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]!);
       // A repair is `POST …?action=repair`: send it as the page would, so only the origin can refuse it.
-      const query = /ActionSchema/.test(source) ? '?action=repair' : '';
+      const query = /ActionSchema|\?action=repair/.test(source) ? '?action=repair' : '';
       return methods.map((method) => ({ method, file, url: `${toUrl(file, values)}${method === 'POST' ? query : ''}` }));
     });
 }
