@@ -4,11 +4,11 @@ import { listBoards } from '@/lib/connectwise/boards';
 import { createCallback, deleteCallback, listCallbacks, updateCallback, type CallbackInput } from '@/lib/connectwise/callbacks';
 import { isLoopbackHost } from '@/lib/connectwise/hosts';
 import type { ManageBoard, ManageCallback } from '@/lib/connectwise/types';
-import { serverEnv } from '@/lib/env';
 import { DeskbellApiError } from '@/lib/http/errors';
 import { callbackUrlFor, getOrCreateCallbackPathToken } from '@/lib/notifications/callback-path-token';
 import { plural } from '@/lib/text/plural';
 import { describeManageFailure, toRegistrationApiError, type Context, type RegistrationDescriptor, type RegistrationRow, type StepState, type SyncReport } from './reconciler';
+import { deskbellPublicUrl, originOf } from './public-address';
 
 /**
  * Manage's ticket callback, as a descriptor of the registration reconciler. The admin picks
@@ -67,20 +67,6 @@ export type WantedCallback = { type: 'ticket'; level: 'owner' | 'board'; objectI
 export function wantedCallbacks(target: CallbackTarget): WantedCallback[] {
   if (target.level === 'owner') return [{ type: 'ticket', level: 'owner', objectId: 1 }];
   return [...new Set(target.boardIds)].sort((a, b) => a - b).map((objectId) => ({ type: 'ticket', level: 'board', objectId }));
-}
-
-/** Deskbell's public URL: what Manage and agents use to reach this server. */
-export function callbackPublicUrl(): string {
-  const env = serverEnv();
-  return env.DESKBELL_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
-}
-
-function originOf(url: string): string | null {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
 }
 
 /** Ours: a Deskbell callback path on our public URL's origin (whatever its token). */
@@ -274,7 +260,7 @@ export const callbackRegistration: RegistrationDescriptor<CallbackTypes> = {
   choiceOf: (stored) => (stored.level === 'owner' ? { level: 'owner' } : { level: 'board', boardIds: stored.boardIds }),
 
   async address(db) {
-    const publicUrl = callbackPublicUrl();
+    const publicUrl = deskbellPublicUrl();
     return { publicUrl, url: callbackUrlFor(publicUrl, await getOrCreateCallbackPathToken(db)) };
   },
   async lookups(manage, purpose) {
@@ -307,7 +293,7 @@ export const callbackRegistration: RegistrationDescriptor<CallbackTypes> = {
     const warning = reachabilityWarning(address.publicUrl, manageEndpoint);
     return { callbackUrl: address.url, publicUrl: address.publicUrl, warnings: warning ? [warning] : [] };
   },
-  unaddressedView: () => ({ callbackUrl: '', publicUrl: callbackPublicUrl(), warnings: [] }),
+  unaddressedView: () => ({ callbackUrl: '', publicUrl: deskbellPublicUrl(), warnings: [] }),
   lookupView: ({ boards, boardsProblem }) => ({ boards, boardsProblem }),
   emptyLookupView: () => ({ boards: [], boardsProblem: null }),
 

@@ -11,10 +11,10 @@ import {
 } from '@/lib/connectwise/hosted-setups';
 import { isCloudHost } from '@/lib/connectwise/hosts';
 import type { ManageHostedSetup } from '@/lib/connectwise/types';
-import { serverEnv } from '@/lib/env';
 import { DeskbellApiError } from '@/lib/http/errors';
 import { classifyAddressSpace } from './address-space';
 import { toRegistrationApiError, describeManageFailure, type Context, type RegistrationDescriptor, type RegistrationRow, type RowState, type StepState, type SyncReport } from './reconciler';
+import { deskbellPublicUrl, originOf } from './public-address';
 
 /**
  * The Manage pod (and the optional tabs), as a descriptor of the registration reconciler.
@@ -94,20 +94,6 @@ export function wantedHostedEntries(choice: PodChoice): WantedHostedEntry[] {
     const spec = HOSTED_KINDS[kind];
     return { kind, screen: spec.screen, type: spec.type, description: spec.description, podHeight: spec.type === 'Pod' ? POD_HEIGHT : null };
   });
-}
-
-/** Deskbell's public URL: what technicians' browsers (inside Manage) use to load the pod. */
-export function podPublicUrl(): string {
-  const env = serverEnv();
-  return env.DESKBELL_PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
-}
-
-function originOf(url: string): string | null {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
 }
 
 export type PodAddress = { publicUrl: string; origin: string; url: string };
@@ -402,7 +388,7 @@ export const podRegistration: RegistrationDescriptor<PodTypes> = {
   toStored: (choice, _wanted, stamp) => ({ tabs: { ...choice.tabs }, ...stamp }),
   choiceOf: (stored) => ({ tabs: stored.tabs }),
 
-  address: async () => podAddressFor(podPublicUrl()),
+  address: async () => podAddressFor(deskbellPublicUrl()),
   async lookups(manage) {
     let screenList: ManageHostedScreen[];
     try {
@@ -420,7 +406,7 @@ export const podRegistration: RegistrationDescriptor<PodTypes> = {
     kinds: kindsFor(),
     warnings: podReachabilityWarnings(address.publicUrl, manageEndpoint),
   }),
-  unaddressedView: () => ({ publicUrl: podPublicUrl(), origin: '', podUrl: '', podHeight: POD_HEIGHT, kinds: kindsFor(), warnings: [] }),
+  unaddressedView: () => ({ publicUrl: deskbellPublicUrl(), origin: '', podUrl: '', podHeight: POD_HEIGHT, kinds: kindsFor(), warnings: [] }),
   lookupView: ({ screenList, screens }) => {
     const found = (key: HostedScreenKey) => {
       const screen = findHostedScreen(screenList, key);
