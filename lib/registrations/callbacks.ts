@@ -235,7 +235,13 @@ export const callbackRegistration: RegistrationDescriptor<CallbackTypes> = {
   setting: CALLBACK_REGISTRATION_SETTING,
   storedSchema: callbackRegistrationSchema,
   choiceSchema: callbackTargetSchema,
-  auditPrefix: 'setup.callbacks',
+  auditActions: {
+    created: 'setup.callbacks.created',
+    updated: 'setup.callbacks.updated',
+    removed: 'setup.callbacks.removed',
+    repaired: 'setup.callbacks.repaired',
+    registered: 'setup.callbacks.registered',
+  },
   auditTarget: 'manage-callback',
   words: {
     one: 'callback',

@@ -370,7 +370,13 @@ export const podRegistration: RegistrationDescriptor<PodTypes> = {
   setting: POD_REGISTRATION_SETTING,
   storedSchema: podRegistrationSchema,
   choiceSchema: podChoiceSchema,
-  auditPrefix: 'setup.pod',
+  auditActions: {
+    created: 'setup.pod.created',
+    updated: 'setup.pod.updated',
+    removed: 'setup.pod.removed',
+    repaired: 'setup.pod.repaired',
+    registered: 'setup.pod.registered',
+  },
   auditTarget: 'manage-hosted-setup',
   words: {
     one: 'Hosted API entry',
@@ -424,6 +430,7 @@ export const podRegistration: RegistrationDescriptor<PodTypes> = {
   matches: (s, w, ctx) => kindIn(s, ctx) === w.kind,
   differences: (s, ctx) => hostedEntryDifferences(s, kindIn(s, ctx), ctx.address),
   unplaceable: (w, ctx) => (ctx.lookups.screens[w.screen] === null ? missingScreenMessage(w.screen, ctx.lookups.screenList) : null),
+  // planSync never creates what cannot be placed, so the screen is known here.
   createInput: (w, ctx) => inputFor(w.kind, ctx.lookups.screens[w.screen] ?? 0, ctx.address),
   repairInput: (s, ctx) => {
     const kind = kindIn(s, ctx);

@@ -78,6 +78,8 @@ export type RegistrationTypes = {
   lookupView: object;
 };
 
+export type AuditEvent = 'created' | 'updated' | 'removed' | 'repaired' | 'registered';
+
 export type Context<T extends RegistrationTypes> = { address: T['address']; lookups: T['lookups'] };
 export type Subject<T extends RegistrationTypes> = { existing: T['record'] } | { wanted: T['wanted'] };
 
@@ -86,8 +88,8 @@ export type RegistrationDescriptor<T extends RegistrationTypes> = {
   setting: string;
   storedSchema: z.ZodType<T['stored']>;
   choiceSchema: z.ZodType<T['choice']>;
-  /** Audit actions are `${auditPrefix}.created` and so on; their targets `${auditTarget}:${id}`. */
-  auditPrefix: string;
+  /** The audit actions, spelled out so the audit log's vocabulary can be found in the code; targets are `${auditTarget}:${id}`. */
+  auditActions: Record<AuditEvent, string>;
   auditTarget: string;
   words: {
     /** One record, as the admin reads it: "callback". */
@@ -384,8 +386,8 @@ async function syncNow<T extends RegistrationTypes>(d: RegistrationDescriptor<T>
 
   const entries: SyncEntry<T>[] = [];
   const entryFor = (subject: Subject<T>, id: number | null, outcome: SyncOutcome, message: string): SyncEntry<T> => ({ ...d.entry(subject, ctx), outcome, id, message });
-  const audit = (action: string, record: T['record'], details: Record<string, unknown>) =>
-    recordAudit(db, { actor, action: `${d.auditPrefix}.${action}`, target: `${d.auditTarget}:${record.id}`, details: { ...d.auditSubject(record, ctx), ...details } });
+  const audit = (event: AuditEvent, record: T['record'], details: Record<string, unknown>) =>
+    recordAudit(db, { actor, action: d.auditActions[event], target: `${d.auditTarget}:${record.id}`, details: { ...d.auditSubject(record, ctx), ...details } });
   const failure = (error: unknown, doing: string) => {
     if (!isManageError(error)) throw error;
     return describeFor(d, error, doing) ?? error.message;
@@ -443,7 +445,7 @@ async function syncNow<T extends RegistrationTypes>(d: RegistrationDescriptor<T>
   const now = new Date().toISOString();
   const registration = d.toStored(choice, wanted, { updatedAt: now, updatedBy: actor, lastSync: { at: now, wanted: wanted.length, registered, failed: counts.failed } });
   await writeSetting(db, d.setting, d.storedSchema, registration);
-  await recordAudit(db, { actor, action: `${d.auditPrefix}.registered`, target: d.setting, details: { ...d.auditChoice(choice, ctx), ...counts } });
+  await recordAudit(db, { actor, action: d.auditActions.registered, target: d.setting, details: { ...d.auditChoice(choice, ctx), ...counts } });
   const parts = OUTCOMES.filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${k}`);
   const ok = counts.failed === 0;
   const summary = ok
@@ -477,7 +479,7 @@ export function repairRegistration<T extends RegistrationTypes>(d: RegistrationD
     }
     await recordAudit(db, {
       actor,
-      action: `${d.auditPrefix}.repaired`,
+      action: d.auditActions.repaired,
       target: `${d.auditTarget}:${id}`,
       details: { ...d.auditSubject(record, ctx), changed: d.differences(record, ctx), from: d.auditAddress(record), ...d.auditAddress(repaired) },
     });
@@ -503,7 +505,7 @@ export function removeRegistration<T extends RegistrationTypes>(d: RegistrationD
     const ctx: Context<T> = { address, lookups: lookups.ok ? lookups.l : (undefined as T['lookups']) };
     await recordAudit(db, {
       actor,
-      action: `${d.auditPrefix}.removed`,
+      action: d.auditActions.removed,
       target: `${d.auditTarget}:${id}`,
       details: { ...(lookups.ok ? d.auditSubject(record, ctx) : {}), reason: 'removed_by_admin', ...d.auditAddress(record) },
     });
