@@ -1,4 +1,4 @@
-/** What a registration sync did in Manage, one line per callback or hosted setup (Callbacks and Pod steps). */
+/** What a registration sync did in Manage, one line per record (Callbacks and Pod steps). */
 
 export type SyncOutcome = 'created' | 'updated' | 'unchanged' | 'removed' | 'failed' | 'kept';
 export type SyncReportView = {

@@ -5,9 +5,9 @@ import { useState } from 'react';
 import { callSetupApi, type SetupApiResult } from './setup-api';
 
 /**
- * What the Callbacks and Pod steps share: the step's state from the server, one action at a
- * time (register, refresh, repair or remove a row), and the error, notice and sync report the
- * last action left. Each step keeps its own form and wording.
+ * The state of a registration step (Callbacks, Pod): the step's state from the server, one
+ * action at a time (register, refresh, repair or remove a row), and the error, notice and sync
+ * report the last action left. RegistrationStep renders it; each step adds its form and words.
  */
 
 export type RegistrationBusy = null | 'register' | 'refresh' | { repair: number } | { remove: number };
@@ -17,11 +17,11 @@ export function isBusyWith(busy: RegistrationBusy, what: 'repair' | 'remove', id
   return what === 'repair' ? 'repair' in busy && busy.repair === id : 'remove' in busy && busy.remove === id;
 }
 
-export function useManageRegistration<State, Report, Row extends { id: number }, Repaired>(options: {
+export function useManageRegistration<State, Report, Row extends { id: number }>(options: {
   api: string;
   initial: State;
-  /** The notice after a repair, from the row before and the server's answer. */
-  repairedNotice: (row: Row, repaired: Repaired) => string;
+  /** The notice after a repair, from the row before and the repaired row. */
+  repairedNotice: (row: Row, repaired: Row) => string;
   removedNotice: (row: Row) => string;
 }) {
   const router = useRouter();
@@ -73,8 +73,8 @@ export function useManageRegistration<State, Report, Row extends { id: number },
     refresh: () => act('refresh', async () => ({ ok: true as const, status: 200, data: null }), () => undefined),
     register: (body: unknown) => act('register', () => callSetupApi<Report>('POST', options.api, body), setReport),
     repair: (row: Row) =>
-      act({ repair: row.id }, () => callSetupApi<Repaired>('POST', `${options.api}/${row.id}?action=repair`), (data) =>
-        setNotice(options.repairedNotice(row, data)),
+      act({ repair: row.id }, () => callSetupApi<{ row: Row }>('POST', `${options.api}/${row.id}?action=repair`), (data) =>
+        setNotice(options.repairedNotice(row, data.row)),
       ),
     remove: async (row: Row) => {
       const res = await act({ remove: row.id }, () => callSetupApi<{ removed: number }>('DELETE', `${options.api}/${row.id}`), () =>

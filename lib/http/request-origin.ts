@@ -40,3 +40,8 @@ export function checkRequestOrigin(headers: Headers, allowedOrigin: string): Ori
 function describe(value: string): string {
   return JSON.stringify(value.slice(0, 200));
 }
+
+/** The URL's origin, or null when it is not a URL. */
+export function originOf(url: string): string | null {
+  return URL.canParse(url) ? new URL(url).origin : null;
+}

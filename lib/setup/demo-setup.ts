@@ -2,9 +2,10 @@ import 'server-only';
 import { serverEnv } from '@/lib/env';
 import { loadIntakeSettings, type TicketDefaults } from '@/lib/settings/intake-settings';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import { registerCallbacks } from './callback-registration';
+import { callbackRegistration } from '@/lib/registrations/callbacks';
 import { saveTestedManageConnection } from './connection-test';
-import { registerPod } from './hosted-setup-registration';
+import { podRegistration } from '@/lib/registrations/pod';
+import { registerFromWizard } from './registration-steps';
 import { checkManagePermissions } from './permission-probes';
 import { saveTicketDefaults } from './ticket-defaults';
 import { checkUnregisteredCatchAll, createUnregisteredCatchAll } from './unregistered';
@@ -66,10 +67,10 @@ export async function setUpDemo(db: DeskbellDatabase, actor: string): Promise<De
   await saveTicketDefaults(db, DEMO_TICKET_DEFAULTS, actor);
   record('defaults', true, `board ${DEMO_TICKET_DEFAULTS.board}, status ${DEMO_TICKET_DEFAULTS.status}`);
 
-  const callbacks = await registerCallbacks(db, { level: 'owner' }, actor);
+  const callbacks = await registerFromWizard(callbackRegistration, db, { level: 'owner' }, actor);
   record('callbacks', callbacks.ok, callbacks.summary);
 
-  const pod = await registerPod(db, { tabs: { ticket: true, company: true } }, actor);
+  const pod = await registerFromWizard(podRegistration, db, { tabs: { ticket: true, company: true } }, actor);
   record('pod', pod.ok, pod.summary);
 
   return finish(db, actions);

@@ -1,8 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
 import { ticketDefaultsSchema } from '@/lib/settings/intake-settings';
-import { callbackTargetSchema } from './callback-registration';
-import { podChoiceSchema } from './hosted-setup-registration';
 
 /**
  * Bodies of the setup API, validated at the boundary. Field paths in zod's errors match the
@@ -56,20 +54,4 @@ export const agentTokenBodySchema = z.object({
 
 export const boardIdSchema = z.coerce.number().int().positive();
 
-/** What Manage's callback should report: `{level: 'owner'}` or `{level: 'board', boardIds: [1..50 ids]}`. */
-export const callbackRegistrationBodySchema = callbackTargetSchema;
-/** Manage's callback id, from the URL. */
-export const callbackIdSchema = z.coerce.number({ error: 'A callback id is a number.' }).int('A callback id is a whole number.').positive('A callback id is a positive number.');
-/** `POST /api/admin/setup/callbacks/{id}?action=repair`: the one action a POST on a callback takes. */
-export const callbackActionSchema = z.literal('repair', { error: 'Say what to do with the callback: ?action=repair (DELETE removes it).' });
 export const tokenIdSchema = z.uuid();
-
-/** Which optional tabs to register beside the pod: `{tabs: {ticket: boolean, company: boolean}}`. */
-export const podRegistrationBodySchema = podChoiceSchema;
-/** Manage's hosted setup id, from the URL. */
-export const hostedSetupIdSchema = z.coerce
-  .number({ error: 'A hosted setup id is a number.' })
-  .int('A hosted setup id is a whole number.')
-  .positive('A hosted setup id is a positive number.');
-/** `POST /api/admin/setup/pod/{id}?action=repair`: the one action a POST on a hosted setup takes. */
-export const hostedSetupActionSchema = z.literal('repair', { error: 'Say what to do with the hosted setup: ?action=repair (DELETE removes it).' });

@@ -6,8 +6,9 @@ import { loadIntakeSettings } from '@/lib/settings/intake-settings';
 import { describeManageConnection, type StoredManageConnection } from '@/lib/settings/manage-connection';
 import { readSetting } from '@/lib/settings/settings-store';
 import type { DeskbellDatabase } from '@/lib/store/database';
-import { readCallbackRegistration } from './callback-registration';
-import { readPodRegistration } from './hosted-setup-registration';
+import { callbackRegistration } from '@/lib/registrations/callbacks';
+import { podRegistration } from '@/lib/registrations/pod';
+import { readRegistration } from '@/lib/registrations/reconciler';
 import { readSetupCheck, type SetupCheck } from './setup-checks';
 import { plural } from '@/lib/text/plural';
 
@@ -127,8 +128,8 @@ export async function loadWizardStatus(db: DeskbellDatabase): Promise<WizardStat
     readSetting(db, SETTING_KEYS.ticketDefaults, ticketDefaultsSchema),
     listAgentTokens(db),
     findActiveRules(db),
-    readCallbackRegistration(db),
-    readPodRegistration(db),
+    readRegistration(callbackRegistration, db),
+    readRegistration(podRegistration, db),
   ]);
   const checks = { connection: connectionCheck, permissions, unregistered: unregisteredCheck };
   return {

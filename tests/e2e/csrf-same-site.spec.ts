@@ -43,7 +43,7 @@ function listStateChangingAdminRoutes(values: Record<string, string>): Route[] {
       const source = fs.readFileSync(file, 'utf8');
       const methods = [...source.matchAll(/export\s+(?:async\s+)?(?:function|const)\s+(POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]!);
       // A repair is `POST …?action=repair`: send it as the page would, so only the origin can refuse it.
-      const query = /ActionSchema/.test(source) ? '?action=repair' : '';
+      const query = /ActionSchema|\?action=repair/.test(source) ? '?action=repair' : '';
       return methods.map((method) => ({ method, file, url: `${toUrl(file, values)}${method === 'POST' ? query : ''}` }));
     });
 }
@@ -114,14 +114,14 @@ async function snapshot(request: APIRequestContext): Promise<Record<string, unkn
   const agents = (await read('/api/admin/setup/agents')) as { tokens: unknown[] };
   const rules = (await read('/api/admin/rules/versions')) as Record<string, unknown>;
   const notifications = (await read('/api/admin/notifications')) as { settings: unknown };
-  const callbacks = (await read('/api/admin/setup/callbacks')) as { registration: unknown; callbacks: unknown };
-  const pod = (await read('/api/admin/setup/pod')) as { registration: unknown; setups: unknown };
+  const callbacks = (await read('/api/admin/setup/callbacks')) as { registration: unknown; rows: unknown };
+  const pod = (await read('/api/admin/setup/pod')) as { registration: unknown; rows: unknown };
   return {
     tokens: agents.tokens,
     rules,
     notifications: notifications.settings,
-    callbacks: [callbacks.registration, callbacks.callbacks],
-    pod: [pod.registration, pod.setups],
+    callbacks: [callbacks.registration, callbacks.rows],
+    pod: [pod.registration, pod.rows],
   };
 }
 

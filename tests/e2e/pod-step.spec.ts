@@ -11,7 +11,7 @@ test('register the Manage pod, see it Active, register again, remove it', async 
   await signIn(page, '/setup/pod');
   await expect(page.getByRole('heading', { level: 1, name: 'Step 8: Pod' })).toBeVisible();
   await expect(page.getByRole('link', { name: '8. Pod: To do' })).toBeVisible();
-  await expect(page.getByTestId('no-hosted-setups')).toHaveText('No Deskbell pod or tab is registered in Manage yet.');
+  await expect(page.getByTestId('no-hosted-entries')).toHaveText('No Deskbell pod or tab is registered in Manage yet.');
   const podUrl = /^http:\/\/127\.0\.0\.1:\d+\/pod\?id=\[cw_id\]&screen=\[cw_screen\]$/;
   await expect(page.getByTestId('pod-url')).toHaveText(podUrl);
 
@@ -45,10 +45,10 @@ test('register the Manage pod, see it Active, register again, remove it', async 
   await expect(row).toHaveCount(1);
 
   const id = (await row.getAttribute('data-testid'))!.replace('hosted-row-', '');
-  await row.getByRole('button', { name: `Remove hosted setup ${id}` }).click();
-  await row.getByRole('button', { name: `Confirm removing hosted setup ${id}` }).click();
-  await expect(page.getByTestId('no-hosted-setups')).toHaveText('No Deskbell pod or tab is registered in Manage yet.');
-  await expect(page.getByRole('status').filter({ hasText: `Hosted setup ${id} (Pod on Service Ticket) was removed from Manage.` })).toBeVisible();
+  await row.getByRole('button', { name: `Remove Hosted API entry ${id}` }).click();
+  await row.getByRole('button', { name: `Confirm removing Hosted API entry ${id}` }).click();
+  await expect(page.getByTestId('no-hosted-entries')).toHaveText('No Deskbell pod or tab is registered in Manage yet.');
+  await expect(page.getByRole('status').filter({ hasText: `Hosted API entry ${id} (Pod on Service Ticket) was removed from Manage.` })).toBeVisible();
   await expect(page.getByRole('link', { name: '8. Pod: To do' })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('pod-removed.png'), fullPage: true });
 });

@@ -6,7 +6,7 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PodStep } from '@/components/setup/pod-step';
-import { podReachabilityWarnings, type PodStepState } from '@/lib/setup/hosted-setup-registration';
+import { podReachabilityWarnings, type PodStepState } from '@/lib/registrations/pod';
 
 vi.mock('next/navigation', () => ({ useRouter: () => ({ refresh: vi.fn() }) }));
 
@@ -23,9 +23,9 @@ function stateFor(publicUrl: string, manageEndpoint: string): PodStepState {
     kinds: [
       { kind: 'ticket-pod', label: 'the Service Ticket pod', screen: 'Service Ticket', type: 'Pod', description: 'Deskbell Instant Replay', podHeight: 360, optional: false },
     ],
-    setups: [],
+    rows: [],
     missing: [],
-    otherSetups: 0,
+    foreignCount: 0,
     screens: { ticket: { id: 1, name: 'Service Ticket' }, company: { id: 2, name: 'Company' } },
     screensProblem: null,
     problem: null,

@@ -1,18 +1,16 @@
 import { CallbacksStep } from '@/components/setup/callbacks-step';
 import { SetupFrame } from '@/components/setup/setup-frame';
 import { requireAdminPage } from '@/lib/auth/admin-session';
-import { loadCallbacksStep } from '@/lib/setup/callback-registration';
-import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import { getDatabase } from '@/lib/store/database';
+import { callbackRegistration } from '@/lib/registrations/callbacks';
+import { loadRegistrationPage } from '@/lib/setup/registration-steps';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Setup: Callbacks' };
 
 export default async function CallbacksPage() {
   await requireAdminPage('/setup/callbacks');
-  const db = await getDatabase();
-  // Manage's callbacks are read live; when Manage cannot be asked the state says why, and the manual route still shows.
-  const [status, state] = await Promise.all([loadWizardStatus(db), loadCallbacksStep(db)]);
+  // Manage is read live; when it cannot be asked the state says why, and the manual route still shows.
+  const { status, state } = await loadRegistrationPage(callbackRegistration);
   return (
     <SetupFrame
       status={status}

@@ -1,18 +1,16 @@
 import { PodStep } from '@/components/setup/pod-step';
 import { SetupFrame } from '@/components/setup/setup-frame';
 import { requireAdminPage } from '@/lib/auth/admin-session';
-import { loadPodStep } from '@/lib/setup/hosted-setup-registration';
-import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import { getDatabase } from '@/lib/store/database';
+import { podRegistration } from '@/lib/registrations/pod';
+import { loadRegistrationPage } from '@/lib/setup/registration-steps';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Setup: Pod' };
 
 export default async function PodPage() {
   await requireAdminPage('/setup/pod');
-  const db = await getDatabase();
-  // Manage's hosted setups are read live; when Manage cannot be asked the state says why, and the manual route still shows.
-  const [status, state] = await Promise.all([loadWizardStatus(db), loadPodStep(db)]);
+  // Manage is read live; when it cannot be asked the state says why, and the manual route still shows.
+  const { status, state } = await loadRegistrationPage(podRegistration);
   return (
     <SetupFrame
       status={status}

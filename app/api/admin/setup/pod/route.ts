@@ -1,12 +1,12 @@
 import { withAdmin } from '@/lib/api/with-admin';
-import { loadPodStep, registerPod } from '@/lib/setup/hosted-setup-registration';
-import { podRegistrationBodySchema } from '@/lib/setup/request-schemas';
+import { podRegistration } from '@/lib/registrations/pod';
+import { loadRegistrationStep, registerFromWizard } from '@/lib/setup/registration-steps';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 /** Deskbell's pod and tabs in Manage with their state, the stored choice, the screens and the pod URL. */
-export const GET = withAdmin({}, ({ db }) => loadPodStep(db));
+export const GET = withAdmin({}, ({ db }) => loadRegistrationStep(podRegistration, db));
 
-/** Stores the choice of tabs and makes Manage's hosted setups match it (creates, updates, removes only Deskbell's own). */
-export const POST = withAdmin({ body: podRegistrationBodySchema }, ({ db, admin, body }) => registerPod(db, body, admin.email));
+/** Stores the choice of tabs and makes Manage's Hosted API entries match it (creates, updates, removes only Deskbell's own). */
+export const POST = withAdmin({ body: podRegistration.choiceSchema }, ({ db, admin, body }) => registerFromWizard(podRegistration, db, body, admin.email));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAddressSpace } from '@/lib/setup/address-space';
+import { classifyAddressSpace } from '@/lib/registrations/address-space';
 
 /** The hostname exactly as the URL parser hands it over (so 0x7f.1 and [::FFFF:10.0.0.1] arrive normalised). */
 const hostOf = (url: string) => new URL(url).hostname;

@@ -1,26 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import type { ManageCallback } from '@/lib/connectwise/types';
 import { ManageError } from '@/lib/connectwise/errors';
+import { describeManageFailure, planSync, type PlanItem } from '@/lib/registrations/reconciler';
 import {
   CALLBACK_DESCRIPTION,
+  callbackRegistration,
   callbackTargetSchema,
   callbackTokenOf,
-  describeCallbackManageError,
   isOurCallbackUrl,
   maskCallbackUrl,
-  planCallbackSync,
   reachabilityWarning,
   toCallbackRow,
   wantedCallbacks,
-  type CallbackPlanItem,
-} from '@/lib/setup/callback-registration';
+  type CallbackTypes,
+} from '@/lib/registrations/callbacks';
 
 const publicUrl = 'https://deskbell.msp.example';
 const TOKEN = 'A'.repeat(43);
 const OLD = 'B'.repeat(43);
 const url = `${publicUrl}/api/connectwise/callback/${TOKEN}?recordId=`;
 const staleUrl = `${publicUrl}/api/connectwise/callback/${OLD}?recordId=`;
-const ctx = { publicUrl, url };
+const ctx = { address: { publicUrl, url }, lookups: { names: new Map<number, string>(), boards: [], boardsProblem: null } };
+const planCallbackSync = (existing: ManageCallback[], wanted: ReturnType<typeof wantedCallbacks>) => planSync(callbackRegistration, existing, wanted, ctx);
+const describeCallbackManageError = (error: unknown, doing: string) => describeManageFailure(error, doing, callbackRegistration.words.permissionFix);
 
 let nextId = 100;
 function cb(partial: Partial<ManageCallback> = {}): ManageCallback {
@@ -40,7 +42,7 @@ function cb(partial: Partial<ManageCallback> = {}): ManageCallback {
 }
 
 /** The plan as short strings, easy to compare: "create board 3", "update 101 url,inactive", "delete 102 duplicate". */
-function brief(plan: CallbackPlanItem[]): string[] {
+function brief(plan: PlanItem<CallbackTypes>[]): string[] {
   return plan.map((p) => {
     if (p.action === 'create') return `create ${p.wanted.level} ${p.wanted.objectId}`;
     if (p.action === 'keep') return `keep ${p.existing.id}`;
@@ -88,24 +90,24 @@ describe('which callbacks are ours', () => {
 
 describe('the sync plan', () => {
   it('nothing in Manage: one create', () => {
-    expect(brief(planCallbackSync([], wantedCallbacks({ level: 'owner' }), ctx))).toEqual(['create owner 1']);
+    expect(brief(planCallbackSync([], wantedCallbacks({ level: 'owner' })))).toEqual(['create owner 1']);
   });
 
   it('already as wanted: keep, nothing else (idempotent)', () => {
     const mine = cb();
-    expect(brief(planCallbackSync([mine], wantedCallbacks({ level: 'owner' }), ctx))).toEqual([`keep ${mine.id}`]);
+    expect(brief(planCallbackSync([mine], wantedCallbacks({ level: 'owner' })))).toEqual([`keep ${mine.id}`]);
   });
 
   it('a stale token, a disabled flag, a missing self-suppression: one update naming each difference', () => {
     const stale = cb({ url: staleUrl, inactive: true, selfSuppressed: false, description: 'old' });
-    expect(brief(planCallbackSync([stale], wantedCallbacks({ level: 'owner' }), ctx))).toEqual([`update ${stale.id} url,inactive,selfSuppressed,description`]);
+    expect(brief(planCallbackSync([stale], wantedCallbacks({ level: 'owner' })))).toEqual([`update ${stale.id} url,inactive,selfSuppressed,description`]);
   });
 
   it('duplicates for one target: the closest is kept, the others deleted; the current token wins over a stale one', () => {
     const staleDup = cb({ url: staleUrl });
     const current = cb();
     const disabledDup = cb({ inactive: true });
-    const plan = planCallbackSync([staleDup, current, disabledDup], wantedCallbacks({ level: 'owner' }), ctx);
+    const plan = planCallbackSync([staleDup, current, disabledDup], wantedCallbacks({ level: 'owner' }));
     expect(brief(plan)).toEqual([`keep ${current.id}`, `delete ${staleDup.id} duplicate`, `delete ${disabledDup.id} duplicate`]);
     expect(plan[1]).toMatchObject({ duplicateOf: current.id });
   });
@@ -113,10 +115,10 @@ describe('the sync plan', () => {
   it('two stale ones with equal differences: the current token first, then the oldest id', () => {
     const a = cb({ url: staleUrl });
     const b = cb({ url: staleUrl });
-    expect(brief(planCallbackSync([b, a], wantedCallbacks({ level: 'owner' }), ctx))).toEqual([`update ${a.id} url`, `delete ${b.id} duplicate`]);
+    expect(brief(planCallbackSync([b, a], wantedCallbacks({ level: 'owner' })))).toEqual([`update ${a.id} url`, `delete ${b.id} duplicate`]);
     const currentButDisabled = cb({ inactive: true });
     const staleActive = cb({ url: staleUrl });
-    expect(brief(planCallbackSync([staleActive, currentButDisabled], wantedCallbacks({ level: 'owner' }), ctx))).toEqual([
+    expect(brief(planCallbackSync([staleActive, currentButDisabled], wantedCallbacks({ level: 'owner' })))).toEqual([
       `update ${currentButDisabled.id} inactive`,
       `delete ${staleActive.id} duplicate`,
     ]);
@@ -125,13 +127,13 @@ describe('the sync plan', () => {
   it('switching from owner level to two boards: creates first, the owner callback removed last', () => {
     const owner = cb();
     const board3 = cb({ level: 'board', objectId: 3 });
-    const plan = planCallbackSync([owner, board3], wantedCallbacks({ level: 'board', boardIds: [3, 9] }), ctx);
+    const plan = planCallbackSync([owner, board3], wantedCallbacks({ level: 'board', boardIds: [3, 9] }));
     expect(brief(plan)).toEqual([`keep ${board3.id}`, 'create board 9', `delete ${owner.id} not_wanted`]);
   });
 
   it('matches type and level case-insensitively (Manage may answer "Ticket" / "Board")', () => {
     const board = cb({ type: 'Ticket', level: 'Board', objectId: 4 });
-    expect(brief(planCallbackSync([board], wantedCallbacks({ level: 'board', boardIds: [4] }), ctx))).toEqual([`keep ${board.id}`]);
+    expect(brief(planCallbackSync([board], wantedCallbacks({ level: 'board', boardIds: [4] })))).toEqual([`keep ${board.id}`]);
   });
 
   it('foreign callbacks are never touched, even for the very same target', () => {
@@ -140,10 +142,10 @@ describe('the sync plan', () => {
       cb({ url: 'https://other.example/api/connectwise/callback/xyz?recordId=', level: 'board', objectId: 3 }),
       cb({ url: 'http://deskbell.msp.example/api/connectwise/callback/xyz?recordId=' }),
     ];
-    const plan = planCallbackSync(foreign, wantedCallbacks({ level: 'board', boardIds: [3] }), ctx);
+    const plan = planCallbackSync(foreign, wantedCallbacks({ level: 'board', boardIds: [3] }));
     expect(brief(plan)).toEqual(['create board 3']);
     const mine = cb({ level: 'board', objectId: 8 });
-    expect(brief(planCallbackSync([...foreign, mine], [], ctx))).toEqual([`delete ${mine.id} not_wanted`]);
+    expect(brief(planCallbackSync([...foreign, mine], []))).toEqual([`delete ${mine.id} not_wanted`]);
   });
 });
 

@@ -2,23 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { ManageError } from '@/lib/connectwise/errors';
 import type { ManageHostedScreen } from '@/lib/connectwise/hosted-setups';
 import type { ManageHostedSetup } from '@/lib/connectwise/types';
+import { describeManageFailure, planSync, type PlanItem } from '@/lib/registrations/reconciler';
 import {
-  describeHostedManageError,
   findHostedScreen,
   HOSTED_KINDS,
-  hostedSetupDifferences,
-  isOurHostedSetupUrl,
+  hostedEntryDifferences,
+  isOurHostedEntryUrl,
   kindOf,
-  planHostedSetupSync,
   podAddressFor,
   podChoiceSchema,
   podReachabilityWarnings,
   POD_HEIGHT,
   resolveHostedScreens,
-  toHostedSetupRow,
-  wantedHostedSetups,
-  type HostedSetupPlanItem,
-} from '@/lib/setup/hosted-setup-registration';
+  toHostedEntryRow,
+  wantedHostedEntries,
+  podRegistration,
+  type PodTypes,
+} from '@/lib/registrations/pod';
 
 const publicUrl = 'https://deskbell.msp.example';
 const address = podAddressFor(publicUrl);
@@ -31,7 +31,10 @@ const screenList: ManageHostedScreen[] = [
   { id: TICKET, screenId: 'ticket', name: 'Service Ticket' },
 ];
 const screens = resolveHostedScreens(screenList);
-const ctx = { ...address, screens };
+const lookups = { screenList, screens, names: new Map(screenList.map((s) => [s.id, s.name])) };
+const ctx = { address, lookups };
+const planHostedEntrySync = (existing: ManageHostedSetup[], wanted: ReturnType<typeof wantedHostedEntries>, c: typeof ctx = ctx) => planSync(podRegistration, existing, wanted, c);
+const describeHostedManageError = (error: unknown, doing: string) => describeManageFailure(error, doing, podRegistration.words.permissionFix, podRegistration.explainManageError);
 const names = new Map(screenList.map((s) => [s.id, s.name]));
 const podOnly = { tabs: { ticket: false, company: false } };
 const allTabs = { tabs: { ticket: true, company: true } };
@@ -56,9 +59,9 @@ const companyTab = (partial: Partial<ManageHostedSetup> = {}) =>
   hs({ type: 'Tab', screenId: COMPANY, description: HOSTED_KINDS['company-tab'].description, podHeight: null, ...partial });
 
 /** The plan as short strings: "create ticket-pod 11", "update 32 url,origin", "delete 33 duplicate". */
-function brief(plan: HostedSetupPlanItem[]): string[] {
+function brief(plan: PlanItem<PodTypes>[], c: typeof ctx = ctx): string[] {
   return plan.map((p) => {
-    if (p.action === 'create') return `create ${p.wanted.kind} ${p.screenId}`;
+    if (p.action === 'create') return `create ${p.wanted.kind} ${c.lookups.screens[p.wanted.screen]}`;
     if (p.action === 'keep') return `keep ${p.existing.id}`;
     if (p.action === 'update') return `update ${p.existing.id} ${p.differences.join(',')}`;
     return `delete ${p.existing.id} ${p.reason}`;
@@ -67,9 +70,9 @@ function brief(plan: HostedSetupPlanItem[]): string[] {
 
 describe('what is wanted', () => {
   it('the ticket pod always, 360 px high; the tabs when ticked, in a fixed order', () => {
-    expect(wantedHostedSetups(podOnly)).toEqual([{ kind: 'ticket-pod', screen: 'ticket', type: 'Pod', description: 'Deskbell Instant Replay', podHeight: 360 }]);
-    expect(wantedHostedSetups({ tabs: { ticket: false, company: true } }).map((w) => w.kind)).toEqual(['ticket-pod', 'company-tab']);
-    expect(wantedHostedSetups(allTabs).map((w) => [w.kind, w.type, w.podHeight])).toEqual([
+    expect(wantedHostedEntries(podOnly)).toEqual([{ kind: 'ticket-pod', screen: 'ticket', type: 'Pod', description: 'Deskbell Instant Replay', podHeight: 360 }]);
+    expect(wantedHostedEntries({ tabs: { ticket: false, company: true } }).map((w) => w.kind)).toEqual(['ticket-pod', 'company-tab']);
+    expect(wantedHostedEntries(allTabs).map((w) => [w.kind, w.type, w.podHeight])).toEqual([
       ['ticket-pod', 'Pod', 360],
       ['ticket-tab', 'Tab', null],
       ['company-tab', 'Tab', null],
@@ -101,16 +104,16 @@ describe('what is wanted', () => {
 
 describe('which hosted setups are ours', () => {
   it('the pod page on our origin, whatever its query; never another host, port, scheme or path', () => {
-    expect(isOurHostedSetupUrl(address.url, publicUrl)).toBe(true);
-    expect(isOurHostedSetupUrl('https://deskbell.msp.example/pod', publicUrl)).toBe(true);
-    expect(isOurHostedSetupUrl('https://deskbell.msp.example/pod?id=[cw_id]', publicUrl)).toBe(true);
-    expect(isOurHostedSetupUrl('https://deskbell.msp.example/pod/old', publicUrl)).toBe(true);
-    expect(isOurHostedSetupUrl('https://deskbell.msp.example/podcast', publicUrl)).toBe(false);
-    expect(isOurHostedSetupUrl('https://deskbell.msp.example/presses/1', publicUrl)).toBe(false);
-    expect(isOurHostedSetupUrl('https://deskbell.msp.example:8443/pod?id=[cw_id]', publicUrl)).toBe(false);
-    expect(isOurHostedSetupUrl('http://deskbell.msp.example/pod?id=[cw_id]', publicUrl)).toBe(false);
-    expect(isOurHostedSetupUrl('https://deskbell.msp.example.evil.example/pod?id=[cw_id]', publicUrl)).toBe(false);
-    expect(isOurHostedSetupUrl('https://other-pod.example/pod?id=[cw_id]', publicUrl)).toBe(false);
+    expect(isOurHostedEntryUrl(address.url, publicUrl)).toBe(true);
+    expect(isOurHostedEntryUrl('https://deskbell.msp.example/pod', publicUrl)).toBe(true);
+    expect(isOurHostedEntryUrl('https://deskbell.msp.example/pod?id=[cw_id]', publicUrl)).toBe(true);
+    expect(isOurHostedEntryUrl('https://deskbell.msp.example/pod/old', publicUrl)).toBe(true);
+    expect(isOurHostedEntryUrl('https://deskbell.msp.example/podcast', publicUrl)).toBe(false);
+    expect(isOurHostedEntryUrl('https://deskbell.msp.example/presses/1', publicUrl)).toBe(false);
+    expect(isOurHostedEntryUrl('https://deskbell.msp.example:8443/pod?id=[cw_id]', publicUrl)).toBe(false);
+    expect(isOurHostedEntryUrl('http://deskbell.msp.example/pod?id=[cw_id]', publicUrl)).toBe(false);
+    expect(isOurHostedEntryUrl('https://deskbell.msp.example.evil.example/pod?id=[cw_id]', publicUrl)).toBe(false);
+    expect(isOurHostedEntryUrl('https://other-pod.example/pod?id=[cw_id]', publicUrl)).toBe(false);
   });
 
   it('screens are found by name, case-insensitively, never a look-alike', () => {
@@ -135,41 +138,41 @@ describe('which hosted setups are ours', () => {
 
 describe('the sync plan', () => {
   it('nothing in Manage: one create, on the Service Ticket screen', () => {
-    expect(brief(planHostedSetupSync([], wantedHostedSetups(podOnly), ctx))).toEqual([`create ticket-pod ${TICKET}`]);
+    expect(brief(planHostedEntrySync([], wantedHostedEntries(podOnly), ctx))).toEqual([`create ticket-pod ${TICKET}`]);
   });
 
   it('already as wanted: keep, nothing else (idempotent)', () => {
     const pod = hs();
-    expect(brief(planHostedSetupSync([pod], wantedHostedSetups(podOnly), ctx))).toEqual([`keep ${pod.id}`]);
+    expect(brief(planHostedEntrySync([pod], wantedHostedEntries(podOnly), ctx))).toEqual([`keep ${pod.id}`]);
   });
 
   it('an old URL, another origin, another height, disabled, renamed: one update naming each difference', () => {
     const drifted = hs({ url: 'https://deskbell.msp.example/pod?id=[cw_id]', origin: 'https://elsewhere.example', podHeight: 200, disabled: true, description: 'Old' });
-    expect(brief(planHostedSetupSync([drifted], wantedHostedSetups(podOnly), ctx))).toEqual([`update ${drifted.id} url,origin,podHeight,disabled,description`]);
-    expect(hostedSetupDifferences(hs({ origin: null }), 'ticket-pod', address)).toEqual(['origin']);
+    expect(brief(planHostedEntrySync([drifted], wantedHostedEntries(podOnly), ctx))).toEqual([`update ${drifted.id} url,origin,podHeight,disabled,description`]);
+    expect(hostedEntryDifferences(hs({ origin: null }), 'ticket-pod', address)).toEqual(['origin']);
     // An origin with a trailing slash is still our origin.
-    expect(hostedSetupDifferences(hs({ origin: 'https://deskbell.msp.example/' }), 'ticket-pod', address)).toEqual([]);
+    expect(hostedEntryDifferences(hs({ origin: 'https://deskbell.msp.example/' }), 'ticket-pod', address)).toEqual([]);
     // A tab has no pod height to compare.
-    expect(hostedSetupDifferences(ticketTab({ podHeight: 999 }), 'ticket-tab', address)).toEqual([]);
+    expect(hostedEntryDifferences(ticketTab({ podHeight: 999 }), 'ticket-tab', address)).toEqual([]);
   });
 
   it('duplicates of one kind: the closest is kept, the others deleted after the changes', () => {
     const disabledDup = hs({ disabled: true });
     const current = hs();
-    const plan = planHostedSetupSync([disabledDup, current], wantedHostedSetups(podOnly), ctx);
+    const plan = planHostedEntrySync([disabledDup, current], wantedHostedEntries(podOnly), ctx);
     expect(brief(plan)).toEqual([`keep ${current.id}`, `delete ${disabledDup.id} duplicate`]);
     expect(plan[1]).toMatchObject({ duplicateOf: current.id });
     const a = hs({ podHeight: 100 });
     const b = hs({ podHeight: 100 });
-    expect(brief(planHostedSetupSync([b, a], wantedHostedSetups(podOnly), ctx))).toEqual([`update ${a.id} podHeight`, `delete ${b.id} duplicate`]);
+    expect(brief(planHostedEntrySync([b, a], wantedHostedEntries(podOnly), ctx))).toEqual([`update ${a.id} podHeight`, `delete ${b.id} duplicate`]);
   });
 
   it('ticking the tabs adds them; unticking removes them, last', () => {
     const pod = hs();
-    expect(brief(planHostedSetupSync([pod], wantedHostedSetups(allTabs), ctx))).toEqual([`keep ${pod.id}`, `create ticket-tab ${TICKET}`, `create company-tab ${COMPANY}`]);
+    expect(brief(planHostedEntrySync([pod], wantedHostedEntries(allTabs), ctx))).toEqual([`keep ${pod.id}`, `create ticket-tab ${TICKET}`, `create company-tab ${COMPANY}`]);
     const tab = ticketTab();
     const comp = companyTab();
-    expect(brief(planHostedSetupSync([comp, tab, pod], wantedHostedSetups({ tabs: { ticket: false, company: true } }), ctx))).toEqual([
+    expect(brief(planHostedEntrySync([comp, tab, pod], wantedHostedEntries({ tabs: { ticket: false, company: true } }), ctx))).toEqual([
       `keep ${pod.id}`,
       `keep ${comp.id}`,
       `delete ${tab.id} not_wanted`,
@@ -180,7 +183,7 @@ describe('the sync plan', () => {
     const pod = hs();
     const stray = hs({ screenId: COMPANY });
     const button = hs({ type: 'ToolbarButton' });
-    expect(brief(planHostedSetupSync([pod, stray, button], wantedHostedSetups(podOnly), ctx))).toEqual([
+    expect(brief(planHostedEntrySync([pod, stray, button], wantedHostedEntries(podOnly), ctx))).toEqual([
       `keep ${pod.id}`,
       `delete ${stray.id} not_wanted`,
       `delete ${button.id} not_wanted`,
@@ -188,8 +191,9 @@ describe('the sync plan', () => {
   });
 
   it('a screen Manage does not list: nothing is created for it', () => {
-    const plan = planHostedSetupSync([], wantedHostedSetups(allTabs), { ...ctx, screens: { ticket: TICKET, company: null } });
-    expect(brief(plan)).toEqual([`create ticket-pod ${TICKET}`, `create ticket-tab ${TICKET}`]);
+    const noCompany = { ...ctx, lookups: { ...lookups, screens: { ticket: TICKET, company: null } } };
+    const plan = planHostedEntrySync([], wantedHostedEntries(allTabs), noCompany);
+    expect(brief(plan, noCompany)).toEqual([`create ticket-pod ${TICKET}`, `create ticket-tab ${TICKET}`]);
   });
 
   it('foreign setups are never touched, even on the very same screen and type', () => {
@@ -199,15 +203,15 @@ describe('the sync plan', () => {
       hs({ url: 'http://deskbell.msp.example/pod?id=[cw_id]&screen=[cw_screen]' }),
       companyTab({ url: 'https://old-deskbell.example/pod?id=[cw_id]&screen=[cw_screen]' }),
     ];
-    expect(brief(planHostedSetupSync(foreign, wantedHostedSetups(podOnly), ctx))).toEqual([`create ticket-pod ${TICKET}`]);
+    expect(brief(planHostedEntrySync(foreign, wantedHostedEntries(podOnly), ctx))).toEqual([`create ticket-pod ${TICKET}`]);
     const mine = companyTab();
-    expect(brief(planHostedSetupSync([...foreign, mine], wantedHostedSetups(podOnly), ctx))).toEqual([`create ticket-pod ${TICKET}`, `delete ${mine.id} not_wanted`]);
+    expect(brief(planHostedEntrySync([...foreign, mine], wantedHostedEntries(podOnly), ctx))).toEqual([`create ticket-pod ${TICKET}`, `delete ${mine.id} not_wanted`]);
   });
 });
 
 describe('the list', () => {
-  const wanted = wantedHostedSetups({ tabs: { ticket: true, company: false } });
-  const row = (s: ManageHostedSetup) => toHostedSetupRow(s, { address, screens, names, wanted });
+  const wanted = wantedHostedEntries({ tabs: { ticket: true, company: false } });
+  const row = (s: ManageHostedSetup) => toHostedEntryRow(s, { address, screens, names, wanted });
 
   it('active, disabled, or needing repair, with the reasons in words', () => {
     expect(row(hs())).toMatchObject({ state: 'active', screen: 'Service Ticket', type: 'Pod', podHeight: 360, kind: 'ticket-pod', wanted: true, repairable: false, problems: [] });
