@@ -1,6 +1,16 @@
 import { defineConfig, globalIgnores } from 'eslint/config';
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
+import path from 'node:path';
+import {
+  PRESS_STORE_FILES,
+  PRESS_TABLES_EXEMPT,
+  TABLE_METHODS,
+  importViolations,
+  pressTableInSql,
+  pressTableNamed,
+  resolveSpecifier,
+} from './scripts/lib/architecture.mjs';
 
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -42,6 +52,72 @@ const routeUsesWrapper = {
   },
 };
 
+/**
+ * The dependency rules of scripts/lib/architecture.mjs (the lib layer order, app -> lib ->
+ * store/connectwise, lib/api only for route files, the adapter's few imports). A custom rule
+ * rather than no-restricted-imports: it resolves relative paths as well as '@/...', sees
+ * `import type`, `export ... from` and dynamic import() alike, and says which boundary and order
+ * an import breaks; tests/unit/architecture.test.ts checks the same table on the whole graph.
+ */
+const importBoundaries = {
+  meta: { type: 'problem', schema: [], messages: { boundary: '{{why}}' } },
+  create(context) {
+    const file = path.relative(context.cwd, context.filename).split(path.sep).join('/');
+    const check = (node, source) => {
+      if (source?.type === 'TSLiteralType') source = source.literal;
+      if (source?.type !== 'Literal' || typeof source.value !== 'string') return;
+      for (const why of importViolations(file, resolveSpecifier(file, source.value))) context.report({ node, messageId: 'boundary', data: { why } });
+    };
+    return {
+      ImportDeclaration: (node) => check(node, node.source),
+      ExportNamedDeclaration: (node) => check(node, node.source),
+      ExportAllDeclaration: (node) => check(node, node.source),
+      ImportExpression: (node) => check(node, node.source),
+      TSImportType: (node) => check(node, node.argument),
+    };
+  },
+};
+
+const stringsOf = (node) => {
+  if (node?.type === 'Literal' && typeof node.value === 'string') return [node.value];
+  if (node?.type === 'TemplateLiteral' && node.expressions.length === 0) return [node.quasis[0].value.cooked];
+  if (node?.type === 'ArrayExpression') return node.elements.flatMap(stringsOf);
+  return [];
+};
+
+/**
+ * Only the press store (the files in PRESS_STORE_FILES: press-store, press-read-store, press-file-store) names the tables
+ * presses and press_files in a query, so status transitions and the outcome's shape have one
+ * owner. Catches the Kysely methods that take a table and raw `sql` text.
+ */
+const pressTablesInStore = {
+  meta: { type: 'problem', schema: [], messages: { store: "Only the press store ({{store}}) queries `{{table}}`: call one of its functions." } },
+  create(context) {
+    const methods = new Set(TABLE_METHODS);
+    const report = (node, table) => context.report({ node, messageId: 'store', data: { table, store: PRESS_STORE_FILES.join(', ') } });
+    return {
+      CallExpression(node) {
+        const callee = node.callee;
+        if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return;
+        const name = callee.property.name;
+        const isRaw = name === 'raw' && callee.object.type === 'Identifier' && callee.object.name === 'sql';
+        if (!methods.has(name) && !isRaw) return;
+        for (const text of stringsOf(node.arguments[0])) {
+          const table = isRaw ? pressTableInSql(text) : pressTableNamed(text);
+          if (table) report(node, table);
+        }
+      },
+      TaggedTemplateExpression(node) {
+        const tag = node.tag;
+        const isSql = (tag.type === 'Identifier' && tag.name === 'sql') || (tag.type === 'MemberExpression' && tag.object.type === 'Identifier' && tag.object.name === 'sql');
+        if (!isSql) return;
+        const table = pressTableInSql(node.quasi.quasis.map((quasi) => quasi.value.cooked).join(' '));
+        if (table) report(node, table);
+      },
+    };
+  },
+};
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
@@ -54,6 +130,17 @@ export default defineConfig([
     'playwright-report/**',
     'next-env.d.ts',
   ]),
+  {
+    plugins: {
+      deskbell: {
+        rules: {
+          'route-uses-wrapper': routeUsesWrapper,
+          'import-boundaries': importBoundaries,
+          'press-tables-in-store': pressTablesInStore,
+        },
+      },
+    },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -71,7 +158,6 @@ export default defineConfig([
   {
     // Route files declare schemas and call lib; the wrapper does the rest.
     files: ['app/api/**/route.ts'],
-    plugins: { deskbell: { rules: { 'route-uses-wrapper': routeUsesWrapper } } },
     rules: {
       'deskbell/route-uses-wrapper': 'error',
       'max-lines-per-function': ['error', { max: 30, skipBlankLines: true, skipComments: true }],
@@ -92,6 +178,18 @@ export default defineConfig([
         },
       ],
     },
+  },
+  {
+    // Boundaries between layers (scripts/lib/architecture.mjs). Tests exercise every layer.
+    files: ['**/*.{ts,tsx,mts,mjs,js}'],
+    ignores: ['tests/**'],
+    rules: { 'deskbell/import-boundaries': 'error' },
+  },
+  {
+    // The press tables have one owner; schema history and tests may name them.
+    files: ['**/*.{ts,tsx,mts,mjs,js}'],
+    ignores: [...PRESS_STORE_FILES, ...PRESS_TABLES_EXEMPT],
+    rules: { 'deskbell/press-tables-in-store': 'error' },
   },
   {
     // next-auth's own handler: its sign-in posts are forms protected by its CSRF token, and it sets its own headers.

@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { hasAnyAdmin } from '@/lib/auth/admin-users';
+import { isFirstRun } from '@/lib/auth/admin-pages';
 import { getAdminSession } from '@/lib/auth/admin-session';
 import { checkHealth, type ComponentHealth } from '@/lib/health';
-import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import { getDatabase } from '@/lib/store/database';
+import { loadWizardPage } from '@/lib/setup/wizard-pages';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: { absolute: 'Deskbell: one press, one routed Manage ticket' } };
@@ -17,10 +16,9 @@ type NextStep = { href: string; label: string; why: string; others: { href: stri
 
 /** Where this visitor goes next: sign in (or create the first admin), the wizard, or the dashboard. */
 async function nextStepFor(): Promise<NextStep> {
-  const db = await getDatabase();
   const admin = await getAdminSession();
   if (!admin) {
-    if (!(await hasAnyAdmin(db))) {
+    if (await isFirstRun()) {
       return {
         href: '/login',
         label: 'Create the first admin',
@@ -30,7 +28,7 @@ async function nextStepFor(): Promise<NextStep> {
     }
     return { href: '/login', label: 'Sign in', why: 'Admins sign in to set Deskbell up and follow every press.', others: [] };
   }
-  const { steps } = await loadWizardStatus(db);
+  const { steps } = (await loadWizardPage()).status;
   const open = steps.filter((s) => s.state === 'todo' || s.state === 'failing');
   const others = [
     { href: '/presses', label: 'Presses' },

@@ -2,14 +2,9 @@
 
 import { headers } from 'next/headers';
 import { z } from 'zod';
-import { AdminUserError } from '@/lib/auth/admin-users';
-import { checkLoginThrottle, clientIpFromHeaders, minutesUntil, recordLoginFailure, throttlePolicyFromEnv } from '@/lib/auth/login-throttle';
-import { createFirstAdmin, SetupCodeError } from '@/lib/auth/setup-code';
-import { serverEnv } from '@/lib/env';
-import { getDatabase } from '@/lib/store/database';
+import { createFirstAdminThrottled, type FirstAdminField, type FirstAdminResult } from '@/lib/auth/first-admin';
 
-export type FirstAdminField = 'setupCode' | 'email' | 'name' | 'password' | 'confirm';
-export type FirstAdminResult = { ok: true; email: string } | { ok: false; field: FirstAdminField | null; message: string };
+export type { FirstAdminField, FirstAdminResult } from '@/lib/auth/first-admin';
 
 const formSchema = z.object({
   setupCode: z.string().trim().min(1, 'Enter the setup code from the server log.').max(40, 'The setup code looks like ABCD-EFGH-JKLM.'),
@@ -19,7 +14,7 @@ const formSchema = z.object({
   confirm: z.string(),
 });
 
-/** The "Create the first admin" form. Setup-code guesses count against the client address like sign-in failures. */
+/** The "Create the first admin" form: checked here, created (and throttled) by lib/auth/first-admin.ts. */
 export async function createFirstAdminAction(form: FormData): Promise<FirstAdminResult> {
   const parsed = formSchema.safeParse({
     setupCode: form.get('setupCode') ?? '',
@@ -35,24 +30,8 @@ export async function createFirstAdminAction(form: FormData): Promise<FirstAdmin
   const input = parsed.data;
   if (input.password !== input.confirm) return { ok: false, field: 'confirm', message: 'The two passwords are not the same.' };
 
-  const env = serverEnv();
-  const policy = throttlePolicyFromEnv(env);
-  const ip = clientIpFromHeaders(Object.fromEntries(await headers()), env.TRUST_PROXY);
-  const keys = [`setup:${ip ?? 'unknown'}`];
-  const db = await getDatabase();
-  const throttle = await checkLoginThrottle(db, keys, new Date());
-  if (throttle.locked) {
-    return { ok: false, field: 'setupCode', message: `Too many attempts, try again in ${minutesUntil(throttle.retryAfterMs)} minutes.` };
-  }
-  try {
-    const user = await createFirstAdmin(db, { setupCode: input.setupCode, email: input.email, name: input.name, password: input.password });
-    return { ok: true, email: user.email };
-  } catch (err) {
-    if (err instanceof AdminUserError) return { ok: false, field: err.field === 'user' ? null : err.field, message: err.message };
-    if (err instanceof SetupCodeError) {
-      await recordLoginFailure(db, keys, new Date(), policy);
-      return { ok: false, field: 'setupCode', message: err.message };
-    }
-    throw err;
-  }
+  return createFirstAdminThrottled(
+    { setupCode: input.setupCode, email: input.email, name: input.name, password: input.password },
+    Object.fromEntries(await headers()),
+  );
 }

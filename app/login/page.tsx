@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getAdminSession, safeNextPath } from '@/lib/auth/admin-session';
-import { hasAnyAdmin } from '@/lib/auth/admin-users';
+import { isFirstRun } from '@/lib/auth/admin-pages';
 import { describeAuthConfigProblem, readOidcSettings } from '@/lib/auth/auth-options';
 import { serverEnv } from '@/lib/env';
-import { getDatabase } from '@/lib/store/database';
 import { FirstAdminForm } from './first-admin-form';
 import { SignInForm } from './sign-in-form';
 
@@ -18,7 +17,7 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const problem = describeAuthConfigProblem();
-  const firstRun = !(await hasAnyAdmin(await getDatabase()));
+  const firstRun = await isFirstRun();
   const next = safeNextPath(first(params.next), firstRun ? '/setup' : undefined);
   if (!problem && !firstRun && (await getAdminSession())) redirect(next);
   const oidc = readOidcSettings(serverEnv());

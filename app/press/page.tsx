@@ -1,17 +1,14 @@
 import type { Metadata } from 'next';
 import { BrandHeader } from '@/components/branding/brand-header';
 import { PressForm } from '@/components/press/press-form';
-import { loadBranding } from '@/lib/settings/branding';
-import { loadIntakeSettings } from '@/lib/settings/intake-settings';
-import { getDatabase } from '@/lib/store/database';
+import { loadPressPage } from '@/lib/settings/press-page';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Ask for help' };
 
 export default async function PressPage() {
-  const db = await getDatabase();
   // The choices are the admin's (Setup > Press page and branding), else DESKBELL_PRESS_SELECTIONS.
-  const [{ selections }, branding] = await Promise.all([loadIntakeSettings(db), loadBranding(db)]);
+  const { selections, branding } = await loadPressPage();
   return (
     <main className="mx-auto max-w-2xl px-6 py-12">
       <BrandHeader branding={branding} className="mb-8" />

@@ -3,7 +3,7 @@
  * wrong in a fragment ("must not be empty"). The page shows a sentence next to the field:
  * "The body of “Status changed” must not be empty."
  */
-import type { TicketEventKind } from '@/lib/store/schema';
+import type { TicketEventKind } from '@/lib/notifications/types';
 import type { TemplateField } from './types';
 
 /** Where an error belongs on the page: `<kind>.title`, `<kind>.body`, `<kind>.enabled`, or the path as given. */

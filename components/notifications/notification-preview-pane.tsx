@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import type { TicketEventKind } from '@/lib/store/schema';
+import type { TicketEventKind } from '@/lib/notifications/types';
 import type { LivePreviewState } from './use-live-preview';
 
 /** What the end user would see, with where the values came from (a real ticket, or samples and why). */

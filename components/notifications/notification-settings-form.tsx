@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { TicketEventKind } from '@/lib/store/schema';
+import type { TicketEventKind } from '@/lib/notifications/types';
 import { Alert, primaryButton } from '@/components/setup/form-field';
 import { fieldErrorsFromDetails } from './field-errors';
 import { KeywordList } from './keyword-list';

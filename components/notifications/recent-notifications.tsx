@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { LocalTime } from '@/components/ui/local-time';
-import type { NotificationChannel, NotificationStatus, TicketEventKind } from '@/lib/store/schema';
+import type { NotificationChannel, NotificationStatus, TicketEventKind } from '@/lib/notifications/types';
 import type { NotificationLogEntry } from './types';
 
 const STATUS_STYLE: Record<NotificationStatus, string> = {

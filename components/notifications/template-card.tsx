@@ -1,6 +1,6 @@
 'use client';
 
-import type { TicketEventKind } from '@/lib/store/schema';
+import type { TicketEventKind } from '@/lib/notifications/types';
 import { secondaryButton } from '@/components/setup/form-field';
 import { describeUnknownKeywords, findUnknownKeywords } from '@/lib/notifications/template-keywords';
 import { fieldErrorSentence, fieldErrorsFromDetails } from './field-errors';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import type { TicketEventKind } from '@/lib/store/schema';
+import type { TicketEventKind } from '@/lib/notifications/types';
 import { callNotificationsApi } from './notifications-api';
 import type { NotificationPreview, NotificationTemplate } from './types';
 

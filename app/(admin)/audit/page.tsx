@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { LocalTime } from '@/components/ui/local-time';
-import { AUDIT_PAGE_SIZE, listAuditEntries, type AuditEntry } from '@/lib/audit/audit-log';
+import type { AuditEntry } from '@/lib/audit/audit-log';
+import { loadAuditPage } from '@/lib/audit/audit-page';
 import { describeAuditEntry, type AdminNames } from '@/lib/audit/audit-sentence';
 import { requireAdminPage } from '@/lib/auth/admin-session';
-import { listAdminUsers } from '@/lib/auth/admin-users';
-import { getDatabase } from '@/lib/store/database';
+import { loadAdminNames } from '@/lib/auth/admin-pages';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Audit log' };
@@ -16,12 +16,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   await requireAdminPage('/audit');
   const params = await searchParams;
   const before = typeof params.before === 'string' && /^[0-9a-f-]{36}$/i.test(params.before) ? params.before : undefined;
-  const db = await getDatabase();
-  // One extra row tells whether an older page exists.
-  const rows = await listAuditEntries(db, { limit: AUDIT_PAGE_SIZE + 1, before });
-  const names: AdminNames = new Map((await listAdminUsers(db)).filter((a) => a.name).map((a) => [a.email, a.name!]));
-  const entries = rows.slice(0, AUDIT_PAGE_SIZE);
-  const olderCursor = rows.length > AUDIT_PAGE_SIZE ? entries.at(-1)?.id : undefined;
+  const [{ entries, olderCursor }, names] = await Promise.all([loadAuditPage(before), loadAdminNames()]);
 
   return (
     <main>

@@ -3,26 +3,16 @@ import { PressChart } from '@/components/presses/press-chart';
 import { PressDashboard } from '@/components/presses/press-dashboard';
 import { PressFilters } from '@/components/presses/press-filters';
 import { PressesGettingStarted, type FirstStep } from '@/components/presses/presses-getting-started';
-import { DeskbellApiError } from '@/lib/http/errors';
 import { requireAdminPage } from '@/lib/auth/admin-session';
-import {
-  listPressesForDashboard,
-  readPressListQuery,
-  searchParamsToObject,
-  toFilterQuery,
-  type PressListQuery,
-} from '@/lib/presses/list-presses';
-import { loadPressStats } from '@/lib/presses/press-stats';
-import { hasAnyPress } from '@/lib/presses/press-read-store';
-import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import type { PressListPage } from '@/lib/presses/types';
-import { getDatabase } from '@/lib/store/database';
+import { loadPressDashboard } from '@/lib/presses/admin-pages';
+import { readPressListQuery, searchParamsToObject, toFilterQuery } from '@/lib/presses/list-presses';
+import { loadWizardPage } from '@/lib/setup/wizard-pages';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Presses' };
 
-async function firstSteps(db: Awaited<ReturnType<typeof getDatabase>>): Promise<FirstStep[]> {
-  const { steps } = await loadWizardStatus(db);
+async function firstSteps(): Promise<FirstStep[]> {
+  const { steps } = (await loadWizardPage()).status;
   const done = (id: string) => steps.find((s) => s.id === id)?.state === 'done';
   return [
     {
@@ -63,32 +53,20 @@ export default async function PressesPage({ searchParams }: Props) {
   const read = readPressListQuery(searchParamsToObject(await searchParams));
   const signedInQuery = toFilterQuery(read.query);
   await requireAdminPage(signedInQuery ? `/presses?${signedInQuery}` : '/presses');
-  const problems = read.problems;
-  let query: PressListQuery = read.query;
-
-  const db = await getDatabase();
-  if (!(await hasAnyPress(db))) {
+  const dashboard = await loadPressDashboard(read.query);
+  if (dashboard.empty) {
     return (
       <main className="space-y-6">
         <header>
           <h1 className="text-2xl font-bold tracking-tight">Presses</h1>
         </header>
-        <FilterProblems problems={problems} />
-        <PressesGettingStarted steps={await firstSteps(db)} />
+        <FilterProblems problems={read.problems} />
+        <PressesGettingStarted steps={await firstSteps()} />
       </main>
     );
   }
-  let page: PressListPage;
-  try {
-    page = await listPressesForDashboard(db, query);
-  } catch (err) {
-    if (!(err instanceof DeskbellApiError)) throw err;
-    // A stale or edited cursor: show the newest presses with the same filters instead.
-    problems.push(err.message);
-    query = { ...query, cursor: undefined };
-    page = await listPressesForDashboard(db, query);
-  }
-  const stats = await loadPressStats(db);
+  const { query, page, stats } = dashboard;
+  const problems = [...read.problems, ...dashboard.problems];
   const filterQuery = toFilterQuery(query);
 
   return (

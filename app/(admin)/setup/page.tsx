@@ -1,15 +1,14 @@
 import Link from 'next/link';
 import { SetupFrame } from '@/components/setup/setup-frame';
 import { requireAdminPage } from '@/lib/auth/admin-session';
-import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import { getDatabase } from '@/lib/store/database';
+import { loadWizardPage } from '@/lib/setup/wizard-pages';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Setup' };
 
 export default async function SetupPage() {
   await requireAdminPage('/setup');
-  const status = await loadWizardStatus(await getDatabase());
+  const { status } = await loadWizardPage();
   const next = status.steps.find((s) => s.state === 'failing' || s.state === 'todo');
   return (
     <SetupFrame

@@ -1,11 +1,9 @@
 import 'server-only';
 import { notFound } from 'next/navigation';
-import { describeManageUi } from '@/lib/connectwise/ui-links';
 import { serverEnv } from '@/lib/env';
 import type { MemberAuthentication } from '@/components/pod/hosted-api/protocol';
 import { loadFramePolicy } from '@/lib/pod/frame-policy';
-import { loadManageSite } from '@/lib/settings/manage-site';
-import { getDatabase } from '@/lib/store/database';
+import { loadDemoManageSite } from '@/lib/manage-client/demo-manage';
 
 /**
  * What the demo Manage frame needs to play Manage's side of the Hosted API: where the pod is,
@@ -32,21 +30,20 @@ export async function loadDemoManage(): Promise<DemoManageSetup> {
         'No demo member is set. Start Deskbell with DESKBELL_DEMO_MEMBER=jsmith:demo-hash-jsmith-7f3a9c (npm run demo does) to sign the pod in as the simulator\u2019s demo technician.',
     };
   }
-  const site = await loadManageSite(await getDatabase());
-  const ui = site ? describeManageUi(site.endpoint) : null;
-  if (!site || !ui) {
+  const site = await loadDemoManageSite();
+  if (!site) {
     return { ok: false, problem: 'Deskbell is not connected to Manage yet: finish the connection step of the setup wizard first.' };
   }
   const colon = env.DESKBELL_DEMO_MEMBER.indexOf(':');
   const member: MemberAuthentication = {
     // What Manage reports as its site: the web UI host (with its port, for the simulator).
-    site: ui.host,
+    site: site.uiHost,
     companyid: site.companyId,
     memberid: env.DESKBELL_DEMO_MEMBER.slice(0, colon),
     memberHash: env.DESKBELL_DEMO_MEMBER.slice(colon + 1),
     memberContext: DEMO_MEMBER_CONTEXT,
   };
-  return { ok: true, podOrigin, member, siteLabel: ui.origin };
+  return { ok: true, podOrigin, member, siteLabel: `${site.scheme}://${site.uiHost}` };
 }
 
 /** A Manage record id from the URL, or a 404. */

@@ -2,8 +2,7 @@
 
 import { z } from 'zod';
 import { serverEnv } from '@/lib/env';
-import { loadManageConnection } from '@/lib/settings/manage-connection';
-import { getDatabase } from '@/lib/store/database';
+import { loadManageApiOrigin } from '@/lib/manage-client/demo-manage';
 
 /**
  * The demo Manage ticket's technician buttons: each asks the simulator to change the ticket
@@ -30,8 +29,8 @@ export async function changeDemoTicket(input: TechnicianChange): Promise<Technic
   const parsed = technicianChangeSchema.safeParse(input);
   if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? 'That change is not valid.' };
   const change = parsed.data;
-  const connection = await loadManageConnection(await getDatabase());
-  if (!connection.configured) return { ok: false, message: 'Deskbell is not connected to the simulator yet.' };
+  const origin = await loadManageApiOrigin();
+  if (!origin) return { ok: false, message: 'Deskbell is not connected to the simulator yet.' };
   // The demo technician acts (the member the pod signs in as), as they would in Manage.
   const actor = env.DESKBELL_DEMO_MEMBER?.split(':')[0];
   const body =
@@ -40,7 +39,7 @@ export async function changeDemoTicket(input: TechnicianChange): Promise<Technic
       : change.kind === 'note'
         ? { text: change.text, internal: change.internal, ...(actor ? { member: actor } : {}) }
         : { member: change.member, ...(actor ? { by: actor } : {}) };
-  const url = `${new URL(connection.options.baseUrl).origin}/__sim/tickets/${change.ticketId}/${PATHS[change.kind]}`;
+  const url = `${origin}/__sim/tickets/${change.ticketId}/${PATHS[change.kind]}`;
   let res: Response;
   try {
     res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });

@@ -18,9 +18,8 @@ import { ScreenshotGallery } from '@/components/report/screenshot-gallery';
 import { SubmissionErrors } from '@/components/report/submission-errors';
 import { requireAdminPage } from '@/lib/auth/admin-session';
 import { listTicketTimeline } from '@/lib/notifications/ticket-events';
-import { loadPressReportForAdmin } from '@/lib/presses/press-report';
+import { loadPressReportPage } from '@/lib/presses/admin-pages';
 import type { PressReport } from '@/lib/presses/types';
-import { getDatabase } from '@/lib/store/database';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Press report' };
@@ -54,8 +53,7 @@ export default async function PressReportPage({ params }: Props) {
   const { id } = await params;
   // The link in the ticket's internal note: after signing in, the admin lands back here.
   await requireAdminPage(`/presses/${encodeURIComponent(id)}`);
-  const db = await getDatabase();
-  const report = await loadPressReportForAdmin(db, id, (pressId) => listTicketTimeline(db, pressId));
+  const report = await loadPressReportPage(id, listTicketTimeline);
   if (!report) notFound();
 
   const who = report.person.name ?? report.person.email ?? 'someone';

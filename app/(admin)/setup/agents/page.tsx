@@ -1,18 +1,15 @@
 import { AgentsStep } from '@/components/setup/agents-step';
 import { SetupFrame } from '@/components/setup/setup-frame';
 import { requireAdminPage } from '@/lib/auth/admin-session';
-import { listAgentTokensForAdmin } from '@/lib/setup/agents';
 import { deskbellPublicUrl } from '@/lib/env';
-import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import { getDatabase } from '@/lib/store/database';
+import { loadAgentsStepPage } from '@/lib/setup/wizard-pages';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Setup: Agents' };
 
 export default async function AgentsPage() {
   await requireAdminPage('/setup/agents');
-  const db = await getDatabase();
-  const [status, tokens] = await Promise.all([loadWizardStatus(db), listAgentTokensForAdmin(db)]);
+  const { status, tokens } = await loadAgentsStepPage();
   const publicUrl = deskbellPublicUrl();
   return (
     <SetupFrame

@@ -1,17 +1,14 @@
 import { PressPageStep } from '@/components/branding/press-page-step';
 import { SetupFrame } from '@/components/setup/setup-frame';
 import { requireAdminPage } from '@/lib/auth/admin-session';
-import { loadPressPageSettings } from '@/lib/settings/branding';
-import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import { getDatabase } from '@/lib/store/database';
+import { loadBrandingStepPage } from '@/lib/setup/wizard-pages';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Setup: Press page and branding' };
 
 export default async function BrandingPage() {
   await requireAdminPage('/setup/branding');
-  const db = await getDatabase();
-  const [status, settings] = await Promise.all([loadWizardStatus(db), loadPressPageSettings(db)]);
+  const { status, settings } = await loadBrandingStepPage();
   return (
     <SetupFrame
       status={status}

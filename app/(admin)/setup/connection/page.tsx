@@ -1,15 +1,14 @@
 import { ConnectionStep } from '@/components/setup/connection-step';
 import { SetupFrame } from '@/components/setup/setup-frame';
 import { requireAdminPage } from '@/lib/auth/admin-session';
-import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import { getDatabase } from '@/lib/store/database';
+import { loadWizardPage } from '@/lib/setup/wizard-pages';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Setup: Connection' };
 
 export default async function ConnectionPage() {
   await requireAdminPage('/setup/connection');
-  const status = await loadWizardStatus(await getDatabase());
+  const { status } = await loadWizardPage();
   return (
     <SetupFrame
       status={status}

@@ -1,28 +1,15 @@
 import { DefaultsStep } from '@/components/setup/defaults-step';
 import { Alert } from '@/components/setup/form-field';
 import { SetupFrame } from '@/components/setup/setup-frame';
-import { DeskbellApiError } from '@/lib/http/errors';
 import { requireAdminPage } from '@/lib/auth/admin-session';
-import { loadDefaultsPage, type DefaultsPageData } from '@/lib/setup/ticket-defaults';
-import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import { getDatabase } from '@/lib/store/database';
+import { loadDefaultsStepPage } from '@/lib/setup/wizard-pages';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Setup: Defaults' };
 
 export default async function DefaultsPage() {
   await requireAdminPage('/setup/defaults');
-  const db = await getDatabase();
-  const status = await loadWizardStatus(db);
-  let data: DefaultsPageData | null = null;
-  let problem: string | null = null;
-  try {
-    // Manage's lists come through the app's lookup-table cache: usually no Manage call at all.
-    data = await loadDefaultsPage(db);
-  } catch (error) {
-    if (!(error instanceof DeskbellApiError)) throw error;
-    problem = error.message;
-  }
+  const { status, data, problem } = await loadDefaultsStepPage();
   return (
     <SetupFrame
       status={status}

@@ -1,15 +1,14 @@
 import { PermissionsStep } from '@/components/setup/permissions-step';
 import { SetupFrame } from '@/components/setup/setup-frame';
 import { requireAdminPage } from '@/lib/auth/admin-session';
-import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import { getDatabase } from '@/lib/store/database';
+import { loadWizardPage } from '@/lib/setup/wizard-pages';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Setup: Permissions' };
 
 export default async function PermissionsPage() {
   await requireAdminPage('/setup/permissions');
-  const status = await loadWizardStatus(await getDatabase());
+  const { status } = await loadWizardPage();
   const last = status.checks.permissions;
   return (
     <SetupFrame

@@ -1,17 +1,14 @@
 import { RulesStep } from '@/components/rules/rules-step';
 import { SetupFrame } from '@/components/setup/setup-frame';
 import { requireAdminPage } from '@/lib/auth/admin-session';
-import { loadRulesPage } from '@/lib/rules/rules-page';
-import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import { getDatabase } from '@/lib/store/database';
+import { loadRulesStepPage } from '@/lib/setup/wizard-pages';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Setup: Rules' };
 
 export default async function RulesPage() {
   await requireAdminPage('/setup/rules');
-  const db = await getDatabase();
-  const [status, data] = await Promise.all([loadWizardStatus(db), loadRulesPage(db)]);
+  const { status, data } = await loadRulesStepPage();
   return (
     <SetupFrame
       status={status}

@@ -1,17 +1,14 @@
 import { SetupFrame } from '@/components/setup/setup-frame';
 import { UnregisteredStep } from '@/components/setup/unregistered-step';
 import { requireAdminPage } from '@/lib/auth/admin-session';
-import { loadIntakeSettings } from '@/lib/settings/intake-settings';
-import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import { getDatabase } from '@/lib/store/database';
+import { loadUnregisteredStepPage } from '@/lib/setup/wizard-pages';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Setup: Unregistered users' };
 
 export default async function UnregisteredPage() {
   await requireAdminPage('/setup/unregistered');
-  const db = await getDatabase();
-  const [status, settings] = await Promise.all([loadWizardStatus(db), loadIntakeSettings(db)]);
+  const { status, settings } = await loadUnregisteredStepPage();
   return (
     <SetupFrame
       status={status}

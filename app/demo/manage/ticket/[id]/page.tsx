@@ -3,7 +3,7 @@ import { DemoManageFrame } from '@/components/pod/demo-manage-frame';
 import { DemoTechnicianPanel } from '@/components/pod/demo-technician-panel';
 import { DemoManageChrome } from '../../demo-manage-chrome';
 import { loadDemoManage, parseDemoRecordId } from '../../load-demo-manage';
-import { loadDemoTicket } from '../../load-demo-ticket';
+import { loadDemoTicket } from '@/lib/manage-client/demo-ticket';
 import { changeDemoTicket } from '../../technician-actions';
 
 export const dynamic = 'force-dynamic';

@@ -2,11 +2,10 @@ import 'server-only';
 import { isManageError } from '@/lib/connectwise/errors';
 import { getTicket } from '@/lib/connectwise/tickets';
 import type { ManageTicket } from '@/lib/connectwise/types';
-import { getAppManageContext } from '@/lib/manage-client/manage-context';
-import { getDatabase } from '@/lib/store/database';
+import { getAppManageContext } from './manage-context';
 
 /**
- * The ticket the demo Manage screen shows, read through Deskbell's own Manage adapter, with
+ * The ticket the demo Manage screen (app/demo/manage, demo mode only) shows, read through Deskbell's own Manage adapter, with
  * what a technician picks from: the statuses of its board and the active members.
  */
 export type DemoTicketView = {
@@ -45,7 +44,7 @@ function viewOf(ticket: ManageTicket, statuses: string[], members: DemoTicketVie
 }
 
 export async function loadDemoTicket(id: number): Promise<DemoTicketLoad> {
-  const manage = await getAppManageContext(await getDatabase());
+  const manage = await getAppManageContext();
   if (!manage.ok) return { state: 'unavailable', reason: manage.reason };
   const { context } = manage;
   let ticket: ManageTicket;

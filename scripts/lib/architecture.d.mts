@@ -1,0 +1,20 @@
+// Types for architecture.mjs (plain JavaScript so eslint.config.mjs can load it).
+export type LibLayer = { node: string; holds: string; base?: boolean };
+export declare const LIB_LAYERS: readonly LibLayer[];
+export declare const COMPOSITION_ROOT: readonly string[];
+export declare const ADAPTER_MAY_IMPORT: readonly string[];
+export declare const NOT_FROM_APP_OR_UI: readonly string[];
+export declare const PRESS_TABLES: readonly string[];
+export declare const PRESS_STORE_FILES: readonly string[];
+export declare const PRESS_TABLES_EXEMPT: readonly string[];
+export declare const LAYER_ORDER_TEXT: string;
+export declare const TABLE_METHODS: readonly string[];
+export declare function libNodeOf(file: string): string | null;
+export declare function isKnownLibNode(node: string): boolean;
+export declare function layerViolation(fromNode: string, toNode: string): string | null;
+export declare function resolveSpecifier(fromFile: string, specifier: string): string | null;
+export declare function isUiFile(file: string): boolean;
+export declare function isApiRouteFile(file: string): boolean;
+export declare function importViolations(fromFile: string, target: string | null): string[];
+export declare function pressTableNamed(reference: string): string | null;
+export declare function pressTableInSql(text: string): string | null;
