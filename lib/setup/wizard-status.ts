@@ -113,8 +113,8 @@ type PodStepInput = { tabs: number; wanted: number; registered: number; failed: 
 /** Done once a registration is stored and its last sync left every wanted pod and tab in Manage; to do otherwise. */
 function podState(p: PodStepInput | null | undefined): Pick<WizardStep, 'state' | 'detail'> {
   if (!p) return { state: 'todo', detail: 'Register the Deskbell pod on Manage\u2019s Service Ticket screen, so technicians see each press inside its ticket.' };
-  if (p.failed > 0) return { state: 'todo', detail: `${p.registered} of ${plural(p.wanted, 'hosted setup')} registered; ${plural(p.failed, 'change')} failed. Register again.` };
-  if (p.registered < p.wanted) return { state: 'todo', detail: `${p.registered} of ${plural(p.wanted, 'hosted setup')} ${p.wanted === 1 ? 'is' : 'are'} registered in Manage; register again.` };
+  if (p.failed > 0) return { state: 'todo', detail: `${p.registered} of ${plural(p.wanted, 'Hosted API entry', 'Hosted API entries')} registered; ${plural(p.failed, 'change')} failed. Register again.` };
+  if (p.registered < p.wanted) return { state: 'todo', detail: `${p.registered} of ${plural(p.wanted, 'Hosted API entry', 'Hosted API entries')} ${p.wanted === 1 ? 'is' : 'are'} registered in Manage; register again.` };
   return { state: 'done', detail: p.tabs > 0 ? `The pod and ${plural(p.tabs, 'tab')} are registered in Manage.` : 'The pod is registered in Manage.' };
 }
 

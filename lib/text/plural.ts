@@ -6,7 +6,7 @@ const pluralRules = new Intl.PluralRules('en');
 
 /**
  * "1 callback", "2 callbacks", "0 callbacks". The plural form is the singular plus "s"
- * unless given ("1 hosted setup" / "2 hosted setups" works; "1 entry" needs "entries").
+ * unless given ("1 callback" / "2 callbacks" works; "1 entry" needs "entries").
  */
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${pluralRules.select(count) === 'one' ? singular : pluralForm}`;

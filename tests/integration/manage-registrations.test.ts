@@ -562,7 +562,7 @@ describeRegistration({
   remove: {
     pick: () => pods()[0]!,
     missing: () => [{ kind: 'ticket-pod', target: 'the Service Ticket pod' }],
-    step: { state: 'todo', detail: '0 of 1 hosted setup is registered in Manage; register again.' },
+    step: { state: 'todo', detail: '0 of 1 Hosted API entry is registered in Manage; register again.' },
   },
   failures: (h) => {
     it('Manage failing a create is reported in words; a tab no longer wanted is kept until the rest is in place', async () => {
@@ -576,7 +576,7 @@ describeRegistration({
         expect(report.entries.find((e) => e.outcome === 'failed')?.message).toMatch(/^Manage could not create the Service Ticket tab: /);
         expect(report.summary).toMatch(/^1 change failed: 1 of 2 Hosted API entries are registered/);
         expect(kinds()).toEqual([`Pod@${TICKET_SCREEN}`, `Tab@${COMPANY_SCREEN}`].sort());
-        expect(await h.step()).toMatchObject({ state: 'todo', detail: '1 of 2 hosted setups registered; 1 change failed. Register again.' });
+        expect(await h.step()).toMatchObject({ state: 'todo', detail: '1 of 2 Hosted API entries registered; 1 change failed. Register again.' });
       } finally {
         currentSim.clearFaults();
       }

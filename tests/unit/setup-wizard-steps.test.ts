@@ -68,7 +68,7 @@ describe('step indicator', () => {
     expect(step({ tabs: 0, wanted: 1, registered: 1, failed: 0 })).toMatchObject({ state: 'done', detail: 'The pod is registered in Manage.' });
     expect(step({ tabs: 2, wanted: 3, registered: 3, failed: 0 })).toMatchObject({ state: 'done', detail: 'The pod and 2 tabs are registered in Manage.' });
     expect(step({ tabs: 1, wanted: 2, registered: 2, failed: 0 })).toMatchObject({ state: 'done', detail: 'The pod and 1 tab are registered in Manage.' });
-    expect(step({ tabs: 1, wanted: 2, registered: 1, failed: 1 })).toMatchObject({ state: 'todo', detail: '1 of 2 hosted setups registered; 1 change failed. Register again.' });
-    expect(step({ tabs: 0, wanted: 1, registered: 0, failed: 0 })).toMatchObject({ state: 'todo', detail: '0 of 1 hosted setup is registered in Manage; register again.' });
+    expect(step({ tabs: 1, wanted: 2, registered: 1, failed: 1 })).toMatchObject({ state: 'todo', detail: '1 of 2 Hosted API entries registered; 1 change failed. Register again.' });
+    expect(step({ tabs: 0, wanted: 1, registered: 0, failed: 0 })).toMatchObject({ state: 'todo', detail: '0 of 1 Hosted API entry is registered in Manage; register again.' });
   });
 });
