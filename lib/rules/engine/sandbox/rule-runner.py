@@ -595,9 +595,11 @@ def make_runner(output_limit_bytes, cache_size):
     gc.collect()
     # Objects that exist before any rule runs are shared by every evaluation in this
     # interpreter: rules may not set attributes on them (a function's attribute or a module
-    # level instance would carry data to the next press). Held, so their ids stay theirs.
-    preexisting = gc.get_objects()
-    preexisting_ids = frozenset(map(id, preexisting))
+    # level instance would carry data to the next press). The fence's closures hold them, so
+    # their ids stay theirs: a temporary caught here (a replaced decimal context, say) used to
+    # die once set-up returned, and a rule's own new object could get its id and be refused.
+    # The identity check makes a reused id harmless even so.
+    preexisting = {id(obj): obj for obj in gc.get_objects()}
     # They live as long as the interpreter: keep the collector from walking them after each
     # evaluation (full collections were the slowest 1% of evaluations).
     gc.freeze()
@@ -606,12 +608,12 @@ def make_runner(output_limit_bytes, cache_size):
     decimal.setcontext(decimal.Context())
 
     def fenced_setattr(obj, name, value):
-        if id(obj) in preexisting_ids:
+        if preexisting.get(id(obj)) is obj:
             raise refused(f"rules cannot change attributes of a shared '{type(obj).__name__}' object")
         guarded_setattr(obj, name, value)
 
     def fenced_delattr(obj, name):
-        if id(obj) in preexisting_ids:
+        if preexisting.get(id(obj)) is obj:
             raise refused(f"rules cannot delete attributes of a shared '{type(obj).__name__}' object")
         guarded_delattr(obj, name)
 
