@@ -2,12 +2,24 @@
  * `npm run demo`: Deskbell on its embedded defaults — SQLite in ./data/demo, the built-in Manage
  * simulator with a believable MSP's data, the production server on PORT (3000), and every
  * setup wizard step already done against the simulator.
+ *
+ * `npm run demo -- --instances 3`: the same on a throw-away PostgreSQL with three instances
+ * behind a round-robin front on PORT (the instances on the ports after it).
  */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { serverEnv } from '../lib/env';
+import { startCluster } from './lib/start-cluster';
 import { startDemo } from './lib/start-demo';
 
 async function main(): Promise<void> {
   const env = serverEnv();
+  const { values } = parseArgs({ options: { instances: { type: 'string' } }, strict: true });
+  if (values.instances !== undefined) {
+    const instances = Number(values.instances);
+    if (!Number.isInteger(instances) || instances < 1 || instances > 16) throw new Error('--instances is a whole number from 1 to 16');
+    return runCluster(instances);
+  }
   const demo = await startDemo({ dataDir: env.DESKBELL_DATA_DIR, appPort: env.PORT, simPort: env.SIM_PORT });
   const { stack, admin, agentToken, demoFile, setup } = demo;
 
@@ -46,6 +58,45 @@ Press Ctrl+C to stop.`);
     stopping = true;
     console.log('\n[deskbell] stopping ...');
     await demo.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+async function runCluster(instances: number): Promise<void> {
+  const env = serverEnv();
+  console.log(`[deskbell] starting PostgreSQL, the simulator and ${instances} instances ...`);
+  const cluster = await startCluster({
+    instances,
+    frontPort: env.PORT,
+    firstInstancePort: env.PORT + 1,
+    simPort: env.SIM_PORT,
+    dataDir: path.join(env.DESKBELL_DATA_DIR, 'demo-cluster'),
+  });
+  const { frontUrl, setup, admin, agentToken } = cluster;
+  const notDone = setup ? setup.steps.filter((s) => s.state !== 'done' && s.state !== 'optional') : [];
+  console.log(`
+Deskbell cluster demo is running: ${instances} instances on one PostgreSQL behind a round-robin front.
+  Front (use this): ${frontUrl}
+  Health:           ${frontUrl}/api/health  (each answer comes from the next instance)
+${cluster.instances.map((i) => `  Instance ${i.name}:     ${i.url}  (process ${i.pid()})`).join('\n')}
+  PostgreSQL:       ${cluster.databaseUrl}  (throw-away: removed when the demo stops)
+  Manage (sim):     ${cluster.sim.baseUrl}
+  ${notDone.length === 0 ? 'Set up: every wizard step is done against the simulator, once for the whole cluster.' : `Set up, except: ${notDone.map((s) => `${s.number}. ${s.title}`).join('; ')}. Open ${frontUrl}/setup.`}
+
+Sign in to the admin pages:  ${frontUrl}/login   email ${admin.email}   password ${admin.password}
+Press the button:            npm run press -- --server ${frontUrl} --token ${agentToken} --message "Printer jammed" --email dana.whitfield@acme-mfg.example --hostname ACME-PC-01
+                             or ${frontUrl}/press#token=${agentToken}
+Try it: kill -9 one instance's process; the front skips it and another instance takes over its jobs.
+Press Ctrl+C to stop (the database goes with it).`);
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\n[deskbell] stopping the cluster ...');
+    await cluster.stop();
     process.exit(0);
   };
   process.on('SIGINT', shutdown);

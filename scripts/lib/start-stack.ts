@@ -134,7 +134,7 @@ export async function startDeskbellStack(options: StackOptions): Promise<Running
  * with exactly the app's environment, so the same data directory, secret key and public URL
  * apply as in the app: the wizard then reads every step done and checked.
  */
-export function runDemoSetUp(stack: RunningStack): Promise<DemoSetupResult> {
+export function runDemoSetUp(stack: Pick<RunningStack, 'appEnvironment'>): Promise<DemoSetupResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(repoRoot, 'node_modules/.bin/tsx'), ['--conditions=react-server', 'scripts/demo-setup.ts'], {
       cwd: repoRoot,
@@ -159,7 +159,7 @@ export function runDemoSetUp(stack: RunningStack): Promise<DemoSetupResult> {
 
 const SETUP_CODE_LINE = /enter the setup code ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})\b/;
 
-async function waitForHealth(url: string, app: ChildProcess, timeoutMs: number): Promise<void> {
+export async function waitForHealth(url: string, app: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (app.exitCode !== null) throw new Error(`the app exited with code ${app.exitCode} during start-up`);
@@ -174,7 +174,7 @@ async function waitForHealth(url: string, app: ChildProcess, timeoutMs: number):
   throw new Error(`the app did not become healthy at ${url} within ${timeoutMs / 1000} s`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
