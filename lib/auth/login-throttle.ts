@@ -1,4 +1,5 @@
 import 'server-only';
+import { sql } from 'kysely';
 import type { ServerEnv } from '@/lib/env';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { LoginThrottleTable } from '@/lib/store/schema';
@@ -117,21 +118,38 @@ export async function checkLoginThrottle(db: DeskbellDatabase, keys: (string | T
   return longest > 0 ? { locked: true, retryAfterMs: longest } : { locked: false };
 }
 
-/** Counts one failure against every key (each with its own limit); returns the highest failure count in the current windows. */
+/**
+ * Counts one failure against every key (each with its own limit); returns the highest failure
+ * count in the current windows. Each count is one INSERT … ON CONFLICT DO UPDATE that reads and
+ * writes the row at once (applyFailure's rule in SQL): with several instances on PostgreSQL, a
+ * read-then-write would let two failures at the same moment count as one.
+ */
 export async function recordLoginFailure(db: DeskbellDatabase, keys: (string | ThrottleKey)[], now: Date, policy: ThrottlePolicy): Promise<number> {
+  const t = now.getTime();
+  const at = now.toISOString();
+  // ISO times in one format order the same as text under any collation, so `<=` compares times.
+  const windowEnded = new Date(t - policy.windowMs).toISOString();
+  const lockedUntil = new Date(t + policy.lockMs).toISOString();
+  const fresh = sql<boolean>`(login_throttle.window_started_at <= ${windowEnded} or (login_throttle.locked_until is not null and login_throttle.locked_until <= ${at}))`;
+  const counted = sql<number>`case when ${fresh} then 1 else login_throttle.failures + 1 end`;
   return db.transaction().execute(async (trx) => {
     let highest = 0;
     for (const entry of keys) {
       const key = keyName(entry);
       const limit = typeof entry === 'string' ? policy.maxFailures : (entry.maxFailures ?? policy.maxFailures);
-      const row = await trx.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
-      const next = applyFailure(row, now, { ...policy, maxFailures: limit });
-      highest = Math.max(highest, next.failures);
-      await trx
+      const row = await trx
         .insertInto('login_throttle')
-        .values({ key, ...next })
-        .onConflict((oc) => oc.column('key').doUpdateSet(next))
-        .execute();
+        .values({ key, failures: 1, window_started_at: at, locked_until: limit <= 1 ? lockedUntil : null })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet({
+            failures: counted,
+            window_started_at: sql<string>`case when ${fresh} then excluded.window_started_at else login_throttle.window_started_at end`,
+            locked_until: sql<string | null>`case when ${counted} >= ${limit} then ${lockedUntil} else null end`,
+          }),
+        )
+        .returning('failures')
+        .executeTakeFirstOrThrow();
+      highest = Math.max(highest, Number(row.failures));
     }
     return highest;
   });

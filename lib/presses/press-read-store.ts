@@ -1,6 +1,6 @@
 import 'server-only';
 import { sql, type Selectable } from 'kysely';
-import type { DeskbellDatabase } from '@/lib/store/database';
+import { databaseEngine, type DeskbellDatabase } from '@/lib/store/database';
 import type { PressesTable, PressStatus } from '@/lib/store/schema';
 import { readOutcome, type PressOutcome } from './press-outcome';
 import { readPayload, type PressPayload } from './press-payload';
@@ -206,6 +206,30 @@ function likePattern(term: string): string {
   return `%${jsonText.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+const UPPER_ASCII = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/**
+ * The payload mentions the (folded, escaped) pattern, folding ASCII only on both engines.
+ * SQLite's LIKE and lower() fold ASCII only; PostgreSQL's lower() folds by the database's
+ * locale (all of Unicode, or nothing beyond ASCII under "C") and its LIKE folds nothing, so
+ * there translate() folds exactly A-Z. The escape is spelled out: SQLite has no default one.
+ */
+function payloadMentions(db: DeskbellDatabase, pattern: string) {
+  return databaseEngine(db) === 'postgres'
+    ? sql<boolean>`translate(payload, ${UPPER_ASCII}, ${foldAscii(UPPER_ASCII)}) like ${pattern} escape '\\'`
+    : sql<boolean>`lower(payload) like ${pattern} escape '\\'`;
+}
+
+/**
+ * The dashboard pages by keyset on (received_at, id) as text, and its cursor is compared with
+ * `<` in SQL: both must follow one order. SQLite compares text bytewise; PostgreSQL compares by
+ * the database's collation, which a managed server may set to a language's, so there the sort
+ * and the comparison name the bytewise "C" collation.
+ */
+function bytewise(db: DeskbellDatabase, column: 'received_at' | 'id') {
+  return databaseEngine(db) === 'postgres' ? sql<string>`${sql.ref(column)} collate "C"` : sql<string>`${sql.ref(column)}`;
+}
+
 export type PressListFilter = {
   status?: PressStatus;
   /** ISO times: received at or after `from`, before `to`. */
@@ -228,27 +252,26 @@ export type PressListRow = StoredPressSummary & {
 
 /** One batch of the dashboard's list, newest first on (received_at, id). */
 export async function listPressBatch(db: DeskbellDatabase, filter: PressListFilter): Promise<PressListRow[]> {
+  const receivedAt = bytewise(db, 'received_at');
+  const id = bytewise(db, 'id');
   let select = db
     .selectFrom('presses')
     .select([...SUMMARY_COLUMNS, 'ticket_created_at', 'attempt', 'last_error', 'dead_reason', 'next_attempt_at'])
-    .orderBy('received_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy(receivedAt, 'desc')
+    .orderBy(id, 'desc')
     .limit(filter.limit);
   if (filter.status) select = select.where('status', '=', filter.status);
   if (filter.from) select = select.where('received_at', '>=', filter.from);
   if (filter.to) select = select.where('received_at', '<', filter.to);
   const term = filter.term;
   if (term) {
-    const pattern = likePattern(term);
-    select = select.where((eb) =>
-      // ESCAPE spelled out: SQLite has no default LIKE escape character.
-      eb.or([sql<boolean>`lower(payload) like ${pattern} escape '\\'`, eb('ticket_number', '=', term)]),
-    );
+    const mentions = payloadMentions(db, likePattern(term));
+    select = select.where((eb) => eb.or([mentions, eb('ticket_number', '=', term)]));
   }
   const after = filter.after;
   if (after) {
     select = select.where((eb) =>
-      eb.or([eb('received_at', '<', after.receivedAt), eb.and([eb('received_at', '=', after.receivedAt), eb('id', '<', after.id)])]),
+      eb.or([eb(receivedAt, '<', after.receivedAt), eb.and([eb(receivedAt, '=', after.receivedAt), eb(id, '<', after.id)])]),
     );
   }
   const rows = await select.execute();

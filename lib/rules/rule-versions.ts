@@ -5,6 +5,7 @@ import { DeskbellApiError } from '@/lib/http/errors';
 import { recordAudit } from '@/lib/audit/audit-log';
 import type { RuleCheck } from '@/lib/rules/engine/python-engine';
 import type { DeskbellDatabase } from '@/lib/store/database';
+import { isUniqueViolation } from '@/lib/store/engine/unique-violation';
 import type { RuleVersionsTable } from '@/lib/store/schema';
 import { findActiveRules } from '@/lib/settings/active-rules';
 import type { RuleCheckView, RuleSyntaxProblem, RuleVersionList, RuleVersionView, SaveRulesResult } from './types';
@@ -174,6 +175,13 @@ async function appendVersion(
       },
     });
     return { row, previous: latest ?? null, unchanged: false };
+  }).catch((err: unknown) => {
+    // Two saves at the same moment on PostgreSQL both read version N and both write N+1: the
+    // unique version refuses the loser, which is the same conflict as a stale baseVersion.
+    if (!isUniqueViolation(err)) throw err;
+    throw new DeskbellApiError('conflict', 'Someone else saved the rules at the same moment, so this save was not applied. Reload, then apply your change again.', {
+      activeVersion: null,
+    });
   });
   return { version: toView(saved.row, saved.previous, saved.row.version), unchanged: saved.unchanged };
 }

@@ -13,7 +13,8 @@ import { z } from 'zod';
 import { DeskbellApiError } from '@/lib/http/errors';
 import type { AdminSession } from '@/lib/auth/admin-session';
 import { createAgentToken } from '@/lib/auth/agent-tokens';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { basePress, buildMultipart } from '../support/press-fixtures';
 
 // The public URL has a path: only its origin counts.
@@ -46,8 +47,7 @@ let db: DeskbellDatabase;
 const ran: string[] = [];
 
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   state.db = db;
   state.session = { userId: 'u1', email: 'admin@msp.example', name: 'Admin' } as AdminSession;
   state.sessionChecks = 0;

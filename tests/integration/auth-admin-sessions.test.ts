@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAdminUser, resetAdminPassword } from '@/lib/auth/admin-users';
 import { buildAuthOptions, issueAdminToken, refreshAdminToken, SESSION_MAX_AGE_SECONDS } from '@/lib/auth/auth-options';
 import { parseServerEnv } from '@/lib/env';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 
 const PASSWORD = 'violet kettle marches north';
 const TWELVE_HOURS = 12 * 60 * 60;
@@ -17,8 +18,7 @@ let db: DeskbellDatabase;
 let options: NextAuthOptions;
 
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   options = buildAuthOptions(parseServerEnv({ DESKBELL_SECRET_KEY: randomBytes(32).toString('base64') }), async () => db);
 });
 afterEach(async () => {

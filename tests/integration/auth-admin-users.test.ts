@@ -12,14 +12,14 @@ import {
   verifyAdminPassword,
 } from '@/lib/auth/admin-users';
 import { decideOidcSignIn, issueAdminToken, refreshAdminToken } from '@/lib/auth/auth-options';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 
 let db: DeskbellDatabase;
 const PASSWORD = 'violet kettle marches north';
 
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
 });
 afterEach(async () => {
   await db.destroy();

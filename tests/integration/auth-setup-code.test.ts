@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAuditEntries } from '@/lib/audit/audit-log';
 import { createAdminUser, hasAnyAdmin } from '@/lib/auth/admin-users';
 import { consumeSetupCode, createFirstAdmin, issueSetupCode, SETUP_CODE_SETTING } from '@/lib/auth/setup-code';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 
 let db: DeskbellDatabase;
 const PASSWORD = 'violet kettle marches north';
 
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
 });
 afterEach(async () => {
   await db.destroy();

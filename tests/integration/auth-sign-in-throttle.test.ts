@@ -11,7 +11,8 @@ import { createAdminUser } from '@/lib/auth/admin-users';
 import { buildAuthOptions } from '@/lib/auth/auth-options';
 import { KNOWN_DEVICE_COOKIE } from '@/lib/auth/known-device';
 import { parseServerEnv } from '@/lib/env';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 
 const ANN = 'ann@msp.example';
 const PASSWORD = 'violet kettle marches north';
@@ -53,8 +54,7 @@ async function failFiveTimes(attempt: (a: Attempt) => Promise<Outcome>, from: Om
 }
 
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   await createAdminUser(db, { email: ANN, password: PASSWORD }, 'cli');
 });
 afterEach(async () => {

@@ -9,7 +9,8 @@ import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
 import { getOrCreateCallbackPathToken } from '@/lib/notifications/callback-path-token';
 import { handleManageCallback } from '@/lib/api/with-manage-callback';
 import { CALLBACK_JOB_KIND, type ReceiveCallbackDeps } from '@/lib/notifications/receive-callback';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 
 /**
  * The callback receiver against real HTTP: a stand-in Manage site serves key_url, a trap
@@ -134,8 +135,7 @@ beforeAll(async () => {
     }
   });
   siteBaseUrl = `${site.origin}/v4_6_release/apis/3.0`;
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   pathToken = await getOrCreateCallbackPathToken(db);
 });
 

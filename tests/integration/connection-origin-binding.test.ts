@@ -13,7 +13,8 @@ import { createManageClient } from '@/lib/connectwise/client';
 import { ManageConfigError } from '@/lib/connectwise/errors';
 import { describeManageConnection, loadManageConnection } from '@/lib/settings/manage-connection';
 import { checkManageConnection, saveTestedManageConnection } from '@/lib/setup/connection-test';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';
 
 const ADMIN = 'admin@msp.example';
@@ -55,8 +56,7 @@ beforeAll(async () => {
   for (const name of ['MANAGE_ENDPOINT', 'MANAGE_API_KEY', 'MANAGE_CLIENT_ID', 'DESKBELL_PUBLIC_URL']) vi.stubEnv(name, undefined);
   sim = await startManageSim({ port: 0 });
   trap = await startTrap();
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   const saved = await saveTestedManageConnection(db, { endpoint: sim.endpoint, apiKey: storedKey(), clientId: sim.credentials.clientId }, ADMIN);
   expect(saved.saved).toBe(true);
 });

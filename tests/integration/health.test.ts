@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManageClientOptions } from '@/lib/connectwise';
 import { findNamespaceWrapper } from '@/lib/rules/engine/sandbox-paths';
 import { checkHealth } from '@/lib/health';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';
 
 let sim: ManageSim;
@@ -11,8 +12,7 @@ let options: ManageClientOptions;
 
 beforeAll(async () => {
   sim = await startManageSim({ port: 0, seed: 'demo' });
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   options = { baseUrl: sim.baseUrl, ...sim.credentials, apiVersion: '2026.11' };
 });
 

@@ -9,7 +9,8 @@ import { setPressAcceptedListener, type CreatePressDeps } from '@/lib/intake/acc
 import type { PressLimits } from '@/lib/intake/limits';
 import { readWaitSeconds } from '@/lib/intake/press-status';
 import { notifyPressStatusChanged } from '@/lib/presses/press-store';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import {
   basePress,
   buildJpeg,
@@ -37,8 +38,7 @@ let token: string;
 let tokenId: string;
 
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   const created = await createAgentToken(db, 'front desk');
   token = created.token;
   tokenId = created.agentToken.id;

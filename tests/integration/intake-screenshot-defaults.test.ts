@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgentToken } from '@/lib/auth/agent-tokens';
 import { type CreatePressDeps } from '@/lib/intake/accept-press';
 import type { PressLimits } from '@/lib/intake/limits';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { basePress, buildJpeg, buildMultipart, buildPng, type FilePart } from '@/tests/support/press-fixtures';
 import { handleCreatePress } from '@/tests/support/agent-routes';
 
@@ -18,8 +19,7 @@ let db: DeskbellDatabase;
 let token: string;
 
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   token = (await createAgentToken(db, 'script')).token;
 });
 

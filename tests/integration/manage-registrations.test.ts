@@ -18,7 +18,8 @@ import type { CallbacksStepState, CallbackSyncReport } from '@/lib/registrations
 import type { PodStepState, PodSyncReport } from '@/lib/registrations/pod';
 import { saveManageConnection } from '@/lib/settings/manage-connection';
 import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';
 import { HOSTED_SCREENS } from '@/tools/manage-sim/resources/system';
 import type { SimCallback, SimHostedSetup } from '@/tools/manage-sim/store';
@@ -165,8 +166,7 @@ function describeRegistration(k: Kind) {
       [list, one] = await k.routes();
       state.session = null;
       sim = await startManageSim({ port: 0 });
-      db = openDatabase({ dialect: 'sqlite', memory: true });
-      await migrateToLatest(db);
+      db = await openTestDatabase();
       state.db = db;
       const c = sim.credentials;
       await saveManageConnection(db, { endpoint: sim.endpoint, apiKey: `${c.companyId}+${c.publicKey}:${c.privateKey}`, clientId: c.clientId }, ADMIN);
@@ -301,8 +301,7 @@ function describeRegistration(k: Kind) {
     });
 
     it('without a Manage connection the step still answers, with what the manual route needs', async () => {
-      const fresh = openDatabase({ dialect: 'sqlite', memory: true });
-      await migrateToLatest(fresh);
+      const fresh = await openTestDatabase();
       state.db = fresh;
       try {
         const s = await h.getState();

@@ -11,7 +11,8 @@ import { createManageContext, type ManageAvailability } from '@/lib/manage-clien
 import { listRecentNotifications } from '@/lib/notifications/notification-log';
 import type { NotificationPreview } from '@/lib/notifications/preview';
 import { DEFAULT_NOTIFICATION_SETTINGS, EVENT_LABELS, TEMPLATE_KEYWORDS, TICKET_EVENT_KINDS, type NotificationSettings } from '@/lib/notifications/templates';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { basePress } from '../support/press-fixtures';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 
@@ -62,8 +63,7 @@ const preview = async (kind: string, template: { title: string; body: string }) 
 };
 
 async function freshDb(): Promise<DeskbellDatabase> {
-  const db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  const db = await openTestDatabase();
   return db;
 }
 

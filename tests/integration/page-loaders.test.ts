@@ -14,7 +14,8 @@ import { loadNotificationsPage } from '@/lib/notifications/notifications-page';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '@/lib/notifications/templates';
 import { loadPressDashboard } from '@/lib/presses/admin-pages';
 import { loadDefaultsStepPage, loadWizardPage } from '@/lib/setup/wizard-pages';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 
 const state = vi.hoisted(() => ({ db: null as unknown }));
 
@@ -27,8 +28,7 @@ let db: DeskbellDatabase;
 const STRONG = 'correct horse battery staple 42';
 
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   state.db = db;
 });
 

@@ -16,7 +16,8 @@ import { createPodSession, resetPodSessionState } from '@/lib/pod/pod-session';
 import { openPodToken } from '@/lib/pod/pod-token';
 import { podSessionBodySchema, type PodSessionBody } from '@/lib/pod/request-schemas';
 import { saveManageConnection } from '@/lib/settings/manage-connection';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { DEMO_LIMITED_MEMBER_SESSION, DEMO_MEMBER_SESSION, startManageSim, type ManageSim } from '@/tools/manage-sim';
 
 const state = vi.hoisted(() => ({ db: null as unknown }));
@@ -80,8 +81,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   state.db = db;
   const c = sim.credentials;
   await saveManageConnection(db, { endpoint: sim.endpoint, apiKey: `${c.companyId}+${c.publicKey}:${c.privateKey}`, clientId: c.clientId }, 'admin@msp.example');
@@ -222,8 +222,7 @@ describe('refused before or by Manage', () => {
   });
 
   it('answers 503 while Deskbell has no Manage connection', async () => {
-    const empty = openDatabase({ dialect: 'sqlite', memory: true });
-    await migrateToLatest(empty);
+    const empty = await openTestDatabase();
     state.db = empty;
     try {
       const res = await post({ auth: jsmith(), screen: 'ticket', id: ticketId });
@@ -444,8 +443,7 @@ describe('verifyMemberSession against a Manage that names its own member (test d
   });
 
   it('createPodSession refuses the mismatch with 401 and counts it as a failure', async () => {
-    const other = openDatabase({ dialect: 'sqlite', memory: true });
-    await migrateToLatest(other);
+    const other = await openTestDatabase();
     try {
       const { port } = double.address() as AddressInfo;
       await saveManageConnection(other, { endpoint: `127.0.0.1:${port}/v4_6_release`, apiKey: 'harborview+pub:priv', clientId: DOUBLE_CLIENT_ID }, 'admin@msp.example');

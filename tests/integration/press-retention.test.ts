@@ -5,13 +5,13 @@ import { readPressRequest } from '@/lib/intake/read-press-request';
 import { pressLimitsFromEnv } from '@/lib/intake/limits';
 import { removeExpiredPressFiles, scheduleRetentionSweep, RETENTION_JOB_KIND } from '@/lib/intake/retention';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { basePress, buildMultipart, buildPng } from '../support/press-fixtures';
 
 let db: DeskbellDatabase;
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
 });
 afterEach(async () => {
   await db.destroy();

@@ -20,15 +20,15 @@ import {
   requeueDeadPress,
   sleepUntilPressChanges,
 } from '@/lib/presses/press-store';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { basePress, buildMultipart } from '../support/press-fixtures';
 
 let db: DeskbellDatabase;
 let agentTokenId: string;
 
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   agentTokenId = (await createAgentToken(db, 'press store test')).agentToken.id;
 });
 afterEach(async () => {

@@ -15,15 +15,15 @@ import { withTicketEvents } from '@/tests/support/report-events';
 import { loadPressStats } from '@/lib/presses/press-stats';
 import { retryDeadPress } from '@/lib/intake/retry-press';
 import { createTicketLinker } from '@/lib/connectwise/ui-links';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { basePress, buildMultipart, buildPng, type FilePart, type PressFields } from '../support/press-fixtures';
 
 let db: DeskbellDatabase;
 let agentTokenId: string;
 
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   agentTokenId = (await createAgentToken(db, 'dashboard test')).agentToken.id;
 });
 afterEach(async () => {

@@ -12,7 +12,8 @@ import { pressLimitsFromEnv } from '@/lib/intake/limits';
 import { markPressDead } from '@/lib/presses/press-store';
 import { readPressRequest } from '@/lib/intake/read-press-request';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { basePress, buildMultipart, buildPng } from '../support/press-fixtures';
 
 // Deskbell's public origin: the only one a state-changing admin request may come from.
@@ -43,8 +44,7 @@ let fileId: string;
 const png = buildPng({ width: 6, height: 6, shade: 4 });
 
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   state.db = db;
   state.session = null;
   const { agentToken } = await createAgentToken(db, 'routes');

@@ -14,7 +14,8 @@ import {
   getPressFileThumbnail,
   renderThumbnail,
 } from '@/lib/presses/thumbnails';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { basePress, buildJpeg, buildMultipart, buildPixelBombPng, buildPng, buildWebpLossless, type FilePart } from '../support/press-fixtures';
 import { screenshot, shotsMeta, startPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 
@@ -34,8 +35,7 @@ vi.mock('sharp', async (importOriginal) => {
 let db: DeskbellDatabase;
 let h: PipelineHarness | undefined;
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   decodes.count = 0;
 });
 afterEach(async () => {

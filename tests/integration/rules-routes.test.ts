@@ -8,7 +8,8 @@ import { DeskbellApiError } from '@/lib/http/errors';
 import type { AdminSession } from '@/lib/auth/admin-session';
 import { listAuditEntries } from '@/lib/audit/audit-log';
 import { getAppRuleEngine } from '@/lib/rules/engine/python-engine';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import type { RuleTestResult, RuleVersionList, SaveRulesResult } from '@/lib/rules/types';
 
 const state = vi.hoisted(() => ({ session: null as AdminSession | null, db: null as unknown }));
@@ -53,8 +54,7 @@ afterAll(async () => {
   await getAppRuleEngine().close();
 });
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   state.db = db;
   state.session = null;
 });

@@ -16,7 +16,8 @@ import { createEmailJobHandler, createSmtpSender } from '@/lib/notifications/ema
 import { loadBranding, loadPressPageSettings, type PressPageSettings } from '@/lib/settings/branding';
 import { LOGO_MAX_BYTES } from '@/lib/settings/branding-logo';
 import { loadIntakeSettings } from '@/lib/settings/intake-settings';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { buildJpeg, buildPng } from '@/tests/support/press-fixtures';
 
 const state = vi.hoisted(() => ({ session: null as AdminSession | null, db: null as unknown }));
@@ -63,8 +64,7 @@ beforeAll(() => {
 });
 
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   state.db = db;
   state.session = null;
 });

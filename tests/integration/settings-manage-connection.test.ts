@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getSystemInfo } from '@/lib/connectwise';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';
 
 // serverEnv() is read once per module instance: the environment is set before anything reads it.
@@ -53,8 +54,7 @@ afterAll(async () => {
   vi.unstubAllEnvs();
 });
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
   return () => db.destroy();
 });
 

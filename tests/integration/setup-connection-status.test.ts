@@ -8,7 +8,8 @@ import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it, vi } 
 import { checkManageConnection, saveTestedManageConnection } from '@/lib/setup/connection-test';
 import { readSetupCheck } from '@/lib/setup/setup-checks';
 import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';
 
 const ADMIN = 'admin@msp.example';
@@ -34,8 +35,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
 });
 
 afterEach(async () => {

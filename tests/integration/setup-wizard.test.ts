@@ -19,7 +19,8 @@ import { readSetupCheck } from '@/lib/setup/setup-checks';
 import { loadBoardOptions, loadDefaultsPage, previewTicket, saveTicketDefaults } from '@/lib/setup/ticket-defaults';
 import { checkUnregisteredCatchAll, createUnregisteredCatchAll } from '@/lib/setup/unregistered';
 import { loadWizardStatus } from '@/lib/setup/wizard-status';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import { startManageSim, type ManageSim } from '@/tools/manage-sim';
 import { DEMO_TICKET_DEFAULTS } from '@/lib/setup/demo-setup';
 
@@ -68,8 +69,7 @@ beforeAll(async () => {
   vi.stubEnv('DESKBELL_SECRET_KEY', randomBytes(32).toString('base64'));
   for (const name of ['MANAGE_ENDPOINT', 'MANAGE_API_KEY', 'MANAGE_CLIENT_ID', 'DESKBELL_PUBLIC_URL']) vi.stubEnv(name, undefined);
   sim = await startManageSim({ port: 0 });
-  db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  db = await openTestDatabase();
 });
 
 afterAll(async () => {

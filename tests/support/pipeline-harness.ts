@@ -13,7 +13,8 @@ import { startJobWorker, type JobWorker } from '@/lib/jobs/worker';
 import type { RuleEngine } from '@/lib/rules/engine/rule-engine';
 import { findActiveRules } from '@/lib/settings/active-rules';
 import type { IntakeSettings, TicketDefaults } from '@/lib/settings/intake-settings';
-import { migrateToLatest, openDatabase, type DeskbellDatabase } from '@/lib/store/database';
+import type { DeskbellDatabase } from '@/lib/store/database';
+import { openTestDatabase } from '@/tests/support/test-database';
 import type { JobQueue } from '@/lib/jobs/queue';
 import type { SendMail } from '@/lib/notifications/email';
 import type { TicketEventDeps } from '@/lib/notifications/ticket-events';
@@ -56,8 +57,7 @@ export type PipelineHarness = {
 
 export async function startPipelineHarness(options: HarnessOptions = {}): Promise<PipelineHarness> {
   const sim = await startManageSim({ port: 0, seed: 'demo' });
-  const db = openDatabase({ dialect: 'sqlite', memory: true });
-  await migrateToLatest(db);
+  const db = await openTestDatabase();
   const queue = createSqlJobQueue(db);
   const { token } = await createAgentToken(db, 'test agent');
   const context = createManageContext(
