@@ -143,6 +143,32 @@ step('e2e', () => {
   return { passed: json.stats.expected + json.stats.flaky, failed, skipped: json.stats.skipped };
 });
 
+/**
+ * Three built instances on one throw-away PostgreSQL, 300 presses, one instance killed with
+ * kill -9 and restarted (tests/e2e/multi-instance.cluster.ts, node's test runner). Its ports
+ * are DESKBELL_E2E_PORT+20 to +30, so it gets a free block of its own.
+ */
+const clusterPortBase = String(await findFreePortBlock(32));
+
+step('cluster', () => {
+  if (!testHarnessEnv().DESKBELL_TEST_POSTGRES_URL && 'missing' in findPostgresBinaries()) {
+    if (ciRun()) throw new Error('PostgreSQL is required on CI for the multi-instance test');
+    console.warn('[test] SKIPPED the multi-instance test: no PostgreSQL binaries on this machine');
+    return { passed: 0, failed: 0, skipped: 1 };
+  }
+  const result = spawnSync(bin('tsx'), ['--conditions=react-server', '--test', '--test-reporter=tap', 'tests/e2e/multi-instance.cluster.ts'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: environmentForChild({ NEXT_TELEMETRY_DISABLED: '1', DESKBELL_E2E_PORT: clusterPortBase }),
+  });
+  process.stdout.write(result.stdout ?? '');
+  process.stderr.write(result.stderr ?? '');
+  const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(result.stdout ?? '')?.[1] ?? 0);
+  const failed = count('fail') + (result.status !== 0 && count('fail') === 0 ? 1 : 0);
+  return { passed: count('pass'), failed, skipped: count('skipped') };
+});
+
 console.log(`\n=== summary ===\n${summary.join('\n')}`);
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
 process.exit(total.failed > 0 ? 1 : 0);
