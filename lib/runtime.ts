@@ -8,7 +8,8 @@ import { issueSetupCode } from '@/lib/auth/setup-code';
 import { getAppManageContext, type ManageAvailability } from '@/lib/manage-client/manage-context';
 import { warmManageCaches } from '@/lib/intake/warm-manage-caches';
 import { findSecretKey } from '@/lib/secrets/secret-box';
-import { PRESS_JOB_KIND, setPressAcceptedListener } from '@/lib/intake/accept-press';
+import { clusterSignalReady, publish, subscribe } from '@/lib/cluster/cluster-signal';
+import { PRESS_JOB_KIND } from '@/lib/intake/accept-press';
 import { createPressJobHandler } from '@/lib/intake/press-job';
 import type { PressPipelineDeps } from '@/lib/intake/process-press';
 import { generatePressThumbnails } from '@/lib/presses/thumbnails';
@@ -24,7 +25,7 @@ import { createCallbackJobHandler, recordTicketCreated, type TicketEventDeps } f
 import { loadNotificationSettings } from '@/lib/notifications/templates';
 import { getDatabase, type DeskbellDatabase } from '@/lib/store/database';
 
-export type Runtime = { queue: JobQueue; worker: JobWorker };
+export type Runtime = { db: DeskbellDatabase; queue: JobQueue; worker: JobWorker };
 
 // Kept on globalThis: Next.js may load this module in more than one bundle, and there
 // must be exactly one worker per process.
@@ -116,12 +117,14 @@ export function startRuntime(): Promise<Runtime> {
       retentionDays: env.RETENTION_DAYS,
     });
     const worker = startJobWorker({ queue, concurrency: env.WORKER_CONCURRENCY, handlers: wiring.handlers });
-    // A press accepted in this process is picked up at once instead of at the next poll.
-    setPressAcceptedListener(() => worker.wake());
+    // A job enqueued on any instance (this one at once, others through NOTIFY) is picked up now
+    // instead of at the next poll; after a lost LISTEN connection (null), look anyway.
+    subscribe(db, 'jobs', () => worker.wake());
+    void clusterSignalReady(db);
     warmManageCachesInBackground(db);
     const today = new Date().toISOString().slice(0, 10);
     await queue.enqueue(RETENTION_JOB_KIND, {}, { dedupeKey: `retention:${today}`, maxAttempts: 3 });
-    return { queue, worker };
+    return { db, queue, worker };
   })();
   return holder[key];
 }
@@ -168,8 +171,8 @@ async function announceAdminSetup(db: DeskbellDatabase, env: ServerEnv): Promise
   console.log('[deskbell] (or create an admin from a shell: npm run admin -- create --email you@example.com)');
 }
 
-/** Tells the worker new work is waiting; a no-op before the runtime has started. */
+/** Tells the workers of every instance that new work is waiting; a no-op before the runtime has started. */
 export function wakeWorker(): void {
   const running = (globalThis as Holder)[key];
-  void running?.then((r) => r.worker.wake());
+  void running?.then((r) => publish(r.db, 'jobs'));
 }

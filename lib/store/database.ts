@@ -145,10 +145,22 @@ function openPostgres(location: Extract<DatabaseLocation, { dialect: 'postgres' 
     },
   };
   const pool = new Pool(config);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  connectionConfigs.set(db, config);
   // An idle connection the server drops (restart, failover) must not take the process with it;
   // the pool replaces it on the next query.
   pool.on('error', (error) => console.error(`[db] an idle PostgreSQL connection failed: ${error.message}`));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return db;
+}
+
+const connectionConfigs = new WeakMap<DeskbellDatabase, PoolConfig>();
+
+/**
+ * How to open one more connection, outside the pool, to the PostgreSQL database `db` was opened
+ * on (URL, TLS, timeouts), for a connection that must stay one session (LISTEN); null for SQLite.
+ */
+export function postgresConnectionConfig(db: DeskbellDatabase): PoolConfig | null {
+  return connectionConfigs.get(db) ?? null;
 }
 
 function postgresSsl(location: Extract<DatabaseLocation, { dialect: 'postgres' }>): PoolConfig['ssl'] {
