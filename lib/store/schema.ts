@@ -241,6 +241,22 @@ export type BrandingLogosTable = {
   created_by: string;
 };
 
+/** The pod's remembered member proofs (lib/pod/pod-session.ts); times in epoch milliseconds. */
+export type PodMemberProofsTable = {
+  key: string;
+  /** JSON of the member Manage confirmed, while the proof is fresh. */
+  member: string | null;
+  proved_until: number | null;
+  known_until: number;
+};
+
+/** Refused member proofs per throttle key (lib/pod/pod-session.ts). */
+export type PodMemberFailuresTable = {
+  key: string;
+  failures: number;
+  window_started_ms: number;
+};
+
 export type Database = {
   settings: SettingsTable;
   agent_tokens: AgentTokensTable;
@@ -257,4 +273,6 @@ export type Database = {
   ticket_events: TicketEventsTable;
   notifications: NotificationsTable;
   branding_logos: BrandingLogosTable;
+  pod_member_proofs: PodMemberProofsTable;
+  pod_member_failures: PodMemberFailuresTable;
 };
