@@ -8,7 +8,7 @@ import { issueSetupCode } from '@/lib/auth/setup-code';
 import { getAppManageContext, type ManageAvailability } from '@/lib/manage-client/manage-context';
 import { warmManageCaches } from '@/lib/intake/warm-manage-caches';
 import { findSecretKey } from '@/lib/secrets/secret-box';
-import { clusterSignalReady, publish, subscribe } from '@/lib/cluster/cluster-signal';
+import { clusterSignalReady, publish, runOncePerCluster, subscribe } from '@/lib/cluster/cluster-signal';
 import { PRESS_JOB_KIND } from '@/lib/intake/accept-press';
 import { createPressJobHandler } from '@/lib/intake/press-job';
 import type { PressPipelineDeps } from '@/lib/intake/process-press';
@@ -83,9 +83,26 @@ export function createJobWiring(deps: JobWiringDeps): JobWiring {
     [PRESS_JOB_KIND]: createPressJobHandler(pipeline),
     [CALLBACK_JOB_KIND]: createCallbackJobHandler(eventDeps),
     [EMAIL_JOB_KIND]: createEmailJobHandler({ db, send: deps.sendMail, from: deps.mailFrom }),
-    [RETENTION_JOB_KIND]: createRetentionJobHandler(db, queue, deps.retentionDays),
+    [RETENTION_JOB_KIND]: oncePerCluster(db, RETENTION_LOCK_KEY, createRetentionJobHandler(db, queue, deps.retentionDays)),
   };
   return { pipeline, eventDeps, handlers };
+}
+
+/** The advisory lock that keeps two instances from sweeping at once. */
+const RETENTION_LOCK_KEY = 0x72657465; // "rete"
+
+/**
+ * A handler for once-per-cluster work: while another instance runs it (a lease taken over from
+ * a slow instance, or two days' sweeps), this one skips it instead of doing it twice.
+ */
+function oncePerCluster(db: DeskbellDatabase, lockKey: number, handler: JobHandler): JobHandler {
+  return {
+    ...handler,
+    async run(job, context) {
+      const ran = await runOncePerCluster(db, lockKey, () => handler.run(job, context));
+      if (!ran) console.log(`[jobs] ${job.kind} ${job.id} skipped: another instance is running it`);
+    },
+  };
 }
 
 /** Starts the job worker once per process (from instrumentation.ts); later calls share it. */
