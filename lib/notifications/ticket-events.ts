@@ -189,7 +189,7 @@ async function withTicketLock<T>(ticketId: number, run: () => Promise<T>): Promi
 }
 
 /** The advisory-lock namespace of ticket serialization (pg_advisory_xact_lock(namespace, ticket id)). */
-const TICKET_LOCK_NAMESPACE = 0x7469636b; // "tick"
+export const TICKET_LOCK_NAMESPACE = 0x7469636b; // "tick"
 
 type TicketWork<T> = (reader: DeskbellDatabase | Transaction<Database>, write: <R>(fn: (trx: Transaction<Database>) => Promise<R>) => Promise<R>) => Promise<T>;
 

@@ -21,11 +21,15 @@ import { acceptPress } from '@/lib/intake/accept-press';
 import { pressLimitsFromEnv } from '@/lib/intake/limits';
 import { waitForPressStatus } from '@/lib/intake/press-status';
 import { readPressRequest } from '@/lib/intake/read-press-request';
-import { getAppManageContext } from '@/lib/manage-client/manage-context';
+import { createManageContext, getAppManageContext } from '@/lib/manage-client/manage-context';
 import { notifyAgentInboxes, waitForAgentInbox } from '@/lib/notifications/agent-inbox';
+import { processCallbackEvent, TICKET_LOCK_NAMESPACE, type TicketEventDeps } from '@/lib/notifications/ticket-events';
+import { loadNotificationSettings } from '@/lib/notifications/templates';
+import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
+import { pressOutcomeSchema } from '@/lib/presses/press-outcome';
 import { createPodSession } from '@/lib/pod/pod-session';
 import { podSessionBodySchema } from '@/lib/pod/request-schemas';
-import { markPressProcessing } from '@/lib/presses/press-store';
+import { markPressProcessing, recordPressTicket } from '@/lib/presses/press-store';
 import { pressSelectionsSchema, SETTING_KEYS, unregisteredSchema } from '@/lib/settings/intake-settings';
 import { loadManageConnection, saveManageConnection } from '@/lib/settings/manage-connection';
 import { writeSetting } from '@/lib/settings/settings-store';
@@ -227,6 +231,121 @@ describe.each(testEngines)('instances on %s', (engine: DatabaseEngine) => {
         // One process on SQLite: both run, as they always have.
         expect(ran).toEqual([true, true]);
       }
+    });
+  });
+});
+
+describe.each(testEngines)('ticket callbacks on %s', (engine: DatabaseEngine) => {
+  describe.skipIf(skipEngine(engine))('two instances, one ticket', () => {
+    let a: DeskbellDatabase;
+    let b: DeskbellDatabase;
+    let closeB: () => Promise<void>;
+    let ticketId: number;
+    let pressId: string;
+
+    beforeEach(async () => {
+      a = await openTestDatabase({ engine });
+      const second = openSecondInstance(a);
+      b = second.db;
+      closeB = second.close;
+      const c = sim.credentials;
+      await saveManageConnection(a, { endpoint: sim.endpoint, apiKey: `${c.companyId}+${c.publicKey}:${c.privateKey}`, clientId: c.clientId }, 'admin@msp.example');
+      const token = (await createAgentToken(a, 'front desk')).agentToken.id;
+      const submission = await readPressRequest(new Request('http://x/api/v1/presses', { method: 'POST', body: buildMultipart(basePress()) }), pressLimitsFromEnv());
+      pressId = (await acceptPress({ db: a }, { agentTokenId: token, submission })).press.id;
+      ticketId = sim.store.tickets.list()[0]!.id;
+      const outcome = pressOutcomeSchema.parse({
+        attempt: 1,
+        contact: { id: 7, companyId: 19, companyName: 'Acme Manufacturing', registered: true, name: 'Dana Whitfield' },
+        ticket: { id: ticketId, number: String(ticketId), reused: false, boardName: 'Help Desk', statusName: 'New' },
+      });
+      await recordPressTicket(a, pressId, ticketId, outcome);
+    });
+
+    afterEach(async () => {
+      await stopClusterSignal(a);
+      await stopClusterSignal(b);
+      await closeB();
+      await a.destroy();
+    });
+
+    async function eventDeps(db: DeskbellDatabase): Promise<TicketEventDeps> {
+      const connection = await loadManageConnection(db);
+      if (!connection.configured) throw new Error('not configured');
+      const context = createManageContext(connection.options, 60_000);
+      return { db, queue: createSqlJobQueue(db), manage: async () => ({ ok: true, context }), loadSettings: loadNotificationSettings, emailEnabled: false };
+    }
+
+    async function storeCallback(db: DeskbellDatabase): Promise<string> {
+      const id = randomUUID();
+      const messageId = randomUUID();
+      await db
+        .insertInto('callback_events')
+        .values({
+          id,
+          message_id: messageId,
+          received_at: new Date().toISOString(),
+          action: 'updated',
+          record_type: 'ticket',
+          record_id: ticketId,
+          callback_id: null,
+          body: JSON.stringify({ MessageId: messageId, Action: 'updated', Type: 'ticket', ID: ticketId, Metadata: { key_url: 'https://sim/' } }),
+          status: 'pending',
+          outcome: null,
+          processed_at: null,
+        })
+        .execute();
+      return id;
+    }
+
+    const kinds = async () => (await a.selectFrom('ticket_events').select('kind').where('ticket_id', '=', ticketId).execute()).map((r) => r.kind).sort();
+
+    it('callbacks for the same ticket worked on A and B at once record each change once', async () => {
+      const [onA, onB] = [await eventDeps(a), await eventDeps(b)];
+      const statuses = sim.store.boardStatuses.filter((st) => st.board?.id === sim.store.tickets.list()[0]!.board?.id || st.boardId === sim.store.tickets.list()[0]!.board?.id);
+      const ticket = sim.store.tickets.get(ticketId)!;
+      const other = statuses.find((st) => st.id !== ticket.status?.id);
+      if (!other) throw new Error('the simulator ticket has no second status');
+      // The baseline, as the first callback after the ticket was made sets it.
+      await processCallbackEvent(onA, await storeCallback(a));
+      const baseline = await kinds();
+      sim.store.tickets.replace({ ...ticket, status: { id: other.id, name: other.name }, _info: { lastUpdated: new Date(Date.now() + 60_000).toISOString() } });
+      const [first, second] = [await storeCallback(a), await storeCallback(b)];
+      await Promise.all([processCallbackEvent(onA, first), processCallbackEvent(onB, second)]);
+      const after = await kinds();
+      expect(after.length - baseline.length).toBe(1);
+      expect(after.filter((k) => k === 'status_changed' || k === 'closed')).toHaveLength(1);
+      const notes = await a.selectFrom('notifications').select(['event_id', 'channel']).where('press_id', '=', pressId).execute();
+      expect(new Set(notes.map((n) => `${n.event_id}:${n.channel}`)).size).toBe(notes.length);
+    });
+
+    it.skipIf(engine !== 'postgres')("B waits while another instance holds the ticket's lock", async () => {
+      const onB = await eventDeps(b);
+      const callback = await storeCallback(b);
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked: () => void = () => undefined;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      // Instance A's work on this ticket, in progress: its transaction holds the lock.
+      const holder = a.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(${TICKET_LOCK_NAMESPACE}, ${ticketId}::integer)`.execute(trx);
+        locked();
+        await held;
+      });
+      await isLocked;
+      let done = false;
+      const working = processCallbackEvent(onB, callback).then((outcome) => {
+        done = true;
+        return outcome;
+      });
+      try {
+        await new Promise((r) => setTimeout(r, 400));
+        expect(done).toBe(false);
+      } finally {
+        release();
+        await holder;
+      }
+      expect(await working).toMatchObject({ status: 'processed' });
     });
   });
 });
