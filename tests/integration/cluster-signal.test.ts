@@ -190,6 +190,9 @@ describe.each(testEngines)('instances on %s', (engine: DatabaseEngine) => {
       for (let i = 0; i < 5; i += 1) expect(await codeOf(createPodSession(i % 2 === 0 ? a : b, forged))).toBe(401);
       expect(await codeOf(createPodSession(a, forged))).toBe(429);
       expect(await codeOf(createPodSession(b, forged))).toBe(429);
+      // Counted where every instance, in any process, reads it: the database, not a process's memory.
+      const counts = await b.selectFrom('pod_member_failures').select(['key', 'failures']).execute();
+      expect(counts.find((r) => r.key.startsWith('pair\n'))?.failures).toBe(5);
     });
 
     it('a member proved on A is not asked of Manage again on B', async () => {
@@ -210,6 +213,10 @@ describe.each(testEngines)('instances on %s', (engine: DatabaseEngine) => {
       await createPodSession(a, genuine);
       await createPodSession(b, genuine);
       expect(memberCalls()).toHaveLength(1);
+      // Remembered in the database (hashed key, no session hash), so an instance in another process finds it too.
+      const proofs = await b.selectFrom('pod_member_proofs').selectAll().execute();
+      expect(proofs).toHaveLength(1);
+      expect(JSON.stringify(proofs)).not.toContain(DEMO_MEMBER_SESSION.memberHash);
     });
 
     it('once-per-cluster work runs on one instance at a time', async () => {
