@@ -90,12 +90,16 @@ describe.each(testEngines)('instances on %s', (engine: DatabaseEngine) => {
       const token = (await createAgentToken(a, 'front desk')).agentToken.id;
       const id = await acceptOn(a, token);
       const waiting = waitForPressStatus(a, token, id, { waitMs: 10_000, pollMs: FALLBACK_POLL_MS });
-      await new Promise((r) => setTimeout(r, 50));
-      const changedAt = performance.now();
+      // A's first read must see the press before B changes it (else A waits for a further change):
+      // time for it even on two busy cores.
+      await new Promise((r) => setTimeout(r, 300));
+      const writeStarted = performance.now();
       await markPressProcessing(b, id, 1);
+      // Measured from B's commit: that is when the NOTIFY leaves (and when a poll could first see it).
+      const changedAt = performance.now();
       const view = await waiting;
       const latency = performance.now() - changedAt;
-      console.info(`[cluster-signal] ${engine}: press long-poll on A woke ${latency.toFixed(1)} ms after B's change`);
+      console.info(`[cluster-signal] ${engine}: press long-poll on A woke ${latency.toFixed(1)} ms after B's commit (B's write took ${(changedAt - writeStarted).toFixed(1)} ms)`);
       expect(view).toMatchObject({ id, status: 'processing' });
       expect(latency).toBeLessThan(WAKE_BUDGET_MS);
     });
