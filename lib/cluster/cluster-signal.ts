@@ -232,6 +232,7 @@ function startPostgresListener(db: DeskbellDatabase, bus: Bus): Listener {
       retryTimer = undefined;
       void connect();
     }, delay);
+    retryTimer.unref();
   };
 
   const connect = async () => {
@@ -261,6 +262,8 @@ function startPostgresListener(db: DeskbellDatabase, bus: Bus): Listener {
       await next.end().catch(() => undefined);
       return;
     }
+    // A listener alone does not keep a process running (a command-line tool, a test worker): the server's sockets do.
+    (next as Client & { unref?: () => void }).unref?.();
     failures = 0;
     // Whatever was published while this instance was not listening is lost: everyone re-reads.
     if (listenedBefore) deliverMissed(bus);
