@@ -28,6 +28,11 @@ const PG_CHANNEL = 'deskbell_cluster';
 const MAX_PAYLOAD_BYTES = 7_900;
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5_000;
+/**
+ * A connection the network silently dropped (a failover, a NAT timeout) raises no error: a query
+ * this often proves the LISTEN session is alive, and a failed or unanswered one reconnects.
+ */
+const HEARTBEAT_MS = 30_000;
 /** The listener's application_name: operators (and tests) can find it in pg_stat_activity. */
 export const LISTENER_APPLICATION_NAME = 'deskbell-listener';
 
@@ -192,6 +197,7 @@ function listenerConfig(db: DeskbellDatabase): ClientConfig {
     ssl: pool.ssl,
     connectionTimeoutMillis: pool.connectionTimeoutMillis,
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     application_name: LISTENER_APPLICATION_NAME,
   };
 }
@@ -208,6 +214,20 @@ function startPostgresListener(db: DeskbellDatabase, bus: Bus): Listener {
   let failures = 0;
   let listenedBefore = false;
   let retryTimer: NodeJS.Timeout | undefined;
+  const heartbeat = setInterval(() => {
+    const current = client;
+    if (!current) return;
+    const timeout = setTimeout(() => current.emit('error', new Error('the heartbeat went unanswered')), HEARTBEAT_MS / 2);
+    timeout.unref();
+    current.query('select 1').then(
+      () => clearTimeout(timeout),
+      (err: unknown) => {
+        clearTimeout(timeout);
+        current.emit('error', err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
@@ -278,6 +298,7 @@ function startPostgresListener(db: DeskbellDatabase, bus: Bus): Listener {
     async stop() {
       stopped = true;
       clearTimeout(retryTimer);
+      clearInterval(heartbeat);
       markReady();
       const current = client;
       client = null;
