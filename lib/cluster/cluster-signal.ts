@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import { Client, type ClientConfig } from 'pg';
 import { createNudger, type Nudger } from '@/lib/http/long-poll';
-import { databaseEngine, postgresConnectionConfig, type DeskbellDatabase } from '@/lib/store/database';
+import { beforeDatabaseDestroy, databaseEngine, postgresConnectionConfig, type DeskbellDatabase } from '@/lib/store/database';
 
 /**
  * Signals between Deskbell instances that share one database: "press X changed", "agent Y has
@@ -83,7 +83,10 @@ function busOf(db: DeskbellDatabase): Bus {
     bus = newBus();
     reg.postgres.set(db, bus);
   }
-  bus.listener ??= startPostgresListener(db, bus);
+  if (!bus.listener) {
+    bus.listener = startPostgresListener(db, bus);
+    beforeDatabaseDestroy(db, () => stopClusterSignal(db));
+  }
   return bus;
 }
 

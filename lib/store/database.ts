@@ -145,7 +145,7 @@ function openPostgres(location: Extract<DatabaseLocation, { dialect: 'postgres' 
     },
   };
   const pool = new Pool(config);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new PostgresKysely({ dialect: new PostgresDialect({ pool }) });
   connectionConfigs.set(db, config);
   // An idle connection the server drops (restart, failover) must not take the process with it;
   // the pool replaces it on the next query.
@@ -154,6 +154,28 @@ function openPostgres(location: Extract<DatabaseLocation, { dialect: 'postgres' 
 }
 
 const connectionConfigs = new WeakMap<DeskbellDatabase, PoolConfig>();
+const destroyHooks = new WeakMap<DeskbellDatabase, (() => Promise<void>)[]>();
+
+/** A PostgreSQL handle whose destroy() also closes the connections opened beside its pool. */
+class PostgresKysely extends Kysely<Database> {
+  override async destroy(): Promise<void> {
+    const hooks = destroyHooks.get(this) ?? [];
+    destroyHooks.delete(this);
+    await Promise.allSettled(hooks.map((hook) => hook()));
+    await super.destroy();
+  }
+}
+
+/**
+ * Runs `hook` when the handle is destroyed, before its pool ends: a connection opened outside the
+ * pool (LISTEN) must not outlive the handle it belongs to. A no-op for SQLite handles.
+ */
+export function beforeDatabaseDestroy(db: DeskbellDatabase, hook: () => Promise<void>): void {
+  if (!(db instanceof PostgresKysely)) return;
+  const hooks = destroyHooks.get(db) ?? [];
+  hooks.push(hook);
+  destroyHooks.set(db, hooks);
+}
 
 /**
  * How to open one more connection, outside the pool, to the PostgreSQL database `db` was opened

@@ -421,6 +421,15 @@ describe.skipIf(skipEngine('postgres'))('the LISTEN connection on postgres', () 
     }
   });
 
+  it("closes with its database handle: a destroyed instance leaves no LISTEN connection behind", async () => {
+    const third = openSecondInstance(a);
+    subscribe(third.db, 'jobs', () => undefined);
+    await clusterSignalReady(third.db);
+    expect(await listeners(a)).toHaveLength(3);
+    await third.close();
+    await vi.waitFor(async () => expect(await listeners(a)).toHaveLength(2), { timeout: 3_000 });
+  });
+
   it('refuses nothing and loses nothing when a payload is too long for NOTIFY: it is simply not sent', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
