@@ -108,15 +108,15 @@ export function podClientIp(request: Request): string | null {
 async function throttledFor(db: DeskbellDatabase, keys: FailureKey[], now: number): Promise<number | null> {
   const rows = await db
     .selectFrom('pod_member_failures')
-    .select(['key', 'failures', 'window_started_ms'])
+    .select(['key', 'failures', 'window_started_at'])
     .where('key', 'in', keys.map((k) => k.key))
-    .where('window_started_ms', '>', now - FAILURE_WINDOW_MS)
+    .where('window_started_at', '>', iso(now - FAILURE_WINDOW_MS))
     .execute();
   let longest: number | null = null;
   for (const { key, limit } of keys) {
     const entry = rows.find((r) => r.key === key);
     if (!entry || entry.failures < limit) continue;
-    longest = Math.max(longest ?? 0, Math.max(1, Math.ceil((Number(entry.window_started_ms) + FAILURE_WINDOW_MS - now) / 1000)));
+    longest = Math.max(longest ?? 0, Math.max(1, Math.ceil((Date.parse(entry.window_started_at) + FAILURE_WINDOW_MS - now) / 1000)));
   }
   return longest;
 }
@@ -126,29 +126,33 @@ async function throttledFor(db: DeskbellDatabase, keys: FailureKey[], now: numbe
  * at once all count. A window that ended starts again at 1.
  */
 async function recordFailure(db: DeskbellDatabase, keys: FailureKey[], now: number): Promise<void> {
-  const windowOpen = now - FAILURE_WINDOW_MS;
-  await db.deleteFrom('pod_member_failures').where('window_started_ms', '<=', windowOpen).execute();
+  const windowOpen = iso(now - FAILURE_WINDOW_MS);
+  const started = iso(now);
+  await db.deleteFrom('pod_member_failures').where('window_started_at', '<=', windowOpen).execute();
   for (const { key } of keys) {
     await db
       .insertInto('pod_member_failures')
-      .values({ key, failures: 1, window_started_ms: now })
+      .values({ key, failures: 1, window_started_at: started })
       .onConflict((oc) =>
         oc.column('key').doUpdateSet({
-          failures: sql<number>`case when pod_member_failures.window_started_ms <= ${windowOpen} then 1 else pod_member_failures.failures + 1 end`,
-          window_started_ms: sql<number>`case when pod_member_failures.window_started_ms <= ${windowOpen} then ${now} else pod_member_failures.window_started_ms end`,
+          failures: sql<number>`case when pod_member_failures.window_started_at <= ${windowOpen} then 1 else pod_member_failures.failures + 1 end`,
+          window_started_at: sql<string>`case when pod_member_failures.window_started_at <= ${windowOpen} then ${started} else pod_member_failures.window_started_at end`,
         }),
       )
       .execute();
   }
 }
 
+/** Stored times are ISO-8601 UTC: one fixed format, so comparing the strings compares the times. */
+const iso = (ms: number): string => new Date(ms).toISOString();
+
 type StoredProof = { member: VerifiedMember | null; known: boolean };
 
 async function readProof(db: DeskbellDatabase, key: string, now: number): Promise<StoredProof> {
   const row = await db.selectFrom('pod_member_proofs').select(['member', 'proved_until', 'known_until']).where('key', '=', key).executeTakeFirst();
-  if (!row || Number(row.known_until) <= now) return { member: null, known: false };
+  if (!row || row.known_until <= iso(now)) return { member: null, known: false };
   let member: VerifiedMember | null = null;
-  if (row.member !== null && row.proved_until !== null && Number(row.proved_until) > now) {
+  if (row.member !== null && row.proved_until !== null && row.proved_until > iso(now)) {
     const parsed = verifiedMemberSchema.safeParse(JSON.parse(row.member));
     member = parsed.success ? parsed.data : null;
   }
@@ -156,8 +160,8 @@ async function readProof(db: DeskbellDatabase, key: string, now: number): Promis
 }
 
 async function rememberProof(db: DeskbellDatabase, key: string, member: VerifiedMember, now: number): Promise<void> {
-  await db.deleteFrom('pod_member_proofs').where('known_until', '<=', now).execute();
-  const row = { member: JSON.stringify(member), proved_until: now + PROOF_TTL_MS, known_until: now + KNOWN_SESSION_TTL_MS };
+  await db.deleteFrom('pod_member_proofs').where('known_until', '<=', iso(now)).execute();
+  const row = { member: JSON.stringify(member), proved_until: iso(now + PROOF_TTL_MS), known_until: iso(now + KNOWN_SESSION_TTL_MS) };
   await db
     .insertInto('pod_member_proofs')
     .values({ key, ...row })

@@ -241,20 +241,20 @@ export type BrandingLogosTable = {
   created_by: string;
 };
 
-/** The pod's remembered member proofs (lib/pod/pod-session.ts); times in epoch milliseconds. */
+/** The pod's remembered member proofs (lib/pod/pod-session.ts). */
 export type PodMemberProofsTable = {
   key: string;
   /** JSON of the member Manage confirmed, while the proof is fresh. */
   member: string | null;
-  proved_until: number | null;
-  known_until: number;
+  proved_until: string | null;
+  known_until: string;
 };
 
 /** Refused member proofs per throttle key (lib/pod/pod-session.ts). */
 export type PodMemberFailuresTable = {
   key: string;
   failures: number;
-  window_started_ms: number;
+  window_started_at: string;
 };
 
 export type Database = {
