@@ -25,7 +25,12 @@ import { createCallbackJobHandler, recordTicketCreated, type TicketEventDeps } f
 import { loadNotificationSettings } from '@/lib/notifications/templates';
 import { getDatabase, type DeskbellDatabase } from '@/lib/store/database';
 
-export type Runtime = { db: DeskbellDatabase; queue: JobQueue; worker: JobWorker };
+export type Runtime = {
+  queue: JobQueue;
+  worker: JobWorker;
+  /** Tells every instance's workers that jobs are waiting. */
+  announceJobs(): Promise<void>;
+};
 
 // Kept on globalThis: Next.js may load this module in more than one bundle, and there
 // must be exactly one worker per process.
@@ -141,7 +146,9 @@ export function startRuntime(): Promise<Runtime> {
     warmManageCachesInBackground(db);
     const today = new Date().toISOString().slice(0, 10);
     await queue.enqueue(RETENTION_JOB_KIND, {}, { dedupeKey: `retention:${today}`, maxAttempts: 3 });
-    return { db, queue, worker };
+    // A closure, not the handle: a caller may be another bundle's copy of this module, whose
+    // Kysely classes are not this handle's (databaseEngine's instanceof would not know it).
+    return { queue, worker, announceJobs: () => publish(db, 'jobs') };
   })();
   return holder[key];
 }
@@ -191,5 +198,5 @@ async function announceAdminSetup(db: DeskbellDatabase, env: ServerEnv): Promise
 /** Tells the workers of every instance that new work is waiting; a no-op before the runtime has started. */
 export function wakeWorker(): void {
   const running = (globalThis as Holder)[key];
-  void running?.then((r) => publish(r.db, 'jobs'));
+  void running?.then((r) => r.announceJobs());
 }

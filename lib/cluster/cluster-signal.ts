@@ -121,18 +121,18 @@ function deliverMissed(bus: Bus): void {
  * local delivery is immediate. Never throws: a lost signal is covered by polling.
  */
 export async function publish(db: DeskbellDatabase, channel: ClusterChannel, message = ''): Promise<void> {
-  const local = existingBus(db);
-  if (local) deliver(local, channel, message);
-  if (databaseEngine(db) !== 'postgres') return;
-  const payload = JSON.stringify({ o: originOf(db), c: channel, m: message });
-  if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
-    console.error(`[cluster] a ${channel} signal of ${payload.length} characters is too long for NOTIFY; the others will poll`);
-    return;
-  }
   try {
+    const local = existingBus(db);
+    if (local) deliver(local, channel, message);
+    if (databaseEngine(db) !== 'postgres') return;
+    const payload = JSON.stringify({ o: originOf(db), c: channel, m: message });
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
+      console.error(`[cluster] a ${channel} signal of ${payload.length} characters is too long for NOTIFY; the others will poll`);
+      return;
+    }
     await sql`select pg_notify(${PG_CHANNEL}, ${payload})`.execute(db);
   } catch (err) {
-    console.error(`[cluster] NOTIFY on ${channel} failed (the other instances will poll):`, err instanceof Error ? err.message : err);
+    console.error(`[cluster] the ${channel} signal failed (the other instances will poll):`, err instanceof Error ? err.message : err);
   }
 }
 
