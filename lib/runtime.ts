@@ -8,7 +8,8 @@ import { issueSetupCode } from '@/lib/auth/setup-code';
 import { getAppManageContext, type ManageAvailability } from '@/lib/manage-client/manage-context';
 import { warmManageCaches } from '@/lib/intake/warm-manage-caches';
 import { findSecretKey } from '@/lib/secrets/secret-box';
-import { PRESS_JOB_KIND, setPressAcceptedListener } from '@/lib/intake/accept-press';
+import { clusterSignalReady, publish, runOncePerCluster, subscribe } from '@/lib/cluster/cluster-signal';
+import { PRESS_JOB_KIND } from '@/lib/intake/accept-press';
 import { createPressJobHandler } from '@/lib/intake/press-job';
 import type { PressPipelineDeps } from '@/lib/intake/process-press';
 import { generatePressThumbnails } from '@/lib/presses/thumbnails';
@@ -24,7 +25,12 @@ import { createCallbackJobHandler, recordTicketCreated, type TicketEventDeps } f
 import { loadNotificationSettings } from '@/lib/notifications/templates';
 import { getDatabase, type DeskbellDatabase } from '@/lib/store/database';
 
-export type Runtime = { queue: JobQueue; worker: JobWorker };
+export type Runtime = {
+  queue: JobQueue;
+  worker: JobWorker;
+  /** Tells every instance's workers that jobs are waiting. */
+  announceJobs(): Promise<void>;
+};
 
 // Kept on globalThis: Next.js may load this module in more than one bundle, and there
 // must be exactly one worker per process.
@@ -82,9 +88,26 @@ export function createJobWiring(deps: JobWiringDeps): JobWiring {
     [PRESS_JOB_KIND]: createPressJobHandler(pipeline),
     [CALLBACK_JOB_KIND]: createCallbackJobHandler(eventDeps),
     [EMAIL_JOB_KIND]: createEmailJobHandler({ db, send: deps.sendMail, from: deps.mailFrom }),
-    [RETENTION_JOB_KIND]: createRetentionJobHandler(db, queue, deps.retentionDays),
+    [RETENTION_JOB_KIND]: oncePerCluster(db, RETENTION_LOCK_KEY, createRetentionJobHandler(db, queue, deps.retentionDays)),
   };
   return { pipeline, eventDeps, handlers };
+}
+
+/** The advisory lock that keeps two instances from sweeping at once. */
+const RETENTION_LOCK_KEY = 0x72657465; // "rete"
+
+/**
+ * A handler for once-per-cluster work: while another instance runs it (a lease taken over from
+ * a slow instance, or two days' sweeps), this one skips it instead of doing it twice.
+ */
+function oncePerCluster(db: DeskbellDatabase, lockKey: number, handler: JobHandler): JobHandler {
+  return {
+    ...handler,
+    async run(job, context) {
+      const ran = await runOncePerCluster(db, lockKey, () => handler.run(job, context));
+      if (!ran) console.log(`[jobs] ${job.kind} ${job.id} skipped: another instance is running it`);
+    },
+  };
 }
 
 /** Starts the job worker once per process (from instrumentation.ts); later calls share it. */
@@ -116,12 +139,16 @@ export function startRuntime(): Promise<Runtime> {
       retentionDays: env.RETENTION_DAYS,
     });
     const worker = startJobWorker({ queue, concurrency: env.WORKER_CONCURRENCY, handlers: wiring.handlers });
-    // A press accepted in this process is picked up at once instead of at the next poll.
-    setPressAcceptedListener(() => worker.wake());
+    // A job enqueued on any instance (this one at once, others through NOTIFY) is picked up now
+    // instead of at the next poll; after a lost LISTEN connection (null), look anyway.
+    subscribe(db, 'jobs', () => worker.wake());
+    void clusterSignalReady(db);
     warmManageCachesInBackground(db);
     const today = new Date().toISOString().slice(0, 10);
     await queue.enqueue(RETENTION_JOB_KIND, {}, { dedupeKey: `retention:${today}`, maxAttempts: 3 });
-    return { queue, worker };
+    // A closure, not the handle: a caller may be another bundle's copy of this module, whose
+    // Kysely classes are not this handle's (databaseEngine's instanceof would not know it).
+    return { queue, worker, announceJobs: () => publish(db, 'jobs') };
   })();
   return holder[key];
 }
@@ -168,8 +195,8 @@ async function announceAdminSetup(db: DeskbellDatabase, env: ServerEnv): Promise
   console.log('[deskbell] (or create an admin from a shell: npm run admin -- create --email you@example.com)');
 }
 
-/** Tells the worker new work is waiting; a no-op before the runtime has started. */
+/** Tells the workers of every instance that new work is waiting; a no-op before the runtime has started. */
 export function wakeWorker(): void {
   const running = (globalThis as Holder)[key];
-  void running?.then((r) => r.worker.wake());
+  void running?.then((r) => r.announceJobs());
 }

@@ -1,10 +1,13 @@
 /**
  * In-process wake-ups for long-polls: a waiter sleeps until its key is nudged, its time is up
- * or its client goes away. Polling stays the fallback (another process, or a writer that
- * does not nudge), so a missed nudge costs latency, never correctness.
+ * or its client goes away. lib/cluster carries nudges between instances; polling stays the
+ * fallback (a lost notification, or a writer that does not nudge), so a missed nudge costs
+ * latency, never correctness.
  */
 export type Nudger = {
   nudge(key: string): void;
+  /** Wakes every waiter: something may have changed that was not announced key by key. */
+  nudgeAll(): void;
   sleep(key: string, ms: number, signal: AbortSignal | undefined): Promise<void>;
 };
 
@@ -13,6 +16,9 @@ export function createNudger(): Nudger {
   return {
     nudge(key) {
       for (const wake of waiters.get(key) ?? []) wake();
+    },
+    nudgeAll() {
+      for (const set of [...waiters.values()]) for (const wake of set) wake();
     },
     sleep(key, ms, signal) {
       return new Promise((resolve) => {

@@ -1,5 +1,6 @@
 import 'server-only';
 import { createHash, randomUUID } from 'node:crypto';
+import { publish } from '@/lib/cluster/cluster-signal';
 import { DeskbellApiError } from '@/lib/http/errors';
 import type { AgentToken } from '@/lib/auth/agent-tokens';
 import { serverEnv } from '@/lib/env';
@@ -23,19 +24,12 @@ export type PressJobPayload = { pressId: string };
 
 export type PressAcceptedListener = (pressId: string) => void;
 
-let acceptedListener: PressAcceptedListener | undefined;
-
-/** The worker registers here to be woken after each commit instead of waiting for its poll. */
-export function setPressAcceptedListener(listener: PressAcceptedListener | undefined): void {
-  acceptedListener = listener;
-}
-
 export type AcceptPressDeps = {
   db: DeskbellDatabase;
   /** Defaults to the SQL queue over the same database (it must share the transaction). */
   queue?: JobQueue;
   now?: () => Date;
-  /** Called after the commit, in addition to the listener set with setPressAcceptedListener. */
+  /** Called after the commit, beside the 'jobs' cluster signal that wakes the workers. */
   onAccepted?: PressAcceptedListener;
 };
 
@@ -124,13 +118,15 @@ export async function acceptPress(deps: AcceptPressDeps, input: AcceptPressInput
     throw err;
   }
 
-  for (const listener of [acceptedListener, deps.onAccepted]) {
-    try {
-      listener?.(id);
-    } catch (err) {
-      // The press is committed and its job will be polled anyway; a failed wake-up must not turn the 202 into a 500.
-      console.error('[intake] press accepted listener failed', err instanceof Error ? err.message : err);
-    }
+  // The workers (this instance's at once, the others' through NOTIFY) pick the job up now rather
+  // than at their next poll. Through the cluster signal, not a module variable: the route and the
+  // worker may be different copies of this module in the built server.
+  void publish(db, 'jobs', id);
+  try {
+    deps.onAccepted?.(id);
+  } catch (err) {
+    // The press is committed and its job will be polled anyway; a failed wake-up must not turn the 202 into a 500.
+    console.error('[intake] press accepted listener failed', err instanceof Error ? err.message : err);
   }
   return { kind: 'accepted', press: toPressStatusView(accepted) };
 }

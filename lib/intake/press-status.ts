@@ -87,7 +87,7 @@ export async function waitForPressStatus(
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0 || options.signal?.aborted) return current;
-    await sleepUntilPressChanges(pressId, Math.min(pollMs, remaining), options.signal);
+    await sleepUntilPressChanges(db, pressId, Math.min(pollMs, remaining), options.signal);
     current = await readPressStatus(db, agentTokenId, pressId);
     if (!current || fingerprint(current) !== start) return current;
   }

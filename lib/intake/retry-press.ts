@@ -62,6 +62,6 @@ export async function retryDeadPress(
     });
   });
 
-  notifyPressStatusChanged(pressId);
+  notifyPressStatusChanged(db, pressId);
   return { id: pressId, status: 'queued' };
 }

@@ -4,7 +4,9 @@ import { createManageClient, type ManageCallRecord, type ManageClient, type Mana
 import type { ManageConnectionState } from '@/lib/connectwise/connection';
 import { createLookupCache, createLookupTables, type LookupCache, type LookupTables } from '@/lib/connectwise/lookup-cache';
 import { serverEnv } from '@/lib/env';
-import { loadManageConnection } from '@/lib/settings/manage-connection';
+import { createCacheInvalidation } from '@/lib/cluster/cluster-signal';
+import { SETTING_KEYS } from '@/lib/settings/intake-settings';
+import { loadManageConnection, MANAGE_CONNECTION_SETTING } from '@/lib/settings/manage-connection';
 import { getDatabase, type DeskbellDatabase } from '@/lib/store/database';
 
 export type ManageContext = { client: ManageClient; cache: LookupCache; tables: LookupTables };
@@ -32,6 +34,14 @@ export function createManageContext(options: ManageClientOptions, cacheTtlMs: nu
 
 let shared: { key: string; context: ManageContext } | undefined;
 
+/** The settings whose change can make the cached lookup tables wrong (another site, new defaults). */
+const LOOKUP_SETTINGS: ReadonlySet<string> = new Set([MANAGE_CONNECTION_SETTING, SETTING_KEYS.ticketDefaults, SETTING_KEYS.unregistered]);
+
+// Saved on any instance, such a setting drops this instance's lookup tables: the next press reads them fresh.
+const watchSettings = createCacheInvalidation('settings', (key) => {
+  if (key === null || LOOKUP_SETTINGS.has(key)) shared?.context.cache.invalidate();
+});
+
 /**
  * The app's Manage context: one client (one connection pool) and one lookup-table cache,
  * rebuilt when the connection settings change so a new key takes effect on the next press.
@@ -42,7 +52,9 @@ export async function getAppManageContext(
   db?: DeskbellDatabase,
   load: (db: DeskbellDatabase) => Promise<ManageConnectionState> = loadManageConnection,
 ): Promise<ManageAvailability> {
-  const state = await load(db ?? (await getDatabase()));
+  const database = db ?? (await getDatabase());
+  watchSettings(database);
+  const state = await load(database);
   if (!state.configured) {
     return {
       ok: false,

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { createNudger } from '@/lib/http/long-poll';
+import { publish, sleepUntilSignalled } from '@/lib/cluster/cluster-signal';
 import type { AgentToken } from '@/lib/auth/agent-tokens';
 import { waitQuerySchema } from '@/lib/intake/press-status';
 import { findPressTickets } from '@/lib/presses/press-read-store';
@@ -28,11 +28,10 @@ export type AgentNotification = {
 
 const MAX_BATCH = 50;
 const DEFAULT_POLL_MS = 1000;
-const inboxNudger = createNudger();
 
-/** Called after notifications for these tokens were committed. */
-export function notifyAgentInboxes(agentTokenIds: Iterable<string>): void {
-  for (const id of new Set(agentTokenIds)) inboxNudger.nudge(id);
+/** Called after notifications for these tokens were committed: wakes their long-polls on every instance. */
+export function notifyAgentInboxes(db: DeskbellDatabase, agentTokenIds: Iterable<string>): void {
+  for (const id of new Set(agentTokenIds)) void publish(db, 'inbox', id);
 }
 
 /** Unacknowledged notifications, oldest first; the ones never handed out are marked delivered. */
@@ -80,7 +79,7 @@ export async function waitForAgentInbox(db: DeskbellDatabase, agentTokenId: stri
     const items = await readAgentInbox(db, agentTokenId);
     const remaining = deadline - Date.now();
     if (items.length > 0 || remaining <= 0 || options.signal?.aborted) return items;
-    await inboxNudger.sleep(agentTokenId, Math.min(pollMs, remaining), options.signal);
+    await sleepUntilSignalled(db, 'inbox', agentTokenId, Math.min(pollMs, remaining), options.signal);
   }
 }
 

@@ -1,9 +1,11 @@
 import 'server-only';
+import { createCacheInvalidation } from '@/lib/cluster/cluster-signal';
 import { z } from 'zod';
 import { listTicketNotes } from '@/lib/connectwise/notes';
 import { getTicket } from '@/lib/connectwise/tickets';
 import type { ManageTicket, ManageTicketNote } from '@/lib/connectwise/types';
 import type { ManageAvailability } from '@/lib/manage-client/manage-context';
+import { MANAGE_CONNECTION_SETTING } from '@/lib/settings/manage-connection';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { TicketEventKind } from '@/lib/store/schema';
 import { findLatestTicketedPress, type NotifiedPress } from '@/lib/presses/press-read-store';
@@ -70,6 +72,10 @@ type RealValues = {
   latestNote: ManageTicketNote | null;
 };
 const cache = new Map<string, { at: number; result: Promise<RealValues> }>();
+// A new Manage connection saved on any instance must not leave this one previewing the old one's values.
+const watchSettings = createCacheInvalidation('settings', (key) => {
+  if (key === null || key === MANAGE_CONNECTION_SETTING) cache.clear();
+});
 
 /** For tests: forget the values read from Manage. */
 export function clearNotificationPreviewCache(): void {
@@ -103,6 +109,7 @@ export async function previewNotification(
     return sample(`Manage is not available (${availability.reason}), so sample values are shown.`);
   }
 
+  watchSettings(db);
   const key = `${press.id}:${press.ticketId}`;
   const now = Date.now();
   for (const [k, e] of cache) if (now - e.at > CACHE_MS) cache.delete(k);

@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import type { Selectable, Transaction } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { parseCallbackPayload } from '@/lib/connectwise/callback-signature';
 import { listTicketNotes } from '@/lib/connectwise/notes';
@@ -13,7 +13,7 @@ import { PermanentJobError, type JobHandler } from '@/lib/jobs/worker';
 import { findNotifiedPress, findNotifiedPressByTicket, type NotifiedPress } from '@/lib/presses/press-read-store';
 import { pressEndUser } from '@/lib/presses/stored-press';
 import type { TicketEventEntry } from '@/lib/presses/types';
-import type { DeskbellDatabase } from '@/lib/store/database';
+import { databaseEngine, type DeskbellDatabase } from '@/lib/store/database';
 import type { Database, TicketEventKind, TicketStatesTable } from '@/lib/store/schema';
 import { notifyAgentInboxes } from './agent-inbox';
 import { draftNotifications, insertNotifications, type NotificationTarget } from './notify';
@@ -173,7 +173,9 @@ export function eventTemplateValues(ticket: ValuesTicket, press: PressRow, draft
 }
 
 // One ticket's callbacks are worked out one at a time: two "updated" callbacks for the same
-// change must not both compare against the same old state. (One process: SQLite.)
+// change must not both compare against the same old state. On SQLite (one process) an
+// in-process queue per ticket; on PostgreSQL, where the two may run on different instances, a
+// transaction-scoped advisory lock on the ticket (see serializeTicket).
 const ticketLocks = new Map<number, Promise<unknown>>();
 async function withTicketLock<T>(ticketId: number, run: () => Promise<T>): Promise<T> {
   const previous = ticketLocks.get(ticketId) ?? Promise.resolve();
@@ -184,6 +186,26 @@ async function withTicketLock<T>(ticketId: number, run: () => Promise<T>): Promi
   } finally {
     if (ticketLocks.get(ticketId) === current) ticketLocks.delete(ticketId);
   }
+}
+
+/** The advisory-lock namespace of ticket serialization (pg_advisory_xact_lock(namespace, ticket id)). */
+export const TICKET_LOCK_NAMESPACE = 0x7469636b; // "tick"
+
+type TicketWork<T> = (reader: DeskbellDatabase | Transaction<Database>, write: <R>(fn: (trx: Transaction<Database>) => Promise<R>) => Promise<R>) => Promise<T>;
+
+/**
+ * Runs one ticket's work with no other instance or job working on the same ticket. PostgreSQL:
+ * the whole work is one transaction that first takes the ticket's advisory lock, so the state it
+ * reads is the state the previous holder committed, and its writes are that transaction's.
+ */
+async function serializeTicket<T>(db: DeskbellDatabase, ticketId: number, work: TicketWork<T>): Promise<T> {
+  if (databaseEngine(db) === 'postgres') {
+    return db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${TICKET_LOCK_NAMESPACE}, ${ticketId}::integer)`.execute(trx);
+      return work(trx, (fn) => fn(trx));
+    });
+  }
+  return withTicketLock(ticketId, () => work(db, (fn) => db.transaction().execute(fn)));
 }
 
 export type CallbackOutcome = { status: 'processed' | 'ignored'; reason?: string; events?: TicketEventKind[] };
@@ -217,8 +239,8 @@ export async function processCallbackEvent(deps: TicketEventDeps, callbackEventI
   if (!manage.ok) throw new Error(manage.reason);
   const { context } = manage;
 
-  return withTicketLock(event.recordId, async () => {
-    const stored = await deps.db.selectFrom('ticket_states').selectAll().where('ticket_id', '=', event.recordId).executeTakeFirst();
+  const result = await serializeTicket(deps.db, event.recordId, async (reader, write) => {
+    const stored = await reader.selectFrom('ticket_states').selectAll().where('ticket_id', '=', event.recordId).executeTakeFirst();
     const state = stored ? toState(stored) : null;
     const ticket =
       event.ticket && !isStale(event.ticket, state) ? event.ticket : await getTicket(context.client, event.recordId);
@@ -230,7 +252,7 @@ export async function processCallbackEvent(deps: TicketEventDeps, callbackEventI
     const { events: drafts, next } = diffTicket(state, ticket, notes, new Date().toISOString());
     const { target } = targetOf(press);
     const writes = drafts.map((draft) => ({ draft, values: eventTemplateValues(ticket, press, draft, names) }));
-    const result = await deps.db.transaction().execute(async (trx) => {
+    return write(async (trx) => {
       const written = await writeEvents(trx, deps, settings, press, target, event.recordId, writes, event.messageId);
       const rowValues = stateRow(next, press.id);
       await trx
@@ -242,9 +264,9 @@ export async function processCallbackEvent(deps: TicketEventDeps, callbackEventI
       await finishCallback(trx, row.id, outcome);
       return { outcome, agentTokenIds: written.agentTokenIds };
     });
-    notifyAgentInboxes(result.agentTokenIds);
-    return result.outcome;
   });
+  notifyAgentInboxes(deps.db, result.agentTokenIds);
+  return result.outcome;
 }
 
 const callbackJobPayload = z.object({ callbackEventId: z.uuid() });
@@ -303,7 +325,7 @@ export async function recordTicketCreated(
       .execute();
     return written;
   });
-  notifyAgentInboxes(agentTokenIds);
+  notifyAgentInboxes(deps.db, agentTokenIds);
 }
 
 /** A press's ticket events with what was sent for each: the report's and the pod's timeline. */

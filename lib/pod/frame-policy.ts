@@ -1,6 +1,8 @@
 import 'server-only';
+import { createCacheInvalidation } from '@/lib/cluster/cluster-signal';
 import { manageUiOrigin } from '@/lib/connectwise/ui-links';
 import { deskbellPublicUrl, serverEnv, type ServerEnv } from '@/lib/env';
+import { MANAGE_CONNECTION_SETTING } from '@/lib/settings/manage-connection';
 import { loadManageSite } from '@/lib/settings/manage-site';
 import { getDatabase } from '@/lib/store/database';
 
@@ -61,10 +63,17 @@ type Cached = { at: number; value: FramePolicy };
 let cached: Cached | null = null;
 let loading: Promise<FramePolicy> | null = null;
 
+// A connection saved on any instance reaches this instance's pod pages at once, not after the TTL.
+const watchSettings = createCacheInvalidation('settings', (key) => {
+  if (key === null || key === MANAGE_CONNECTION_SETTING) cached = null;
+});
+
 async function readFramePolicy(env: ServerEnv): Promise<FramePolicy> {
   let manageEndpoint: string | null = null;
   try {
-    const site = await loadManageSite(await getDatabase());
+    const db = await getDatabase();
+    watchSettings(db);
+    const site = await loadManageSite(db);
     manageEndpoint = site?.endpoint ?? null;
   } catch (err) {
     // Without the database the stored Manage origin is unknown: the pod is framed by fewer

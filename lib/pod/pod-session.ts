@@ -1,5 +1,7 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { z } from 'zod';
 import { DeskbellApiError } from '@/lib/http/errors';
 import type { ManageClientOptions } from '@/lib/connectwise/client';
 import {
@@ -27,7 +29,8 @@ import type { PodSessionGrant } from './types';
  * stranger who knows a member id cannot lock that technician out; finally Manage is asked
  * whether this member may read the ticket or company, as the member, so the pod never shows a
  * press its viewer could not open in Manage.
- * The caches are per process: several Deskbell processes each prove a member once.
+ * Proofs and refusal counts live in the database (pod_member_proofs, pod_member_failures), so
+ * they hold across every Deskbell instance behind a balancer.
  */
 
 const PROOF_TTL_MS = 5 * 60_000;
@@ -38,19 +41,7 @@ const FAILURE_LIMIT = 5;
 const CLIENT_FAILURE_LIMIT = 4 * FAILURE_LIMIT;
 const MEMBER_CEILING = 10 * FAILURE_LIMIT;
 const FAILURE_WINDOW_MS = 5 * 60_000;
-/** Bounds every map; far above the technicians one MSP has. */
-const MAX_ENTRIES = 10_000;
-
-const proofs = new Map<string, { member: VerifiedMember; until: number }>();
-const knownSessions = new Map<string, { until: number }>();
-const failures = new Map<string, { count: number; since: number }>();
-
-/** Forgets every remembered proof and failure count (tests; a changed connection needs nothing: keys include it). */
-export function resetPodSessionState(): void {
-  proofs.clear();
-  knownSessions.clear();
-  failures.clear();
-}
+const verifiedMemberSchema = z.object({ id: z.number(), identifier: z.string(), firstName: z.string(), lastName: z.string() });
 
 export type PodSessionOptions = {
   now?: () => number;
@@ -113,59 +104,90 @@ export function podClientIp(request: Request): string | null {
   return clientIpFromHeaders(Object.fromEntries(request.headers), serverEnv().TRUST_PROXY);
 }
 
-function prune<V>(map: Map<string, V>, expired: (value: V) => boolean): void {
-  if (map.size < MAX_ENTRIES) return;
-  for (const [key, value] of map) if (expired(value)) map.delete(key);
-  // Still full: drop the oldest entries (a Map iterates in insertion order).
-  for (const key of map.keys()) {
-    if (map.size < MAX_ENTRIES) break;
-    map.delete(key);
-  }
-}
-
 /** Seconds until the longest lock among the keys ends, or null when none is locked. */
-function throttledFor(keys: FailureKey[], now: number): number | null {
+async function throttledFor(db: DeskbellDatabase, keys: FailureKey[], now: number): Promise<number | null> {
+  const rows = await db
+    .selectFrom('pod_member_failures')
+    .select(['key', 'failures', 'window_started_at'])
+    .where('key', 'in', keys.map((k) => k.key))
+    .where('window_started_at', '>', iso(now - FAILURE_WINDOW_MS))
+    .execute();
   let longest: number | null = null;
   for (const { key, limit } of keys) {
-    const entry = failures.get(key);
-    if (!entry) continue;
-    if (now - entry.since >= FAILURE_WINDOW_MS) {
-      failures.delete(key);
-      continue;
-    }
-    if (entry.count >= limit) longest = Math.max(longest ?? 0, Math.max(1, Math.ceil((entry.since + FAILURE_WINDOW_MS - now) / 1000)));
+    const entry = rows.find((r) => r.key === key);
+    if (!entry || entry.failures < limit) continue;
+    longest = Math.max(longest ?? 0, Math.max(1, Math.ceil((Date.parse(entry.window_started_at) + FAILURE_WINDOW_MS - now) / 1000)));
   }
   return longest;
 }
 
-function recordFailure(keys: FailureKey[], now: number): void {
+/**
+ * One more refusal for each key, as one atomic upsert per key: instances refusing the same member
+ * at once all count. A window that ended starts again at 1.
+ */
+async function recordFailure(db: DeskbellDatabase, keys: FailureKey[], now: number): Promise<void> {
+  const windowOpen = iso(now - FAILURE_WINDOW_MS);
+  const started = iso(now);
+  await db.deleteFrom('pod_member_failures').where('window_started_at', '<=', windowOpen).execute();
   for (const { key } of keys) {
-    const entry = failures.get(key);
-    if (!entry || now - entry.since >= FAILURE_WINDOW_MS) {
-      prune(failures, (v) => now - v.since >= FAILURE_WINDOW_MS);
-      failures.set(key, { count: 1, since: now });
-    } else {
-      entry.count += 1;
-    }
+    await db
+      .insertInto('pod_member_failures')
+      .values({ key, failures: 1, window_started_at: started })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          failures: sql<number>`case when pod_member_failures.window_started_at <= ${windowOpen} then 1 else pod_member_failures.failures + 1 end`,
+          window_started_at: sql<string>`case when pod_member_failures.window_started_at <= ${windowOpen} then ${started} else pod_member_failures.window_started_at end`,
+        }),
+      )
+      .execute();
   }
 }
 
-function isKnownSession(key: string, now: number): boolean {
-  const known = knownSessions.get(key);
-  if (known && known.until > now) return true;
-  if (known) knownSessions.delete(key);
-  return false;
+/** Stored times are ISO-8601 UTC: one fixed format, so comparing the strings compares the times. */
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+type StoredProof = { member: VerifiedMember | null; known: boolean };
+
+async function readProof(db: DeskbellDatabase, key: string, now: number): Promise<StoredProof> {
+  const row = await db.selectFrom('pod_member_proofs').select(['member', 'proved_until', 'known_until']).where('key', '=', key).executeTakeFirst();
+  if (!row || row.known_until <= iso(now)) return { member: null, known: false };
+  let member: VerifiedMember | null = null;
+  if (row.member !== null && row.proved_until !== null && row.proved_until > iso(now)) {
+    const parsed = verifiedMemberSchema.safeParse(JSON.parse(row.member));
+    member = parsed.success ? parsed.data : null;
+  }
+  return { member, known: true };
 }
 
-async function proveMember(target: MemberAuthTarget, auth: MemberSessionAuth, clientIp: string | null, now: () => number): Promise<VerifiedMember> {
-  const key = proofKey(target, auth);
-  const cached = proofs.get(key);
-  if (cached && cached.until > now()) return cached.member;
-  if (cached) proofs.delete(key);
+async function rememberProof(db: DeskbellDatabase, key: string, member: VerifiedMember, now: number): Promise<void> {
+  await db.deleteFrom('pod_member_proofs').where('known_until', '<=', iso(now)).execute();
+  const row = { member: JSON.stringify(member), proved_until: iso(now + PROOF_TTL_MS), known_until: iso(now + KNOWN_SESSION_TTL_MS) };
+  await db
+    .insertInto('pod_member_proofs')
+    .values({ key, ...row })
+    .onConflict((oc) => oc.column('key').doUpdateSet(row))
+    .execute();
+}
 
-  const known = isKnownSession(key, now());
+/** The session ended since it was proved: prove it afresh next time (it stays "known" for the throttle). */
+async function forgetFreshProof(db: DeskbellDatabase, key: string): Promise<void> {
+  await db.updateTable('pod_member_proofs').set({ member: null, proved_until: null }).where('key', '=', key).execute();
+}
+
+async function proveMember(
+  db: DeskbellDatabase,
+  target: MemberAuthTarget,
+  auth: MemberSessionAuth,
+  clientIp: string | null,
+  now: () => number,
+): Promise<VerifiedMember> {
+  const key = proofKey(target, auth);
+  const stored = await readProof(db, key, now());
+  if (stored.member) return stored.member;
+
+  const known = stored.known;
   const throttleKeys = memberThrottleKeys(target.companyId, auth.memberId, clientIp);
-  const retryAfter = known ? null : throttledFor(throttleKeys, now());
+  const retryAfter = known ? null : await throttledFor(db, throttleKeys, now());
   if (retryAfter !== null) {
     throw new DeskbellApiError('rate_limit_exceeded', `Too many failed sign-ins for this member. Try again in ${retryAfter} seconds.`, {
       retryAfterSeconds: retryAfter,
@@ -175,16 +197,13 @@ async function proveMember(target: MemberAuthTarget, auth: MemberSessionAuth, cl
   const result = await verifyMemberSession(target, auth);
   if (!result.ok) {
     if (result.reason === 'unavailable') throw unavailable();
-    knownSessions.delete(key);
-    if (!known) recordFailure(throttleKeys, now());
+    await db.deleteFrom('pod_member_proofs').where('key', '=', key).execute();
+    if (!known) await recordFailure(db, throttleKeys, now());
     throw unauthorized(REFUSED);
   }
   // Only the pair's count: the member ceiling and the address count are not the prover's to clear.
-  if (throttleKeys[0]) failures.delete(throttleKeys[0].key);
-  prune(proofs, (v) => v.until <= now());
-  proofs.set(key, { member: result.member, until: now() + PROOF_TTL_MS });
-  prune(knownSessions, (v) => v.until <= now());
-  knownSessions.set(key, { until: now() + KNOWN_SESSION_TTL_MS });
+  if (throttleKeys[0]) await db.deleteFrom('pod_member_failures').where('key', '=', throttleKeys[0].key).execute();
+  await rememberProof(db, key, result.member, now());
   return result.member;
 }
 
@@ -209,7 +228,7 @@ export async function createPodSession(db: DeskbellDatabase, body: PodSessionBod
     ...(body.auth.memberContext ? { memberContext: body.auth.memberContext } : {}),
   };
   const clientIp = options.clientIp ?? null;
-  const member = await proveMember(target, auth, clientIp, now);
+  const member = await proveMember(db, target, auth, clientIp, now);
 
   let access: Awaited<ReturnType<typeof memberCanRead>>;
   try {
@@ -217,7 +236,7 @@ export async function createPodSession(db: DeskbellDatabase, body: PodSessionBod
   } catch (error) {
     if (error instanceof MemberAuthError && error.reason === 'rejected') {
       // The session ended since it was proved: prove it afresh next time.
-      proofs.delete(proofKey(target, auth));
+      await forgetFreshProof(db, proofKey(target, auth));
       throw unauthorized(REFUSED);
     }
     if (error instanceof MemberAuthError) throw unavailable();

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Selectable } from 'kysely';
-import { createNudger } from '@/lib/http/long-poll';
+import { publish, sleepUntilSignalled } from '@/lib/cluster/cluster-signal';
 import type { DeskbellDatabase } from '@/lib/store/database';
 import type { PressesTable, PressStatus } from '@/lib/store/schema';
 import { readOutcome, type PressOutcome } from './press-outcome';
@@ -22,16 +22,17 @@ export function pressJobDedupeKey(pressId: string): string {
 // ---------------------------------------------------------------------------------------------
 // Change signal: agents long-polling a press hear about a new status at once.
 
-const pressNudger = createNudger();
-
-/** Wakes the long-polls of this press; transitions call it, and so does a caller that changed a press inside a transaction, after the commit. */
-export function notifyPressStatusChanged(pressId: string): void {
-  pressNudger.nudge(pressId.toLowerCase());
+/**
+ * Wakes the long-polls of this press on every instance; transitions call it, and so does a caller
+ * that changed a press inside a transaction, after the commit.
+ */
+export function notifyPressStatusChanged(db: DeskbellDatabase, pressId: string): void {
+  void publish(db, 'press', pressId.toLowerCase());
 }
 
-/** Sleeps until the press changes status, `ms` passes or the signal aborts. */
-export function sleepUntilPressChanges(pressId: string, ms: number, signal?: AbortSignal): Promise<void> {
-  return pressNudger.sleep(pressId.toLowerCase(), ms, signal);
+/** Sleeps until the press changes status (on any instance), `ms` passes or the signal aborts. */
+export function sleepUntilPressChanges(db: DeskbellDatabase, pressId: string, ms: number, signal?: AbortSignal): Promise<void> {
+  return sleepUntilSignalled(db, 'press', pressId.toLowerCase(), ms, signal);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,7 +187,7 @@ async function transition(
   update = from ? update.where('status', 'in', [...from]) : update.where('status', 'not in', [...FINAL_PRESS_STATUSES]);
   const result = await update.executeTakeFirst();
   const changed = Number(result.numUpdatedRows) > 0;
-  if (changed && (change.status !== undefined || change.attempt !== undefined)) notifyPressStatusChanged(pressId);
+  if (changed && (change.status !== undefined || change.attempt !== undefined)) notifyPressStatusChanged(db, pressId);
   return changed;
 }
 

@@ -1,4 +1,5 @@
 import 'server-only';
+import { publish } from '@/lib/cluster/cluster-signal';
 import { createHash, randomUUID } from 'node:crypto';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff';
 import { DeskbellApiError } from '@/lib/http/errors';
@@ -161,6 +162,8 @@ async function appendVersion(
       note: input.note,
     };
     await trx.insertInto('rule_versions').values(row).execute();
+    // Every instance hears of the new version with this transaction's commit.
+    await publish(trx, 'settings', 'rules');
     await recordAudit(trx, {
       actor,
       action: input.rollbackOf !== undefined ? 'rules.rolled_back' : 'rules.saved',

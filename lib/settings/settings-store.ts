@@ -1,5 +1,6 @@
 import 'server-only';
 import type { z } from 'zod';
+import { publish } from '@/lib/cluster/cluster-signal';
 import type { DeskbellDatabase } from '@/lib/store/database';
 
 /**
@@ -15,6 +16,10 @@ export async function readSetting<T>(db: DeskbellDatabase, key: string, schema: 
   return parsed.data;
 }
 
+/**
+ * Writes a setting and tells every instance (caches keyed on settings drop what they hold). Given
+ * a transaction, the PostgreSQL NOTIFY goes out with its commit, never for a rolled-back write.
+ */
 export async function writeSetting<T>(db: DeskbellDatabase, key: string, schema: z.ZodType<T>, value: T): Promise<void> {
   const json = JSON.stringify(schema.parse(value));
   const now = new Date().toISOString();
@@ -23,4 +28,5 @@ export async function writeSetting<T>(db: DeskbellDatabase, key: string, schema:
     .values({ key, value: json, updated_at: now })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: now }))
     .execute();
+  await publish(db, 'settings', key);
 }

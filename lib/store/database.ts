@@ -145,10 +145,44 @@ function openPostgres(location: Extract<DatabaseLocation, { dialect: 'postgres' 
     },
   };
   const pool = new Pool(config);
+  const db = new PostgresKysely({ dialect: new PostgresDialect({ pool }) });
+  connectionConfigs.set(db, config);
   // An idle connection the server drops (restart, failover) must not take the process with it;
   // the pool replaces it on the next query.
   pool.on('error', (error) => console.error(`[db] an idle PostgreSQL connection failed: ${error.message}`));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return db;
+}
+
+const connectionConfigs = new WeakMap<DeskbellDatabase, PoolConfig>();
+const destroyHooks = new WeakMap<DeskbellDatabase, (() => Promise<void>)[]>();
+
+/** A PostgreSQL handle whose destroy() also closes the connections opened beside its pool. */
+class PostgresKysely extends Kysely<Database> {
+  override async destroy(): Promise<void> {
+    const hooks = destroyHooks.get(this) ?? [];
+    destroyHooks.delete(this);
+    await Promise.allSettled(hooks.map((hook) => hook()));
+    await super.destroy();
+  }
+}
+
+/**
+ * Runs `hook` when the handle is destroyed, before its pool ends: a connection opened outside the
+ * pool (LISTEN) must not outlive the handle it belongs to. A no-op for SQLite handles.
+ */
+export function beforeDatabaseDestroy(db: DeskbellDatabase, hook: () => Promise<void>): void {
+  if (!(db instanceof PostgresKysely)) return;
+  const hooks = destroyHooks.get(db) ?? [];
+  hooks.push(hook);
+  destroyHooks.set(db, hooks);
+}
+
+/**
+ * How to open one more connection, outside the pool, to the PostgreSQL database `db` was opened
+ * on (URL, TLS, timeouts), for a connection that must stay one session (LISTEN); null for SQLite.
+ */
+export function postgresConnectionConfig(db: DeskbellDatabase): PoolConfig | null {
+  return connectionConfigs.get(db) ?? null;
 }
 
 function postgresSsl(location: Extract<DatabaseLocation, { dialect: 'postgres' }>): PoolConfig['ssl'] {

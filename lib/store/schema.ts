@@ -241,6 +241,22 @@ export type BrandingLogosTable = {
   created_by: string;
 };
 
+/** The pod's remembered member proofs (lib/pod/pod-session.ts). */
+export type PodMemberProofsTable = {
+  key: string;
+  /** JSON of the member Manage confirmed, while the proof is fresh. */
+  member: string | null;
+  proved_until: string | null;
+  known_until: string;
+};
+
+/** Refused member proofs per throttle key (lib/pod/pod-session.ts). */
+export type PodMemberFailuresTable = {
+  key: string;
+  failures: number;
+  window_started_at: string;
+};
+
 export type Database = {
   settings: SettingsTable;
   agent_tokens: AgentTokensTable;
@@ -257,4 +273,6 @@ export type Database = {
   ticket_events: TicketEventsTable;
   notifications: NotificationsTable;
   branding_logos: BrandingLogosTable;
+  pod_member_proofs: PodMemberProofsTable;
+  pod_member_failures: PodMemberFailuresTable;
 };

@@ -30,6 +30,7 @@ export const LIB_LAYERS = [
   { node: 'lib/rules/engine', holds: 'the Python rule engine' },
   // The base: no domain knowledge. Ordered too, so that even the base has no cycle.
   { node: 'lib/connectwise', holds: 'the Manage adapter: all Manage knowledge', base: true },
+  { node: 'lib/cluster', holds: 'signals between instances (LISTEN/NOTIFY), once-per-cluster work', base: true },
   { node: 'lib/store', holds: 'the database (Kysely) and its migrations', base: true },
   { node: 'lib/secrets', holds: 'sealing of stored secrets', base: true },
   { node: 'lib/http', holds: 'HTTP errors, body reading, origin checks, long-poll', base: true },

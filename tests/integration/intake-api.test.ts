@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAgentToken, revokeAgentToken } from '@/lib/auth/agent-tokens';
 import { createSqlJobQueue } from '@/lib/jobs/sql-queue';
-import { setPressAcceptedListener, type CreatePressDeps } from '@/lib/intake/accept-press';
+import { subscribe } from '@/lib/cluster/cluster-signal';
+import type { CreatePressDeps } from '@/lib/intake/accept-press';
 import type { PressLimits } from '@/lib/intake/limits';
 import { readWaitSeconds } from '@/lib/intake/press-status';
 import { notifyPressStatusChanged } from '@/lib/presses/press-store';
@@ -44,9 +45,12 @@ beforeEach(async () => {
   tokenId = created.agentToken.id;
 });
 
+let unsubscribeJobs: (() => void) | undefined;
+
 afterEach(async () => {
   vi.restoreAllMocks();
-  setPressAcceptedListener(undefined);
+  unsubscribeJobs?.();
+  unsubscribeJobs = undefined;
   await db.destroy();
 });
 
@@ -340,7 +344,8 @@ describe('POST /api/v1/presses: accepting', () => {
     });
     let committedWhenNotified = false;
     const onAccepted = vi.fn();
-    setPressAcceptedListener((id) => {
+    unsubscribeJobs = subscribe(db, 'jobs', (id) => {
+      if (id === null) return;
       void db
         .selectFrom('presses')
         .select('id')
@@ -598,7 +603,7 @@ describe('GET /api/v1/presses/{id}', () => {
     const id = await acceptOne();
     const started = Date.now();
     setTimeout(() => {
-      void setRow(id, { status: 'processing' }).then(() => notifyPressStatusChanged(id));
+      void setRow(id, { status: 'processing' }).then(() => notifyPressStatusChanged(db, id));
     }, 100);
     const response = await handleReadPressStatus(
       new Request(`${URL_BASE}/${id}?wait=10`, { headers: { authorization: `Bearer ${token}` } }),

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, t
 import { DeskbellApiError } from '@/lib/http/errors';
 import { clientIpFromHeaders } from '@/lib/auth/login-throttle';
 import { isManageSiteOf, verifyMemberSession, memberCanRead, MemberAuthError, type MemberAuthTarget } from '@/lib/connectwise/member-auth';
-import { createPodSession, resetPodSessionState } from '@/lib/pod/pod-session';
+import { createPodSession } from '@/lib/pod/pod-session';
 import { openPodToken } from '@/lib/pod/pod-token';
 import { podSessionBodySchema, type PodSessionBody } from '@/lib/pod/request-schemas';
 import { saveManageConnection } from '@/lib/settings/manage-connection';
@@ -85,7 +85,6 @@ beforeEach(async () => {
   state.db = db;
   const c = sim.credentials;
   await saveManageConnection(db, { endpoint: sim.endpoint, apiKey: `${c.companyId}+${c.publicKey}:${c.privateKey}`, clientId: c.clientId }, 'admin@msp.example');
-  resetPodSessionState();
   sim.clearFaults();
   sim.clearRequests();
 });

@@ -119,7 +119,7 @@ describe('press store transitions', () => {
   it('wakes a long-poll waiting on the press when its status changes, not on an outcome-only write', async () => {
     const id = await acceptOne();
     const after = (ms: number, what: string) => new Promise<string>((resolve) => setTimeout(() => resolve(what), ms));
-    const woken = sleepUntilPressChanges(id.toUpperCase(), 10_000).then(() => 'woken');
+    const woken = sleepUntilPressChanges(db, id.toUpperCase(), 10_000).then(() => 'woken');
     await recordPressOutcome(db, id, outcome({ ticket: null }));
     expect(await Promise.race([woken, after(150, 'asleep')])).toBe('asleep');
     await markPressProcessing(db, id, 1);

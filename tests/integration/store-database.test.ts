@@ -17,7 +17,7 @@ import {
 import { migrationProvider } from '@/lib/store/migrations';
 import { createPostgresTestDatabase, openPostgresTestDatabase, openTestDatabase, skipEngine, testEngines } from '@/tests/support/test-database';
 
-const ALL_MIGRATIONS = ['0001-settings', '0002-presses-and-jobs', '0003-admin', '0004-rules', '0005-ticket-events', '0006-thumbnails', '0007-press-company', '0008-admin-sessions', '0009-branding-logo'];
+const ALL_MIGRATIONS = ['0001-settings', '0002-presses-and-jobs', '0003-admin', '0004-rules', '0005-ticket-events', '0006-thumbnails', '0007-press-company', '0008-admin-sessions', '0009-branding-logo', '0010-pod-member-state'];
 
 const opened: DeskbellDatabase[] = [];
 afterEach(async () => {

@@ -8,6 +8,7 @@ import { thumbnailsMigration } from './0006-thumbnails';
 import { pressCompanyMigration } from './0007-press-company';
 import { adminSessionsMigration } from './0008-admin-sessions';
 import { brandingLogoMigration } from './0009-branding-logo';
+import { podMemberStateMigration } from './0010-pod-member-state';
 
 /**
  * Migrations are listed here rather than read from a folder at run time, so they survive
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0007-press-company': pressCompanyMigration,
   '0008-admin-sessions': adminSessionsMigration,
   '0009-branding-logo': brandingLogoMigration,
+  '0010-pod-member-state': podMemberStateMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
