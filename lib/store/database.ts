@@ -146,21 +146,29 @@ function openPostgres(location: Extract<DatabaseLocation, { dialect: 'postgres' 
   };
   const pool = new Pool(config);
   const db = new PostgresKysely({ dialect: new PostgresDialect({ pool }) });
-  connectionConfigs.set(db, config);
+  extrasOf(db)[CONNECTION_CONFIG] = config;
   // An idle connection the server drops (restart, failover) must not take the process with it;
   // the pool replaces it on the next query.
   pool.on('error', (error) => console.error(`[db] an idle PostgreSQL connection failed: ${error.message}`));
   return db;
 }
 
-const connectionConfigs = new WeakMap<DeskbellDatabase, PoolConfig>();
-const destroyHooks = new WeakMap<DeskbellDatabase, (() => Promise<void>)[]>();
+/**
+ * Kept on the handle under global symbols, not in module-level maps: a test that reloads its
+ * modules, or a second copy of this module in the built server, must still find them for a
+ * handle another copy opened.
+ */
+const CONNECTION_CONFIG = Symbol.for('deskbell.store.postgresConnectionConfig');
+const DESTROY_HOOKS = Symbol.for('deskbell.store.beforeDestroyHooks');
+type PostgresHandleExtras = { [CONNECTION_CONFIG]?: PoolConfig; [DESTROY_HOOKS]?: (() => Promise<void>)[] };
+const extrasOf = (db: DeskbellDatabase) => db as unknown as PostgresHandleExtras;
 
 /** A PostgreSQL handle whose destroy() also closes the connections opened beside its pool. */
 class PostgresKysely extends Kysely<Database> {
   override async destroy(): Promise<void> {
-    const hooks = destroyHooks.get(this) ?? [];
-    destroyHooks.delete(this);
+    const extras = extrasOf(this);
+    const hooks = extras[DESTROY_HOOKS] ?? [];
+    extras[DESTROY_HOOKS] = [];
     await Promise.allSettled(hooks.map((hook) => hook()));
     await super.destroy();
   }
@@ -171,10 +179,9 @@ class PostgresKysely extends Kysely<Database> {
  * pool (LISTEN) must not outlive the handle it belongs to. A no-op for SQLite handles.
  */
 export function beforeDatabaseDestroy(db: DeskbellDatabase, hook: () => Promise<void>): void {
-  if (!(db instanceof PostgresKysely)) return;
-  const hooks = destroyHooks.get(db) ?? [];
-  hooks.push(hook);
-  destroyHooks.set(db, hooks);
+  const extras = extrasOf(db);
+  if (!extras[CONNECTION_CONFIG]) return;
+  extras[DESTROY_HOOKS] = [...(extras[DESTROY_HOOKS] ?? []), hook];
 }
 
 /**
@@ -182,7 +189,7 @@ export function beforeDatabaseDestroy(db: DeskbellDatabase, hook: () => Promise<
  * on (URL, TLS, timeouts), for a connection that must stay one session (LISTEN); null for SQLite.
  */
 export function postgresConnectionConfig(db: DeskbellDatabase): PoolConfig | null {
-  return connectionConfigs.get(db) ?? null;
+  return extrasOf(db)[CONNECTION_CONFIG] ?? null;
 }
 
 function postgresSsl(location: Extract<DatabaseLocation, { dialect: 'postgres' }>): PoolConfig['ssl'] {
