@@ -263,7 +263,8 @@ describe('the Rules step', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Roll back to v1' }));
     await waitFor(() => expect(screen.getByText('Rolled back to v1')).toBeTruthy());
     expect(fetchMock.mock.calls[0]![0]).toBe('/api/admin/rules/rollback/1');
-    expect(screen.getByRole('textbox', { name: 'Rules' }).textContent).toContain("board = 'A'");
+    // The editor takes the new text in an effect after the render that shows the notice.
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Rules' }).textContent).toContain("board = 'A'"));
     expect(screen.getByTestId('rules-active-version').textContent).toBe('Active: v3');
     expect(refresh).toHaveBeenCalled();
   });
