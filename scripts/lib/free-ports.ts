@@ -11,9 +11,11 @@ function isFree(port: number): Promise<boolean> {
 
 /**
  * The first port of `count` consecutive free ones, searched from a random start in
- * [from, to) so concurrent runs rarely race for the same block.
+ * [from, to) so concurrent runs rarely race for the same block. Below Linux's ephemeral range
+ * (32768 and up): a port found free there can be taken by any outgoing connection (a database
+ * pool, the browser) before the server listens on it, which CI saw as EADDRINUSE.
  */
-export async function findFreePortBlock(count: number, from = 20_000, to = 60_000): Promise<number> {
+export async function findFreePortBlock(count: number, from = 20_000, to = 32_000): Promise<number> {
   const span = to - from - count;
   const start = from + Math.floor(Math.random() * span);
   for (let i = 0; i < 200; i++) {
