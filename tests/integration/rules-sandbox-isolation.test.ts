@@ -169,9 +169,13 @@ real['setattr'](j, 'dumps', forged)
     expect(engine.stats().testRuns - before.testRuns).toBe(2);
     // Each run retired the interpreter it used, and a replacement was started for each.
     await expect.poll(() => engine.stats().pids.test.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(before.pids.test.length + 2);
-    // A syntax error runs no rule code: that interpreter stays for the next run.
+    // A syntax error runs no rule code: that interpreter stays for the next run. Count once
+    // the replacements for the runs above have all started (they start one after another).
+    await expect.poll(() => engine.stats().testWarmProcesses, { timeout: 60_000 }).toBe(engine.stats().testPoolSize);
     const pids = engine.stats().pids.test.length;
     await engine.evaluate('if x = 1:\n    pass\n', press, { pool: 'test' });
+    // A retired interpreter is replaced at once (its pid is recorded at spawn).
+    await new Promise((r) => setTimeout(r, 500));
     expect(engine.stats().pids.test.length).toBe(pids);
   }, RESPAWN_TIMEOUT_MS);
 });

@@ -35,6 +35,9 @@ export type RuleEngineStats = {
   /** Evaluations in the test pool, and how many interpreters it started for them. */
   testRuns: number;
   testInterpreters: number;
+  /** Test-pool interpreters started and waiting, and how many it keeps: equal once no replacement is still starting. */
+  testWarmProcesses: number;
+  testPoolSize: number;
   /** Every process id each pool has used (most recent last, bounded). */
   pids: { press: number[]; test: number[] };
 };
@@ -386,6 +389,8 @@ export function createPythonRuleEngine(options: PythonRuleEngineOptions = {}): P
         ...counters,
         restarts: pools.press.counters.restarts,
         testInterpreters: pools.test.counters.started,
+        testWarmProcesses: pools.test.warmCount(),
+        testPoolSize,
         pids: { press: [...pools.press.counters.pids], test: [...pools.test.counters.pids] },
       };
     },
